@@ -1,0 +1,255 @@
+/**
+ * Contracts of the SQL API v2 transport. Plain TypeScript: nothing here may import n8n types,
+ * so the same client runs inside n8n (httpRequestWithAuthentication + sleep from n8n-workflow)
+ * and in tests or scripts (a fetch adapter + a timer sleep).
+ */
+
+export type HttpMethod = 'GET' | 'POST';
+
+export interface HttpRequest {
+	method: HttpMethod;
+	/** Path on the account host, e.g. `/api/v2/statements`. The auth layer supplies the base URL. */
+	path: string;
+	qs?: Record<string, string>;
+	/** JSON-serialisable body (POST only). */
+	body?: unknown;
+	headers?: Record<string, string>;
+	signal?: AbortSignal;
+	/** Client-side timeout of this one HTTP exchange. */
+	timeoutMs?: number;
+}
+
+export interface HttpResponse {
+	status: number;
+	/** Header names in lower case. */
+	headers: Record<string, string | undefined>;
+	/**
+	 * The body, already decompressed (gzip is the HTTP layer's job: node:zlib is not an allowed
+	 * runtime import). Parsed JSON, or a string / Buffer the transport will JSON.parse.
+	 */
+	body: unknown;
+}
+
+/**
+ * Sends one HTTP request with authentication applied. Resolves for every HTTP status;
+ * rejects only for transport failures (connection reset, DNS, client timeout, abort), with the
+ * system error `code` (ECONNRESET, ETIMEDOUT, ...) on the error when there is one.
+ */
+export type HttpFn = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Resolves after `ms`; rejects with the signal's reason as soon as the signal aborts. */
+export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+// ---------------------------------------------------------------- wire format (SQL API v2)
+
+/** Binding types the SQL API accepts (docs: submitting-requests, "Using bind variables"). */
+export type BindingType =
+	| 'FIXED'
+	| 'REAL'
+	| 'DECFLOAT'
+	| 'TEXT'
+	| 'BINARY'
+	| 'BOOLEAN'
+	| 'DATE'
+	| 'TIME'
+	| 'TIMESTAMP_TZ'
+	| 'TIMESTAMP_LTZ'
+	| 'TIMESTAMP_NTZ';
+
+/** One bind variable. Values are always strings on the wire; null binds SQL NULL. */
+export interface Binding {
+	type: BindingType;
+	value: string | null;
+}
+
+/** Keyed "1", "2", ... in placeholder order. */
+export type Bindings = Record<string, Binding>;
+
+export interface StatementRequest {
+	statement: string;
+	/** Server-side statement timeout in seconds (0 = Snowflake's maximum of 7 days). */
+	timeout?: number;
+	database?: string;
+	schema?: string;
+	warehouse?: string;
+	role?: string;
+	bindings?: Bindings;
+	/** Session parameters for this request: QUERY_TAG, MULTI_STATEMENT_COUNT, TIMEZONE, ... */
+	parameters?: Record<string, string | number | boolean>;
+}
+
+export interface RowType {
+	name: string;
+	/** Lower case on the wire: fixed, real, text, boolean, date, time, timestamp_ntz, ... */
+	type: string;
+	database?: string;
+	schema?: string;
+	table?: string;
+	length?: number | null;
+	byteLength?: number | null;
+	precision?: number | null;
+	scale?: number | null;
+	nullable?: boolean;
+	collation?: string | null;
+}
+
+export interface PartitionInfo {
+	rowCount: number;
+	uncompressedSize?: number;
+	compressedSize?: number;
+}
+
+export interface ResultSetMetaData {
+	numRows: number;
+	format: string;
+	rowType: RowType[];
+	partitionInfo?: PartitionInfo[];
+	nullable?: boolean;
+	parameters?: Record<string, unknown>;
+}
+
+export interface DmlStats {
+	numRowsInserted?: number;
+	numRowsUpdated?: number;
+	numRowsDeleted?: number;
+	numDuplicateRowsUpdated?: number;
+}
+
+/** 200 body of POST /api/v2/statements and GET /api/v2/statements/{handle}. */
+export interface ResultSet {
+	resultSetMetaData: ResultSetMetaData;
+	data: Array<Array<string | null>>;
+	code: string;
+	sqlState?: string;
+	message: string;
+	statementHandle: string;
+	statementHandles?: string[];
+	statementStatusUrl?: string;
+	createdOn?: number;
+	stats?: DmlStats;
+}
+
+/** 202 (running), 408 (timeout) and cancel bodies. */
+export interface QueryStatus {
+	code: string;
+	sqlState?: string;
+	message: string;
+	statementHandle: string;
+	statementStatusUrl?: string;
+	createdOn?: number;
+}
+
+/** 422 body. */
+export interface QueryFailureStatus {
+	code?: string;
+	sqlState?: string;
+	message: string;
+	statementHandle: string;
+	statementStatusUrl?: string;
+	createdOn?: number;
+}
+
+/** Body of GET /api/v2/statements/{handle}?partition=N (N >= 1): data only, no metadata. */
+export interface PartitionBody {
+	data: Array<Array<string | null>>;
+}
+
+// ---------------------------------------------------------------- client API (implemented in client.ts)
+
+/** How decoded cells are shaped (see the README's type table). */
+export interface DecodeOptions {
+	/** Return every FIXED/REAL/DECFLOAT value as its exact decimal string. Default false. */
+	numbersAsStrings?: boolean;
+	/** IANA zone used to render TIMESTAMP_LTZ (default: UTC, output ends in `Z`). */
+	timezone?: string;
+}
+
+/** Decoded row: column name → JS value. Duplicate column names get `_2`, `_3`, ... suffixes. */
+export type DecodedRow = Record<string, unknown>;
+
+export interface ExecuteOptions {
+	/** Ask for 202 at once (fire and forget); `execute` then returns the handle without waiting. */
+	async?: boolean;
+	/** `nullable=false`: SQL NULL comes back as the string "null". */
+	nullable?: boolean;
+	/** Cancels the statement on Snowflake (POST .../cancel) and rejects with a cancellation error. */
+	signal?: AbortSignal;
+	/** Stop after this many rows: `onMaxRows: 'error'` fails loudly, `'truncate'` keeps the first N and flags `truncated`. */
+	maxRows?: number;
+	onMaxRows?: 'error' | 'truncate';
+	decode?: DecodeOptions;
+	/** Reuse a requestId (idempotent resubmission); generated when absent. */
+	requestId?: string;
+	/** Follow `statementHandles` of a multi-statement request and return each child's result. Default true. */
+	fetchChildResults?: boolean;
+}
+
+export interface StatementResult {
+	statementHandle: string;
+	requestId: string;
+	/** 'success' when rows are here; 'running' only for `async` submits. */
+	status: 'success' | 'running';
+	code: string;
+	sqlState?: string;
+	message: string;
+	createdOn?: number;
+	rowType: RowType[];
+	/** Total rows the statement produced (resultSetMetaData.numRows). */
+	numRows: number;
+	rows: DecodedRow[];
+	/** True when maxRows + onMaxRows 'truncate' cut the result. */
+	truncated: boolean;
+	partitionCount: number;
+	stats?: DmlStats;
+	/** Multi-statement: the children's handles and (unless disabled) their results, in order. */
+	statementHandles?: string[];
+	statements?: StatementResult[];
+}
+
+/** Observer for logs and metrics; never receives secrets. */
+export type TransportEvent =
+	| { type: 'request'; method: HttpMethod; path: string; attempt: number }
+	| { type: 'retry'; reason: string; status?: number; attempt: number; delayMs: number }
+	| { type: 'poll'; statementHandle: string; attempt: number; delayMs: number }
+	| { type: 'tokenRenewed' }
+	| { type: 'cancel'; statementHandle: string };
+
+export interface RetryPolicy {
+	/** Retries after the first attempt. */
+	limit: number;
+	/** Retried HTTP statuses (408 is never among them: it means the statement timed out). */
+	statusCodes: number[];
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** Cap on a server's Retry-After. */
+	maxRetryAfterMs: number;
+	/** Give up retrying once this much time has passed since the first attempt. */
+	maxElapsedMs: number;
+}
+
+export interface PollPolicy {
+	initialDelayMs: number;
+	maxDelayMs: number;
+	multiplier: number;
+}
+
+export interface SnowflakeClientOptions {
+	http: HttpFn;
+	sleep: SleepFn;
+	/** Clock in ms (tests inject a fake one). */
+	now?: () => number;
+	/** [0, 1) source for jitter. */
+	random?: () => number;
+	uuid?: () => string;
+	retry?: Partial<RetryPolicy>;
+	poll?: Partial<PollPolicy>;
+	/** Partitions fetched at once. */
+	partitionConcurrency?: number;
+	/** Client-side timeout of one HTTP exchange. */
+	requestTimeoutMs?: number;
+	/** Called once when Snowflake says the token expired (390198), before the single re-signed retry. */
+	onTokenExpired?: () => void;
+	/** The key fingerprint the auth layer sends (`SHA256:...`), quoted in 401 hints. */
+	fingerprint?: string;
+	onEvent?: (event: TransportEvent) => void;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.ts'],
+		exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
+		testTimeout: 60_000,
+		hookTimeout: 120_000,
+		globals: false,
+		reporters: ['default'],
+	},
+});
