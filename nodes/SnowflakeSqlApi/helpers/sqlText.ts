@@ -1,0 +1,214 @@
+/**
+ * Reading user SQL without parsing it: placeholders, statement count and leading keywords.
+ *
+ * Text inside single-quoted strings (with '' and backslash escapes), double-quoted identifiers,
+ * $$ … $$ blocks, -- and // line comments and /* … *\/ block comments is never looked at, so a `?`,
+ * `:1` or `;` there means nothing. `::` is a cast, not a placeholder.
+ * Not handled: anonymous Snowflake Scripting blocks written without $$ (DECLARE … BEGIN … END) count
+ * as several statements; wrap them in EXECUTE IMMEDIATE $$ … $$ as Snowflake's own clients require.
+ */
+import { SqlInputError } from './inputErrors';
+
+type SegmentKind = 'code' | 'quoted' | 'comment';
+
+interface Segment {
+	kind: SegmentKind;
+	start: number;
+	end: number;
+}
+
+const IDENTIFIER_CHAR = /[A-Za-z0-9_$]/;
+
+/** End (exclusive) of the quoted text opening at `start`; unterminated text runs to the end. */
+function endOfQuoted(sql: string, start: number, quote: string, backslash: boolean): number {
+	let i = start + 1;
+	while (i < sql.length) {
+		const c = sql[i];
+		if (backslash && c === '\\') {
+			i += 2;
+		} else if (c === quote) {
+			if (sql[i + 1] !== quote) return i + 1;
+			i += 2;
+		} else {
+			i++;
+		}
+	}
+	return sql.length;
+}
+
+function endOf(sql: string, from: number, terminator: string): number {
+	const at = sql.indexOf(terminator, from);
+	return at < 0 ? sql.length : at + terminator.length;
+}
+
+function segments(sql: string): Segment[] {
+	const result: Segment[] = [];
+	let codeStart = 0;
+	let i = 0;
+	const push = (kind: SegmentKind, end: number) => {
+		if (codeStart < i) result.push({ kind: 'code', start: codeStart, end: i });
+		result.push({ kind, start: i, end });
+		i = end;
+		codeStart = end;
+	};
+	while (i < sql.length) {
+		const c = sql[i];
+		const next = sql[i + 1];
+		if (c === "'") push('quoted', endOfQuoted(sql, i, "'", true));
+		else if (c === '"') push('quoted', endOfQuoted(sql, i, '"', false));
+		else if (c === '$' && next === '$' && !(i > 0 && IDENTIFIER_CHAR.test(sql[i - 1]))) {
+			push('quoted', endOf(sql, i + 2, '$$'));
+		} else if ((c === '-' && next === '-') || (c === '/' && next === '/')) {
+			push('comment', endOf(sql, i + 2, '\n'));
+		} else if (c === '/' && next === '*') push('comment', endOf(sql, i + 2, '*/'));
+		else i++;
+	}
+	if (codeStart < sql.length) result.push({ kind: 'code', start: codeStart, end: sql.length });
+	return result;
+}
+
+export interface Placeholder {
+	start: number;
+	end: number;
+	/** The 1-based query parameter it binds: N of `:N`, or the position of a `?`. */
+	parameter: number;
+	numbered: boolean;
+}
+
+/** Every `?` and `:N` outside strings, identifiers and comments, in text order. */
+export function findPlaceholders(sql: string): Placeholder[] {
+	const found: Placeholder[] = [];
+	for (const segment of segments(sql)) {
+		if (segment.kind !== 'code') continue;
+		let i = segment.start;
+		while (i < segment.end) {
+			const c = sql[i];
+			if (c === '?') {
+				found.push({ start: i, end: i + 1, parameter: found.length + 1, numbered: false });
+				i++;
+			} else if (c === ':' && sql[i + 1] === ':') {
+				i += 2;
+			} else if (c === ':' && /\d/.test(sql[i + 1] ?? '') && i + 1 < segment.end) {
+				let j = i + 1;
+				while (j < segment.end && /\d/.test(sql[j])) j++;
+				const number = Number(sql.slice(i + 1, j));
+				if (number === 0) {
+					throw new SqlInputError(
+						`Placeholder ${sql.slice(i, j)} is not valid: numbered placeholders start at :1`,
+					);
+				}
+				found.push({ start: i, end: j, parameter: number, numbered: true });
+				i = j;
+			} else {
+				i++;
+			}
+		}
+	}
+	const numbered = found.filter((p) => p.numbered);
+	if (numbered.length > 0 && numbered.length < found.length) {
+		throw new SqlInputError(
+			'The query mixes ? and :N placeholders; use one style: ? for parameters in order, or :1, :2, … by number',
+		);
+	}
+	const highest = placeholderCount(numbered);
+	for (let n = 1; n <= highest; n++) {
+		if (!numbered.some((p) => p.parameter === n)) {
+			throw new SqlInputError(
+				`Numbered placeholders must run from :1 to :${highest} without gaps; :${n} is missing`,
+			);
+		}
+	}
+	return found;
+}
+
+/** How many query parameters the placeholders expect. */
+export function placeholderCount(placeholders: readonly Placeholder[]): number {
+	return Math.max(0, ...placeholders.map((p) => p.parameter));
+}
+
+/** `sql` with each placeholder replaced by `replacement(placeholder)`. */
+export function rewritePlaceholders(
+	sql: string,
+	placeholders: readonly Placeholder[],
+	replacement: (placeholder: Placeholder, index: number) => string,
+): string {
+	let text = '';
+	let last = 0;
+	placeholders.forEach((placeholder, index) => {
+		text += sql.slice(last, placeholder.start) + replacement(placeholder, index);
+		last = placeholder.end;
+	});
+	return text + sql.slice(last);
+}
+
+export interface NormalizedPlaceholders {
+	/** The SQL with every `:N` replaced by `?` (the SQL API binds by position). */
+	sql: string;
+	/** For each `?` in `sql`, the 1-based query parameter it binds. */
+	order: number[];
+	/** How many query parameters the statement expects. */
+	count: number;
+}
+
+/**
+ * Accepts `?` (parameters in order) or `:1`, `:2` (by number, reusable: `:1` twice binds parameter 1
+ * twice), never both in one statement.
+ */
+export function normalizePlaceholders(sql: string): NormalizedPlaceholders {
+	const found = findPlaceholders(sql);
+	return {
+		sql: rewritePlaceholders(sql, found, () => '?'),
+		order: found.map((p) => p.parameter),
+		count: placeholderCount(found),
+	};
+}
+
+/** First keyword (upper case) of each non-empty statement; '' when a statement starts otherwise. */
+function statementKeywords(sql: string): string[] {
+	const keywords: string[] = [];
+	let current: string | undefined;
+	for (const segment of segments(sql)) {
+		if (segment.kind === 'comment') continue;
+		if (segment.kind === 'quoted') {
+			current ??= '';
+			continue;
+		}
+		let i = segment.start;
+		while (i < segment.end) {
+			const c = sql[i];
+			if (c === ';') {
+				if (current !== undefined) keywords.push(current);
+				current = undefined;
+				i++;
+			} else if (current !== undefined || /[\s(]/.test(c)) {
+				i++;
+			} else {
+				const word = /^[A-Za-z_]+/.exec(sql.slice(i, segment.end));
+				current = word ? word[0].toUpperCase() : '';
+				i += word ? word[0].length : 1;
+			}
+		}
+	}
+	if (current !== undefined) keywords.push(current);
+	return keywords;
+}
+
+/** Statements in `sql` separated by `;` (empty ones and a trailing `;` do not count). */
+export function countStatements(sql: string): number {
+	return statementKeywords(sql).length;
+}
+
+/** The first keyword of the first statement, upper case, after comments and opening parentheses. */
+export function firstKeyword(sql: string): string {
+	return statementKeywords(sql)[0] ?? '';
+}
+
+export const FILE_TRANSFER_MESSAGE =
+	'PUT and GET (file transfer) commands are not supported by the Snowflake SQL API; use a stage and COPY INTO instead.';
+
+/** Refuses SQL in which any statement is PUT or GET. */
+export function assertNoFileTransfer(sql: string): void {
+	if (statementKeywords(sql).some((keyword) => keyword === 'PUT' || keyword === 'GET')) {
+		throw new SqlInputError(FILE_TRANSFER_MESSAGE);
+	}
+}

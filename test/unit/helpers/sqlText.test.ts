@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+
+import { SqlInputError } from '../../../nodes/SnowflakeSqlApi/helpers/inputErrors';
+import {
+	FILE_TRANSFER_MESSAGE,
+	assertNoFileTransfer,
+	countStatements,
+	firstKeyword,
+	normalizePlaceholders,
+} from '../../../nodes/SnowflakeSqlApi/helpers/sqlText';
+
+describe('normalizePlaceholders', () => {
+	it.each([
+		['no placeholders', 'SELECT 1', 'SELECT 1', [], 0],
+		['? in order', 'SELECT ? , ?', 'SELECT ? , ?', [1, 2], 2],
+		[':N rewritten to ?', 'SELECT :1, :2', 'SELECT ?, ?', [1, 2], 2],
+		[':1 used twice binds parameter 1 twice', 'SELECT :2 WHERE a = :1 OR b = :1', 'SELECT ? WHERE a = ? OR b = ?', [2, 1, 1], 2],
+		[':10 reads every digit', `SELECT ${Array.from({ length: 10 }, (_, i) => `:${10 - i}`).join(',')}`, `SELECT ${Array(10).fill('?').join(',')}`, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 10],
+		['? in a single-quoted string', "SELECT '?', ?", "SELECT '?', ?", [1], 1],
+		['escaped quotes in a string', "SELECT 'it''s ?', 'a\\'?', ?", "SELECT 'it''s ?', 'a\\'?', ?", [1], 1],
+		['? in a double-quoted identifier', 'SELECT "col?" FROM t WHERE a = ?', 'SELECT "col?" FROM t WHERE a = ?', [1], 1],
+		['? in a $$ block', 'SELECT $$ ? :1 $$, ?', 'SELECT $$ ? :1 $$, ?', [1], 1],
+		['-- comment', 'SELECT ? -- what?\n, ?', 'SELECT ? -- what?\n, ?', [1, 2], 2],
+		['// comment', 'SELECT ? // :1?\n', 'SELECT ? // :1?\n', [1], 1],
+		['/* */ comment', 'SELECT /* ? :1 */ ?', 'SELECT /* ? :1 */ ?', [1], 1],
+		[':: cast is not a placeholder', 'SELECT :1::int, x::varchar', 'SELECT ?::int, x::varchar', [1], 1],
+		['a path like v:key is not a placeholder', 'SELECT v:key, v:"k" FROM t WHERE id = :1', 'SELECT v:key, v:"k" FROM t WHERE id = ?', [1], 1],
+		[':1 in a string', "SELECT ':1', :1", "SELECT ':1', ?", [1], 1],
+		['unterminated string hides the rest', "SELECT ?, 'abc ?", "SELECT ?, 'abc ?", [1], 1],
+		['$$ inside an identifier does not open a block', 'SELECT a$$b, ?', 'SELECT a$$b, ?', [1], 1],
+	])('%s', (_, sql, expectedSql, order, count) => {
+		expect(normalizePlaceholders(sql)).toEqual({ sql: expectedSql, order, count });
+	});
+
+	it.each([
+		[
+			'SELECT ?, :1',
+			'The query mixes ? and :N placeholders; use one style: ? for parameters in order, or :1, :2, … by number',
+		],
+		['SELECT :1, :3', 'Numbered placeholders must run from :1 to :3 without gaps; :2 is missing'],
+		['SELECT :2', 'Numbered placeholders must run from :1 to :2 without gaps; :1 is missing'],
+		['SELECT :0', 'Placeholder :0 is not valid: numbered placeholders start at :1'],
+	])('refuses %j', (sql, message) => {
+		expect(() => normalizePlaceholders(sql)).toThrow(new SqlInputError(message));
+	});
+});
+
+describe('countStatements', () => {
+	it.each([
+		['', 0],
+		['  ;  ', 0],
+		['-- only a comment', 0],
+		['SELECT 1', 1],
+		['SELECT 1;', 1],
+		['SELECT 1;  \n ', 1],
+		['SELECT 1; -- done', 1],
+		['SELECT 1; SELECT 2', 2],
+		['SELECT 1;; SELECT 2;', 2],
+		["SELECT ';'; SELECT 2", 2],
+		['SELECT "a;b" FROM t', 1],
+		['SELECT $$;$$', 1],
+		['SELECT 1 /* ; */', 1],
+		['SELECT 1 -- ;\n', 1],
+		['BEGIN; INSERT INTO t VALUES (1); COMMIT;', 3],
+		["'just a string'; SELECT 1", 2],
+	])('%j → %i', (sql, count) => {
+		expect(countStatements(sql)).toBe(count);
+	});
+});
+
+describe('firstKeyword', () => {
+	it.each([
+		['select 1', 'SELECT'],
+		['  \n\tInsert into t', 'INSERT'],
+		['-- put it\n/* get */ (select 1)', 'SELECT'],
+		['// c\nput file:///tmp/x @s', 'PUT'],
+		['WITH x AS (SELECT 1) SELECT * FROM x', 'WITH'],
+		['', ''],
+		['-- nothing', ''],
+		["'text'", ''],
+		['1 + 1', ''],
+		['GET_DDL', 'GET_DDL'],
+	])('%j → %j', (sql, keyword) => {
+		expect(firstKeyword(sql)).toBe(keyword);
+	});
+});
+
+describe('assertNoFileTransfer', () => {
+	it.each([
+		'PUT file:///tmp/data.csv @my_stage',
+		'get @my_stage file:///tmp/',
+		'/* upload */ put file:///x @s',
+		'SELECT 1; GET @s file:///tmp',
+	])('refuses %j', (sql) => {
+		expect(() => assertNoFileTransfer(sql)).toThrow(new SqlInputError(FILE_TRANSFER_MESSAGE));
+	});
+
+	it.each([
+		"SELECT 'PUT'",
+		'SELECT GET_DDL(\'table\', \'t\')',
+		'-- PUT file:///x @s\nSELECT 1',
+		'COPY INTO t FROM @s',
+	])('accepts %j', (sql) => {
+		expect(() => assertNoFileTransfer(sql)).not.toThrow();
+	});
+
+	it('says what to use instead', () => {
+		expect(FILE_TRANSFER_MESSAGE).toBe(
+			'PUT and GET (file transfer) commands are not supported by the Snowflake SQL API; use a stage and COPY INTO instead.',
+		);
+	});
+});
