@@ -1,0 +1,117 @@
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
+import { SnowflakeConfigError } from '../errors';
+import { nonRsaKeyError, normalisePrivateKeyPem, shortRsaKeyError, type NormalisedPrivateKey } from './pem';
+
+/** A parsed RSA private key and the fingerprint Snowflake knows it by. */
+export interface SigningKey {
+	privateKey: KeyObject;
+	/** `SHA256:` + base64 of SHA-256 over the DER SubjectPublicKeyInfo: DESCRIBE USER's RSA_PUBLIC_KEY_FP. */
+	fingerprint: string;
+	modulusLength: number;
+}
+
+const MIN_RSA_BITS = 2048;
+/** Bounds memory when a long-running n8n sees many credentials; the oldest entry goes first. */
+const MAX_CACHED_KEYS = 64;
+
+const signingKeys = new Map<string, SigningKey>();
+let keyLoads = 0;
+
+/** OpenSSL codes are fixed identifiers (never input), so they may appear in messages for support. */
+function opensslCode(error: unknown): string {
+	const code = (error as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code) ? ` (${code})` : '';
+}
+
+/** A fixed message per situation; the crypto error is not attached as `cause`, so nothing can echo input. */
+function unreadableKeyError(key: NormalisedPrivateKey, error: unknown): SnowflakeConfigError {
+	const code = opensslCode(error);
+	if (key.encrypted && code.includes('UNSUPPORTED')) {
+		return new SnowflakeConfigError(
+			`The private key is encrypted with a cipher this installation cannot read${code}: re-encrypt it with "openssl pkcs8 -topk8 -v2 aes-256-cbc -in <key file> -out rsa_key.p8".`,
+		);
+	}
+	if (key.encrypted) {
+		return new SnowflakeConfigError(
+			`Private Key Passphrase is wrong: the key could not be decrypted with it${code}. Enter the passphrase the key was encrypted with; if it is right, paste the key again (it may be damaged).`,
+		);
+	}
+	return new SnowflakeConfigError(
+		`The private key could not be read${code}: it is not a valid ${key.format} RSA private key. Paste the whole content of the private key file again, including its BEGIN and END lines.`,
+	);
+}
+
+/** How messages name the key types node:crypto reports. */
+const NON_RSA_KINDS: Record<string, string> = {
+	ec: 'an EC key',
+	'rsa-pss': 'an RSA-PSS key (RS256 needs a plain rsaEncryption key)',
+	ed25519: 'an Ed25519 key',
+	ed448: 'an Ed448 key',
+	dsa: 'a DSA key',
+	dh: 'a Diffie-Hellman key',
+	x25519: 'an X25519 key',
+	x448: 'an X448 key',
+};
+
+function assertUsableRsa(privateKey: KeyObject): number {
+	const type = privateKey.asymmetricKeyType ?? 'unknown';
+	if (type !== 'rsa') throw nonRsaKeyError(NON_RSA_KINDS[type] ?? 'not an RSA key');
+	const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
+	if (bits < MIN_RSA_BITS) throw shortRsaKeyError(bits);
+	return bits;
+}
+
+function readSigningKey(text: string | undefined, passphrase: string | undefined): SigningKey {
+	const normalised = normalisePrivateKeyPem(text);
+	if (normalised.encrypted && !passphrase) {
+		throw new SnowflakeConfigError(
+			'The private key is encrypted but Private Key Passphrase is empty: enter the passphrase the key was encrypted with.',
+		);
+	}
+	let privateKey: KeyObject;
+	try {
+		privateKey = createPrivateKey({
+			key: normalised.pem,
+			format: 'pem',
+			passphrase: normalised.encrypted ? passphrase : undefined,
+		});
+	} catch (error) {
+		throw unreadableKeyError(normalised, error);
+	}
+	keyLoads++;
+	const modulusLength = assertUsableRsa(privateKey);
+	const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+	const fingerprint = `SHA256:${createHash('sha256').update(spki).digest('base64')}`;
+	return { privateKey, fingerprint, modulusLength };
+}
+
+/**
+ * Parses the pasted key once per (text, passphrase): decrypting PKCS#8 runs PBKDF2, far too slow per request.
+ * The cache is keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key.
+ */
+export function loadSigningKey(text: string | undefined, passphrase: string | undefined): SigningKey {
+	const id = createHash('sha256')
+		.update(JSON.stringify([text ?? '', passphrase ?? '']))
+		.digest('base64');
+	const cached = signingKeys.get(id);
+	if (cached) return cached;
+
+	const key = readSigningKey(text, passphrase);
+	if (signingKeys.size >= MAX_CACHED_KEYS) {
+		const oldest = signingKeys.keys().next();
+		if (!oldest.done) signingKeys.delete(oldest.value);
+	}
+	signingKeys.set(id, key);
+	return key;
+}
+
+/** Private keys parsed (PEM decoded, decrypted) since the last clear. */
+export function keyLoadCount(): number {
+	return keyLoads;
+}
+
+export function clearKeyCache(): void {
+	signingKeys.clear();
+	keyLoads = 0;
+}
