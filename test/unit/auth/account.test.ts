@@ -1,0 +1,96 @@
+import { describe, it, expect } from 'vitest';
+
+import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import { parseAccount, parseUser } from '../../../nodes/SnowflakeSqlApi/transport/auth/account';
+import { captureError } from './support';
+
+describe('parseAccount: claim account and host', () => {
+	it.each([
+		// [entered, claim account, host]
+		['xy12345', 'XY12345', 'xy12345.snowflakecomputing.com'],
+		['xy12345.ap-southeast-2', 'XY12345', 'xy12345.ap-southeast-2.snowflakecomputing.com'],
+		['xy12345.us-east-2.aws', 'XY12345', 'xy12345.us-east-2.aws.snowflakecomputing.com'],
+		['xy12345.us-east-1.privatelink', 'XY12345', 'xy12345.us-east-1.privatelink.snowflakecomputing.com'],
+		['XY12345.US-EAST-2.AWS', 'XY12345', 'xy12345.us-east-2.aws.snowflakecomputing.com'],
+		['myorg-myaccount', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['myorg-myaccount.privatelink', 'MYORG-MYACCOUNT', 'myorg-myaccount.privatelink.snowflakecomputing.com'],
+		['myorg-my_account', 'MYORG-MY_ACCOUNT', 'myorg-my-account.snowflakecomputing.com'],
+		['  myorg-myaccount  ', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['\tmyorg-myaccount\n', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['myorg-myaccount.snowflakecomputing.com', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['https://myorg-myaccount.snowflakecomputing.com/', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['HTTPS://MyOrg-MyAccount.SnowflakeComputing.com', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		[
+			'https://xy12345.ap-southeast-2.snowflakecomputing.com/console#/internal/worksheet',
+			'XY12345',
+			'xy12345.ap-southeast-2.snowflakecomputing.com',
+		],
+		['xy12345.us-east-2.aws.snowflakecomputing.com/', 'XY12345', 'xy12345.us-east-2.aws.snowflakecomputing.com'],
+		['xy12345.cn-north-1.snowflakecomputing.cn', 'XY12345', 'xy12345.cn-north-1.snowflakecomputing.cn'],
+		// .global: the Python connector's rule (cut at the first "-"), see parseAccount's comment.
+		['testaccount-user.global', 'TESTACCOUNT', 'testaccount-user.global.snowflakecomputing.com'],
+		['xy12345-abcdef.global.snowflakecomputing.com', 'XY12345', 'xy12345-abcdef.global.snowflakecomputing.com'],
+		// ... and without a "-" the first-dot rule, so no period reaches the claim.
+		['s3testaccount.global', 'S3TESTACCOUNT', 's3testaccount.global.snowflakecomputing.com'],
+	])('%j → claim %s, host %s', (entered, claimAccount, host) => {
+		expect(parseAccount(entered)).toEqual({ claimAccount, host });
+	});
+
+	it('keeps "-" that are not part of a .global suffix (the Snowflake doc sample bug)', () => {
+		expect(parseAccount('acct-with-dashes').claimAccount).toBe('ACCT-WITH-DASHES');
+		expect(parseAccount('myorg-myaccount.us-east-1').claimAccount).toBe('MYORG-MYACCOUNT');
+	});
+});
+
+describe('parseAccount: rejected input says what to enter', () => {
+	it.each([
+		['', /Account is empty/],
+		['   ', /Account is empty/],
+		[undefined, /Account is empty/],
+		['my org-account', /contains spaces/],
+		['myorg-myaccount\u00a0x', /contains spaces/],
+		['myorg-myaccöunt', /non-ASCII character "ö"/],
+		['myörg', /non-ASCII/],
+		['a'.repeat(256), /256 characters long \(at most 255\)/],
+		['myorg+myaccount', /contains "\+"/],
+		['myorg-myaccount:443', /contains ":"/],
+		['ftp://myorg-myaccount', /contains ":"/],
+		['xy12345..us-east-2', /empty part between dots/],
+		['.xy12345', /empty part between dots/],
+		['https://app.snowflake.com/myorg/myaccount/', /Snowsight address/],
+	])('%j', async (entered, message) => {
+		const error = await captureError(() => parseAccount(entered));
+		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		expect(error.message).toMatch(message);
+		expect(error.message).toMatch(/enter your account identifier, e\.g\. myorg-myaccount/);
+	});
+
+	it('accepts exactly 255 characters', () => {
+		expect(parseAccount('a'.repeat(255)).claimAccount).toBe('A'.repeat(255));
+	});
+});
+
+describe('parseUser', () => {
+	it.each([
+		['my_user', 'MY_USER'],
+		['  John.Doe@Example.com ', 'JOHN.DOE@EXAMPLE.COM'],
+		['MY_USER', 'MY_USER'],
+	])('%j → %s', (entered, claimUser) => {
+		expect(parseUser(entered)).toBe(claimUser);
+	});
+
+	it.each([
+		['', /User is empty/],
+		[undefined, /User is empty/],
+		['"MY_USER"', /without quotes/],
+		["'my_user'", /without quotes/],
+		['my\u0000user', /control character/],
+		['my\u0007user', /control character/],
+		['u'.repeat(256), /256 characters long/],
+	])('rejects %j', async (entered, message) => {
+		const error = await captureError(() => parseUser(entered));
+		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		expect(error.message).toMatch(message);
+		expect(error.message).toMatch(/enter the Snowflake user name the public key is registered on/);
+	});
+});

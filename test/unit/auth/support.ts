@@ -1,0 +1,51 @@
+import { importSPKI, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+
+import type { SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport/auth';
+
+/** The error `run` throws (synchronously or as a rejection); fails the test when there is none. */
+export async function captureError(run: () => unknown): Promise<Error> {
+	try {
+		await run();
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error('expected an error, got none');
+}
+
+export function credentials(
+	privateKey: string,
+	overrides: Partial<SnowflakeKeyPairCredentials> = {},
+): SnowflakeKeyPairCredentials {
+	return { account: 'xy12345.ap-southeast-2', user: 'my_user', privateKey, ...overrides };
+}
+
+/** `Bearer <jwt>` → `<jwt>`. */
+export function bearerToken(headers: Record<string, unknown> | undefined): string {
+	const value = String(headers?.Authorization ?? '');
+	if (!value.startsWith('Bearer ')) throw new Error(`not a Bearer header: ${value.slice(0, 20)}`);
+	return value.slice('Bearer '.length);
+}
+
+/** Verifies with jose (an independent RS256 implementation) at the given instant. */
+export async function verifyJwt(
+	token: string,
+	publicKeyPem: string,
+	nowMs: number,
+): Promise<{ payload: JWTPayload; protectedHeader: ProtectedHeaderParameters }> {
+	const key = await importSPKI(publicKeyPem, 'RS256');
+	return await jwtVerify(token, key, { algorithms: ['RS256'], typ: 'JWT', currentDate: new Date(nowMs) });
+}
+
+/** A settable clock for setAuthClock. */
+export function fakeClock(startMs: number): { now: () => number; set: (ms: number) => void; advance: (ms: number) => void } {
+	let current = startMs;
+	return {
+		now: () => current,
+		set: (ms) => {
+			current = ms;
+		},
+		advance: (ms) => {
+			current += ms;
+		},
+	};
+}
