@@ -110,6 +110,7 @@ export function isDateTimeLike(value: unknown): value is DateTimeLike {
 	const candidate = value as Partial<DateTimeLike>;
 	return (
 		typeof candidate.toMillis === 'function' &&
+		typeof candidate.toISO === 'function' &&
 		typeof candidate.offset === 'number' &&
 		typeof candidate.isValid === 'boolean'
 	);
