@@ -1,0 +1,391 @@
+/**
+ * One converter per Snowflake type, chosen once per column from `rowType` (never from the cell's
+ * JSON shape, never a switch per cell). Converters receive a non-null jsonv2 cell string.
+ *
+ * Hot-path rules: integer arithmetic only (the fraction of a second is parsed as an integer count of
+ * nanoseconds, so no precision is ever lost to floating point), civil dates from a days-since-epoch
+ * algorithm instead of Date objects, luxon only to look up a zone's offset. A cell that does not have
+ * the documented encoding (e.g. the request set DATE_OUTPUT_FORMAT, or nullable=false sent "null") is
+ * returned unchanged rather than misread.
+ */
+import type { IANAZone } from 'luxon';
+
+import type { RowType } from '../transport/types';
+import { parseVariant } from './json';
+
+export type Converter = (cell: string) => unknown;
+
+export interface ConverterOptions {
+	numbersAsStrings: boolean;
+	/** Zone for TIMESTAMP_LTZ; undefined renders the instant in UTC with `Z`. */
+	zone?: IANAZone;
+}
+
+export function converterFor(column: RowType, options: ConverterOptions): Converter {
+	const type = String(column.type).toLowerCase();
+	const scale = typeof column.scale === 'number' ? column.scale : undefined;
+	switch (type) {
+		case 'fixed':
+			if (options.numbersAsStrings) return identity;
+			return scale !== undefined && scale > 0 ? fixedWithScale : fixedInteger;
+		case 'decfloat':
+			return options.numbersAsStrings ? identity : decimal;
+		case 'real':
+			return options.numbersAsStrings ? realAsString : real;
+		case 'boolean':
+			return boolean;
+		case 'date':
+			return dateConverter();
+		case 'time':
+			return timeConverter(fractionDigits(scale));
+		case 'timestamp_ntz':
+			return timestampConverter(fractionDigits(scale), '');
+		case 'timestamp_ltz':
+			return options.zone ? zonedTimestampConverter(fractionDigits(scale), new ZoneOffsets(options.zone)) : timestampConverter(fractionDigits(scale), 'Z');
+		case 'timestamp_tz':
+			return timestampTzConverter(fractionDigits(scale));
+		case 'variant':
+		case 'object':
+		case 'array':
+		case 'map':
+		case 'vector':
+			return parseVariant;
+		case 'binary':
+			return binary;
+		case 'geography':
+		case 'geometry':
+			return geo;
+		default:
+			// text, and types this package does not know (intervals, file, future ones): the wire string.
+			return identity;
+	}
+}
+
+/** TIME/TIMESTAMP columns carry their fraction digits in `scale`; 9 (nanoseconds) when absent. */
+function fractionDigits(scale: number | undefined): number {
+	return scale === undefined ? 9 : Math.min(9, Math.max(0, Math.trunc(scale)));
+}
+
+const identity: Converter = (cell) => cell;
+
+// ---------------------------------------------------------------- numbers
+
+/** FIXED scale 0: a number while it is a safe integer, else the exact digits. */
+function fixedInteger(cell: string): number | string {
+	// Up to 15 characters no integer can leave the safe range (2^53 has 16 digits).
+	if (cell.length < 16) {
+		const n = +cell;
+		return n === n ? n : cell;
+	}
+	const n = +cell;
+	return Number.isSafeInteger(n) ? n : cell;
+}
+
+/** FIXED scale > 0: no exponent on the wire, so up to 15 characters it always has ≤ 15 significant digits. */
+function fixedWithScale(cell: string): number | string {
+	if (cell.length <= 15) {
+		const n = +cell;
+		return n === n ? n : cell;
+	}
+	return decimal(cell);
+}
+
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * A decimal (optionally with exponent) as a number when it has at most 15 significant digits and
+ * stays inside the normal double range, i.e. when the number prints back as the same value;
+ * otherwise the exact text.
+ */
+function decimal(cell: string): number | string {
+	let digits = 0;
+	let first = -1;
+	let last = -1;
+	for (let i = 0; i < cell.length; i++) {
+		const c = cell.charCodeAt(i);
+		if (c === 101 || c === 69) break; // e / E: the exponent does not count
+		if (c < 48 || c > 57) continue;
+		if (c !== 48) {
+			if (first === -1) first = digits;
+			last = digits;
+		}
+		digits++;
+	}
+	if (first !== -1 && last - first + 1 > 15) return cell;
+	const n = +cell;
+	if (!Number.isFinite(n)) return cell;
+	if (first !== -1 && Math.abs(n) < MIN_NORMAL) return cell;
+	return n;
+}
+
+/** REAL: finite numbers as numbers; NaN and infinities (any spelling) as the strings JSON can carry. */
+function real(cell: string): number | string {
+	const n = +cell;
+	if (n - n === 0 && cell.length > 0) return n;
+	return realSpecial(cell);
+}
+
+function realAsString(cell: string): string {
+	const n = +cell;
+	return n - n === 0 ? cell : realSpecial(cell);
+}
+
+function realSpecial(cell: string): string {
+	switch (cell.trim().toLowerCase()) {
+		case 'nan':
+		case '+nan':
+		case '-nan':
+			return 'NaN';
+		case 'inf':
+		case '+inf':
+		case 'infinity':
+		case '+infinity':
+			return 'Infinity';
+		case '-inf':
+		case '-infinity':
+			return '-Infinity';
+		default:
+			return cell;
+	}
+}
+
+// ---------------------------------------------------------------- boolean, binary, geo
+
+function boolean(cell: string): boolean | string {
+	switch (cell) {
+		case 'true':
+		case 'TRUE':
+		case '1':
+			return true;
+		case 'false':
+		case 'FALSE':
+		case '0':
+			return false;
+		default: {
+			const lower = cell.trim().toLowerCase();
+			if (lower === 'true') return true;
+			if (lower === 'false') return false;
+			return cell;
+		}
+	}
+}
+
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** BINARY: uppercase hex. Text that is not hex (BINARY_OUTPUT_FORMAT=BASE64) is left alone. */
+function binary(cell: string): string {
+	return HEX.test(cell) ? cell.toUpperCase() : cell;
+}
+
+/** GEOGRAPHY/GEOMETRY: GeoJSON (the default output format) parsed; WKT/WKB/EWKT stay text. */
+function geo(cell: string): unknown {
+	const c = cell.charCodeAt(0);
+	if (c !== 123 && c !== 91) return cell; // { or [
+	try {
+		return JSON.parse(cell);
+	} catch {
+		return cell;
+	}
+}
+
+// ---------------------------------------------------------------- dates and times
+
+/** '00'..'99' */
+const TWO: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+
+/**
+ * Civil date of a day count since 1970-01-01 (H. Hinnant's days_from_civil, inverted), proleptic
+ * Gregorian. Years 0-9999 print with 4 digits; others as ISO 8601 expanded years with sign and 6
+ * digits, like Date#toISOString ('-000001' is 2 BCE: year 0 is 1 BCE).
+ */
+export function formatDays(days: number): string {
+	const z = days + 719468;
+	const era = Math.floor(z / 146097);
+	const doe = z - era * 146097;
+	const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+	const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+	const mp = Math.floor((5 * doy + 2) / 153);
+	const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+	const month = mp < 10 ? mp + 3 : mp - 9;
+	const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+	return `${formatYear(year)}-${TWO[month]}-${TWO[day]}`;
+}
+
+function formatYear(year: number): string {
+	if (year >= 1000 && year <= 9999) return String(year);
+	if (year >= 0 && year < 1000) return String(year + 10000).slice(1);
+	const abs = String(Math.abs(year));
+	return (year < 0 ? '-' : '+') + (abs.length < 6 ? '000000'.slice(abs.length) + abs : abs);
+}
+
+/** Remembers the last day formatted: sorted or clustered timestamps mostly repeat their date. */
+class DayCache {
+	private day = Number.NaN;
+	private text = '';
+
+	get(days: number): string {
+		if (days !== this.day) {
+			this.day = days;
+			this.text = formatDays(days);
+		}
+		return this.text;
+	}
+}
+
+function dateConverter(): Converter {
+	const cache = new DayCache();
+	return (cell) => {
+		const days = +cell;
+		return Number.isInteger(days) && cell.length > 0 ? cache.get(days) : cell;
+	};
+}
+
+// Result of parseSeconds, kept in module scope so parsing allocates nothing per cell.
+let parsedSeconds = 0;
+let parsedNanos = 0;
+
+/**
+ * Parses `[-]digits[.digits]` in cell[start, end) as floor seconds (`parsedSeconds`) and
+ * nanoseconds 0..999999999 (`parsedNanos`), so -1.25 becomes -2 s + 750000000 ns. Any number of
+ * fraction digits is accepted (scale digits or always 9); digits beyond 9 are cut. Integer
+ * arithmetic only. Returns false when the text is not such a number.
+ */
+function parseSeconds(cell: string, start: number, end: number): boolean {
+	let i = start;
+	const negative = cell.charCodeAt(i) === 45;
+	if (negative) i++;
+	const intStart = i;
+	let seconds = 0;
+	for (; i < end; i++) {
+		const d = cell.charCodeAt(i) - 48;
+		if (d < 0 || d > 9) break;
+		seconds = seconds * 10 + d;
+	}
+	// 15 digits of seconds reach 30 million years, beyond every Snowflake range and still exact.
+	if (i === intStart || i - intStart > 15) return false;
+	let nanos = 0;
+	if (i < end) {
+		if (cell.charCodeAt(i) !== 46) return false;
+		i++;
+		let place = 100_000_000;
+		for (; i < end; i++) {
+			const d = cell.charCodeAt(i) - 48;
+			if (d < 0 || d > 9) return false;
+			nanos += d * place;
+			place = place > 1 ? place / 10 : 0;
+		}
+	}
+	if (negative && nanos > 0) {
+		seconds = -seconds - 1;
+		nanos = 1_000_000_000 - nanos;
+	} else if (negative) {
+		seconds = -seconds;
+	}
+	parsedSeconds = seconds;
+	parsedNanos = nanos;
+	return true;
+}
+
+/** `.` + the first `digits` of the nanoseconds, zero-padded; empty for scale 0. */
+function formatFraction(nanos: number, digits: number): string {
+	return digits === 0 ? '' : `.${String(nanos + 1_000_000_000).slice(1, 1 + digits)}`;
+}
+
+function formatClock(secondOfDay: number, nanos: number, digits: number): string {
+	const hours = Math.floor(secondOfDay / 3600);
+	const rest = secondOfDay - hours * 3600;
+	const minutes = Math.floor(rest / 60);
+	return `${TWO[hours]}:${TWO[minutes]}:${TWO[rest - minutes * 60]}${formatFraction(nanos, digits)}`;
+}
+
+/** Local date-time `YYYY-MM-DDTHH:mm:ss[.f]` of an epoch second count (already shifted to wall clock). */
+function formatDateTime(seconds: number, nanos: number, digits: number, days: DayCache): string {
+	const day = Math.floor(seconds / 86400);
+	return `${days.get(day)}T${formatClock(seconds - day * 86400, nanos, digits)}`;
+}
+
+function timeConverter(digits: number): Converter {
+	return (cell) => {
+		if (!parseSeconds(cell, 0, cell.length) || parsedSeconds < 0 || parsedSeconds >= 86400) return cell;
+		return formatClock(parsedSeconds, parsedNanos, digits);
+	};
+}
+
+/**
+ * TIMESTAMP_NTZ (wall clock encoded as if UTC) → local ISO without offset (suffix '').
+ * TIMESTAMP_LTZ (a true instant) → ISO in UTC (suffix 'Z').
+ */
+function timestampConverter(digits: number, suffix: '' | 'Z'): Converter {
+	const days = new DayCache();
+	return (cell) =>
+		parseSeconds(cell, 0, cell.length) ? formatDateTime(parsedSeconds, parsedNanos, digits, days) + suffix : cell;
+}
+
+/** TIMESTAMP_LTZ rendered in a zone: the zone's wall clock at that instant, with its offset. */
+function zonedTimestampConverter(digits: number, zone: ZoneOffsets): Converter {
+	const days = new DayCache();
+	return (cell) => {
+		if (!parseSeconds(cell, 0, cell.length)) return cell;
+		const offset = zone.at(parsedSeconds);
+		return formatDateTime(parsedSeconds + offset, parsedNanos, digits, days) + formatOffset(offset);
+	};
+}
+
+/** TIMESTAMP_TZ `<UTC seconds.fraction> <offset minutes + 1440>` → ISO with the value's own offset. */
+function timestampTzConverter(digits: number): Converter {
+	const days = new DayCache();
+	return (cell) => {
+		const space = cell.indexOf(' ');
+		if (space < 0 || space === cell.length - 1 || !parseSeconds(cell, 0, space)) return cell;
+		let encoded = 0;
+		for (let i = space + 1; i < cell.length; i++) {
+			const d = cell.charCodeAt(i) - 48;
+			if (d < 0 || d > 9) return cell;
+			encoded = encoded * 10 + d;
+		}
+		const offset = (encoded - 1440) * 60;
+		return formatDateTime(parsedSeconds + offset, parsedNanos, digits, days) + formatOffset(offset);
+	};
+}
+
+const offsetTexts = new Map<number, string>();
+
+/** `+09:00`, `-12:00`, `+00:00`; seconds appear only for historical local-mean-time offsets. */
+export function formatOffset(offsetSeconds: number): string {
+	let text = offsetTexts.get(offsetSeconds);
+	if (text === undefined) {
+		const abs = Math.abs(offsetSeconds);
+		const hours = Math.floor(abs / 3600);
+		const minutes = Math.floor((abs % 3600) / 60);
+		const seconds = abs % 60;
+		text = `${offsetSeconds < 0 ? '-' : '+'}${TWO[hours]}:${TWO[minutes]}${seconds ? `:${TWO[seconds]}` : ''}`;
+		if (offsetTexts.size < 1000) offsetTexts.set(offsetSeconds, text);
+	}
+	return text;
+}
+
+/**
+ * A zone's UTC offset (seconds) at an instant, memoised per UTC hour: luxon asks Intl, which is far
+ * too slow to call per cell. An hour is only memoised when its first and last second agree, so a
+ * transition inside an hour (half-hour zones, historical offsets) is still looked up exactly.
+ */
+class ZoneOffsets {
+	private readonly hours = new Map<number, number>();
+
+	constructor(private readonly zone: IANAZone) {}
+
+	at(seconds: number): number {
+		const hour = Math.floor(seconds / 3600);
+		const known = this.hours.get(hour);
+		if (known !== undefined) return known;
+		const first = this.lookup(hour * 3600);
+		if (first !== this.lookup(hour * 3600 + 3599)) return this.lookup(seconds);
+		if (this.hours.size >= 100_000) this.hours.clear();
+		this.hours.set(hour, first);
+		return first;
+	}
+
+	private lookup(seconds: number): number {
+		return Math.round(this.zone.offset(seconds * 1000) * 60);
+	}
+}

@@ -1,0 +1,109 @@
+/**
+ * Result decoding: jsonv2 rows (arrays of strings or null) → plain objects keyed by column name,
+ * each cell converted by its column's rowType (see converters.ts for the type table).
+ *
+ * Everything per column (key, converter) is decided once in createRowDecoder; the per-row loop only
+ * indexes arrays and calls the column's function, so decoding costs about as much as building the
+ * objects. SQL NULL (JSON null) is null for every type. With `nullable=false` Snowflake sends NULL
+ * as the string "null", which cannot be told apart from a TEXT value "null"; it is therefore not
+ * converted (a numeric or temporal column returns the string "null" unchanged).
+ */
+import { IANAZone } from 'luxon';
+
+import { SnowflakeConfigError, SnowflakeProtocolError } from '../transport/errors';
+import type { DecodedRow, DecodeOptions, RowType } from '../transport/types';
+import { converterFor, type Converter, type ConverterOptions } from './converters';
+
+export { formatDays, formatOffset } from './converters';
+export { parseLenientJson, parseVariant } from './json';
+
+export interface RowDecoder {
+	/** Object keys in column order (duplicates suffixed `_2`, `_3`, ...). */
+	readonly keys: readonly string[];
+	/** Decodes the first `limit` rows of `data` (all by default) and appends them to `out`. */
+	decodeInto(data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit?: number): void;
+	decode(data: ReadonlyArray<ReadonlyArray<string | null>>, limit?: number): DecodedRow[];
+}
+
+/** Checks DecodeOptions once (an unknown time zone fails before any request). */
+export function resolveDecodeOptions(options: DecodeOptions = {}): ConverterOptions {
+	const { timezone } = options;
+	if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
+		throw new SnowflakeConfigError(
+			`Unknown time zone "${timezone}". Use an IANA zone name such as Europe/Berlin or America/New_York.`,
+		);
+	}
+	return {
+		numbersAsStrings: options.numbersAsStrings === true,
+		zone: timezone === undefined ? undefined : IANAZone.create(timezone),
+	};
+}
+
+/** Column names as object keys; a repeated name gets `_2`, `_3`, ... (skipping names already taken). */
+export function columnKeys(rowType: readonly RowType[]): string[] {
+	const taken = new Set(rowType.map((column) => column.name));
+	const used = new Set<string>();
+	return rowType.map((column) => {
+		let key = column.name;
+		for (let n = 2; used.has(key); n++) {
+			const candidate = `${column.name}_${n}`;
+			if (!taken.has(candidate) && !used.has(candidate)) key = candidate;
+		}
+		used.add(key);
+		return key;
+	});
+}
+
+export function createRowDecoder(rowType: readonly RowType[], options: DecodeOptions = {}): RowDecoder {
+	const resolved = resolveDecodeOptions(options);
+	const keys = columnKeys(rowType);
+	const converters: Converter[] = rowType.map((column) => converterFor(column, resolved));
+	const width = keys.length;
+	// `row.__proto__ = x` would set the prototype instead of a field: such a result takes a slower path.
+	const safeKeys = !keys.includes('__proto__');
+
+	const decodeInto = (data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit = data.length) => {
+		const end = Math.min(limit, data.length);
+		for (let r = 0; r < end; r++) {
+			const cells = data[r];
+			if (!Array.isArray(cells) || cells.length !== width) {
+				throw new SnowflakeProtocolError(
+					`Unexpected response from Snowflake: a row has ${Array.isArray(cells) ? cells.length : 'no'} cells but rowType describes ${width} columns.`,
+				);
+			}
+			const row: DecodedRow = {};
+			if (safeKeys) {
+				for (let c = 0; c < width; c++) {
+					const cell = cells[c];
+					row[keys[c]] = cell === null ? null : converters[c](cell);
+				}
+			} else {
+				for (let c = 0; c < width; c++) {
+					const cell = cells[c];
+					const value = cell === null ? null : converters[c](cell);
+					Object.defineProperty(row, keys[c], { value, writable: true, enumerable: true, configurable: true });
+				}
+			}
+			out.push(row);
+		}
+	};
+
+	return {
+		keys,
+		decodeInto,
+		decode(data, limit) {
+			const out: DecodedRow[] = [];
+			decodeInto(data, out, limit);
+			return out;
+		},
+	};
+}
+
+/** One-shot convenience over createRowDecoder. */
+export function decodeRows(
+	rowType: readonly RowType[],
+	data: ReadonlyArray<ReadonlyArray<string | null>>,
+	options: DecodeOptions = {},
+): DecodedRow[] {
+	return createRowDecoder(rowType, options).decode(data);
+}

@@ -1,0 +1,188 @@
+/**
+ * VARIANT/OBJECT/ARRAY/MAP/VECTOR cells are JSON text, but not always strict JSON: without
+ * STRICT_JSON_OUTPUT Snowflake writes `undefined`, `NaN`, `Infinity` and `-Infinity` as bare tokens,
+ * and integers may exceed 2^53, which JSON.parse silently rounds.
+ *
+ * Approach: JSON.parse (native, fast) for the common cell. A small lenient parser takes over when
+ * JSON.parse fails, or when the text holds a run of 16+ digits (the only way an integer can leave the
+ * safe range; 15 digits never can). The lenient parser maps `undefined` → null, NaN/±Infinity →
+ * the strings 'NaN', 'Infinity', '-Infinity' (JSON has no such numbers), keeps integers beyond the
+ * safe range as their exact digit strings (the same rule as FIXED columns), and reads string tokens
+ * exactly like JSON.parse, so string contents that happen to say NaN or undefined are untouched.
+ * Text that even the lenient parser cannot read is returned as the original string.
+ */
+
+const MAYBE_UNSAFE_INTEGER = /\d{16}/;
+
+export function parseVariant(cell: string): unknown {
+	if (!MAYBE_UNSAFE_INTEGER.test(cell)) {
+		try {
+			return JSON.parse(cell);
+		} catch {
+			// Snowflake's non-strict tokens: read leniently below.
+		}
+	}
+	try {
+		return parseLenientJson(cell);
+	} catch {
+		return cell;
+	}
+}
+
+/** Throws SyntaxError when the text is not (lenient) JSON. */
+export function parseLenientJson(text: string): unknown {
+	const parser = new LenientJsonParser(text);
+	const value = parser.value(0);
+	parser.expectEnd();
+	return value;
+}
+
+const MAX_DEPTH = 2_000;
+
+class LenientJsonParser {
+	private i = 0;
+
+	constructor(private readonly text: string) {}
+
+	value(depth: number): unknown {
+		if (depth > MAX_DEPTH) throw this.fail('nesting too deep');
+		this.skipSpace();
+		const c = this.text.charCodeAt(this.i);
+		switch (c) {
+			case 123: // {
+				return this.object(depth);
+			case 91: // [
+				return this.array(depth);
+			case 34: // "
+				return this.string();
+			case 116:
+				return this.word('true', true);
+			case 102:
+				return this.word('false', false);
+			case 110:
+				return this.word('null', null);
+			case 117:
+				return this.word('undefined', null);
+			case 78:
+				return this.word('NaN', 'NaN');
+			case 73:
+				return this.word('Infinity', 'Infinity');
+			case 45: // -
+				if (this.text.charCodeAt(this.i + 1) === 73) {
+					this.i++;
+					return this.word('Infinity', '-Infinity');
+				}
+				return this.number();
+			default:
+				if (c >= 48 && c <= 57) return this.number();
+				throw this.fail('unexpected character');
+		}
+	}
+
+	expectEnd(): void {
+		this.skipSpace();
+		if (this.i !== this.text.length) throw this.fail('unexpected text after the value');
+	}
+
+	private object(depth: number): Record<string, unknown> {
+		const result: Record<string, unknown> = {};
+		this.i++;
+		this.skipSpace();
+		if (this.text.charCodeAt(this.i) === 125) {
+			this.i++;
+			return result;
+		}
+		for (;;) {
+			this.skipSpace();
+			if (this.text.charCodeAt(this.i) !== 34) throw this.fail('expected a key');
+			const key = this.string();
+			this.skipSpace();
+			if (this.text.charCodeAt(this.i) !== 58) throw this.fail('expected ":"');
+			this.i++;
+			const value = this.value(depth + 1);
+			if (key === '__proto__') {
+				// An own property, as JSON.parse makes it; plain assignment would replace the prototype.
+				Object.defineProperty(result, key, { value, writable: true, enumerable: true, configurable: true });
+			} else {
+				result[key] = value;
+			}
+			this.skipSpace();
+			const c = this.text.charCodeAt(this.i++);
+			if (c === 125) return result;
+			if (c !== 44) throw this.fail('expected "," or "}"');
+		}
+	}
+
+	private array(depth: number): unknown[] {
+		const result: unknown[] = [];
+		this.i++;
+		this.skipSpace();
+		if (this.text.charCodeAt(this.i) === 93) {
+			this.i++;
+			return result;
+		}
+		for (;;) {
+			result.push(this.value(depth + 1));
+			this.skipSpace();
+			const c = this.text.charCodeAt(this.i++);
+			if (c === 93) return result;
+			if (c !== 44) throw this.fail('expected "," or "]"');
+		}
+	}
+
+	private string(): string {
+		const start = this.i;
+		let escaped = false;
+		for (let j = start + 1; j < this.text.length; j++) {
+			const c = this.text.charCodeAt(j);
+			if (c === 92) {
+				escaped = true;
+				j++;
+			} else if (c === 34) {
+				this.i = j + 1;
+				// Escapes are decoded by JSON.parse itself, so strings read exactly as in strict JSON.
+				return escaped ? (JSON.parse(this.text.slice(start, j + 1)) as string) : this.text.slice(start + 1, j);
+			}
+		}
+		throw this.fail('unterminated string');
+	}
+
+	private number(): number | string {
+		const start = this.i;
+		let integer = true;
+		for (; this.i < this.text.length; this.i++) {
+			const c = this.text.charCodeAt(this.i);
+			if (c >= 48 && c <= 57) continue;
+			if (c === 45 || c === 43) continue;
+			if (c === 46 || c === 101 || c === 69) {
+				integer = false;
+				continue;
+			}
+			break;
+		}
+		const token = this.text.slice(start, this.i);
+		if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token)) throw this.fail('malformed number');
+		const n = Number(token);
+		if (integer && !Number.isSafeInteger(n)) return token;
+		if (!Number.isFinite(n)) return token;
+		return n;
+	}
+
+	private word<T>(word: string, value: T): T {
+		if (!this.text.startsWith(word, this.i)) throw this.fail(`expected ${word}`);
+		this.i += word.length;
+		return value;
+	}
+
+	private skipSpace(): void {
+		for (;;) {
+			const c = this.text.charCodeAt(this.i);
+			if (c === 32 || c === 10 || c === 13 || c === 9) this.i++;
+			else return;
+		}
+	}
+
+	private fail(what: string): SyntaxError {
+		return new SyntaxError(`Invalid JSON at position ${this.i}: ${what}`);
+	}
+}
