@@ -251,5 +251,49 @@ export interface SnowflakeClientOptions {
 	onTokenExpired?: () => void;
 	/** The key fingerprint the auth layer sends (`SHA256:...`), quoted in 401 hints. */
 	fingerprint?: string;
+	/** The user in the JWT claim (describeCredentials().user), quoted in 401 hints (`DESCRIBE USER <user>`). */
+	user?: string;
+	/** The account in the JWT claim (describeCredentials().claimAccount), quoted in 401 hints. */
+	claimAccount?: string;
 	onEvent?: (event: TransportEvent) => void;
+}
+
+// ---------------------------------------------------------------- client API, added with client.ts
+
+/** `submit`: the first response to the POST, classified. Errors (408, 422, 401, ...) are thrown. */
+export type SubmitResponse =
+	| { status: 'success'; requestId: string; statementHandle: string; resultSet: ResultSet }
+	| { status: 'running'; requestId: string; statementHandle: string; queryStatus: QueryStatus };
+
+/** Options of `waitForResult`: how to wait for and read a statement that was already submitted. */
+export type ResultOptions = Pick<ExecuteOptions, 'signal' | 'maxRows' | 'onMaxRows' | 'decode' | 'fetchChildResults'>;
+
+export interface GetStatementOptions {
+	/** Partition to read (0 = the rows inline in the status response). Default 0. */
+	partition?: number;
+	/** Aborts the reads only; a status check never cancels the statement. */
+	signal?: AbortSignal;
+	decode?: DecodeOptions;
+}
+
+/** `getStatement`: the status of a statement and, once it succeeded, one partition of its rows. */
+export interface StatementPage {
+	statementHandle: string;
+	/** The submit's requestId when Snowflake echoes it in statementStatusUrl. */
+	requestId?: string;
+	status: 'success' | 'running';
+	code: string;
+	sqlState?: string;
+	message: string;
+	createdOn?: number;
+	rowType: RowType[];
+	numRows: number;
+	partition: number;
+	partitionCount: number;
+	/** The decoded rows of `partition` (empty while running). */
+	rows: DecodedRow[];
+	/** The partition to ask for next; absent on the last one. */
+	nextPartition?: number;
+	stats?: DmlStats;
+	statementHandles?: string[];
 }

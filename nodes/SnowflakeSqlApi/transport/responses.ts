@@ -1,0 +1,167 @@
+import {
+	SnowflakeAuthError,
+	SnowflakeError,
+	SnowflakeHttpError,
+	SnowflakeProtocolError,
+	SnowflakeRateLimitError,
+	SnowflakeSqlError,
+	SnowflakeTimeoutError,
+} from './errors';
+import type { HttpResponse } from './types';
+
+/** Server text quoted in error messages is bounded so a runaway message cannot flood logs or the UI. */
+export const MAX_MESSAGE_LENGTH = 2_000;
+
+/** Snowflake's code for an expired key-pair JWT (401). */
+export const TOKEN_EXPIRED_CODE = '390198';
+
+const utf8 = new TextDecoder();
+
+/**
+ * The response body as JSON. HttpFn implementations may hand over parsed JSON, text, or bytes
+ * (already decompressed); empty bodies become undefined. Throws SyntaxError for text that is not JSON.
+ */
+export function parseBody(body: unknown): unknown {
+	if (body instanceof Uint8Array) body = utf8.decode(body);
+	if (typeof body === 'string') return body.trim() === '' ? undefined : JSON.parse(body);
+	return body;
+}
+
+/** The body as JSON, or its text when it is not JSON (a proxy's HTML error page, say). */
+export function readBody(response: HttpResponse): { json?: unknown; text?: string } {
+	try {
+		return { json: parseBody(response.body) };
+	} catch {
+		return { text: bodyText(response.body) };
+	}
+}
+
+function bodyText(body: unknown): string {
+	if (body instanceof Uint8Array) return utf8.decode(body);
+	return typeof body === 'string' ? body : '';
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Snowflake's status fields from any body shape (QueryStatus, QueryFailureStatus, auth errors). */
+export interface StatusFields {
+	code?: string;
+	sqlState?: string;
+	message?: string;
+	statementHandle?: string;
+}
+
+export function statusFields(json: unknown): StatusFields {
+	if (!isRecord(json)) return {};
+	const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+	return {
+		code: text(json.code),
+		sqlState: text(json.sqlState),
+		message: text(json.message),
+		statementHandle: text(json.statementHandle),
+	};
+}
+
+/** Control characters (except newline and tab) removed, JWTs redacted, length bounded. */
+export function boundText(text: string, max = MAX_MESSAGE_LENGTH): string {
+	// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+	let clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+	clean = clean.replace(/\b(Bearer\s+)\S+/gi, '$1[redacted]').replace(/eyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[redacted JWT]');
+	return clean.length <= max ? clean : `${clean.slice(0, max)}… (${clean.length - max} more characters)`;
+}
+
+/** `<Snowflake message> (code <code>, SQL state <sqlState>)`, the format every transport error uses. */
+export function formatMessage(message: string, code?: string, sqlState?: string): string {
+	const details = [code && `code ${code}`, sqlState && `SQL state ${sqlState}`].filter(Boolean);
+	const text = boundText(message);
+	return details.length > 0 ? `${text} (${details.join(', ')})` : text;
+}
+
+/** Facts that make an error actionable; none of them is secret. */
+export interface ErrorContext {
+	statementHandle?: string;
+	/** The key fingerprint the auth layer sent (`SHA256:...`). */
+	fingerprint?: string;
+	user?: string;
+	account?: string;
+	/** Attempts made for this request (1 = not retried). */
+	attempts: number;
+	/** True when a 390198 (expired token) came back even after re-signing. */
+	expiredAfterRenewal?: boolean;
+}
+
+/** Maps a final (not retried, or retries spent) HTTP status to the typed error the caller sees. */
+export function errorForResponse(response: HttpResponse, context: ErrorContext): SnowflakeError {
+	const { json, text } = readBody(response);
+	const fields = statusFields(json);
+	const status = response.status;
+	const statementHandle = fields.statementHandle ?? context.statementHandle;
+	const fallback = text ? `HTTP ${status} from Snowflake: ${text.slice(0, 200)}` : `HTTP ${status} from Snowflake`;
+	const message = formatMessage(fields.message ?? fallback, fields.code, fields.sqlState);
+	const details = { code: fields.code, sqlState: fields.sqlState, statementHandle, httpStatus: status };
+	const retried = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+
+	switch (true) {
+		case status === 401:
+			return new SnowflakeAuthError(message, { ...details, hint: authHint(context) });
+		case status === 403:
+			return new SnowflakeAuthError(message, { ...details, hint: FORBIDDEN_HINT });
+		case status === 408: {
+			const hint =
+				'The statement reached its timeout and Snowflake cancelled it. Raise the timeout option (seconds; 0 = Snowflake\'s maximum of 7 days) or make the statement faster, e.g. with a larger warehouse.';
+			return new SnowflakeTimeoutError(`${message}. ${hint}`, { ...details, hint });
+		}
+		case status === 422:
+			return new SnowflakeSqlError(message, details);
+		case status === 429:
+			return new SnowflakeRateLimitError(`Snowflake is still rate-limiting${retried}: ${message}`, {
+				...details,
+				hint: 'Too many requests for the account or warehouse. Run fewer statements at once, or retry later.',
+			});
+		case status >= 500:
+			return new SnowflakeHttpError(`Snowflake returned HTTP ${status}${retried}: ${message}`, {
+				...details,
+				hint: 'Snowflake (or a proxy in between) failed on its side. Retry later; if it persists, check status.snowflake.com.',
+			});
+		default:
+			return new SnowflakeHttpError(`Snowflake returned HTTP ${status}: ${message}`, { ...details, hint: clientErrorHint(status) });
+	}
+}
+
+function authHint(context: ErrorContext): string {
+	const user = context.user ?? '<user>';
+	const sent = context.fingerprint ? `the fingerprint this client sent, ${context.fingerprint}` : 'the fingerprint of your private key';
+	const lines = [
+		context.expiredAfterRenewal
+			? 'Snowflake said the token expired even though it was just signed: the clock of this machine is probably wrong.'
+			: 'Snowflake refused the key-pair JWT. Likely causes:',
+		`- the public key is not registered on the user, or does not match the private key: run DESCRIBE USER ${user} and compare RSA_PUBLIC_KEY_FP (or RSA_PUBLIC_KEY_2_FP) with ${sent};`,
+		`- the account in the JWT claim still carries a region or cloud (the claim needs the bare account, e.g. XY12345 for xy12345.ap-southeast-2${context.account ? `; this client used ${context.account}` : ''});`,
+		'- the clock of this machine is off by minutes (the JWT is only valid within an hour of being issued);',
+		`- the user name is wrong (the claim used ${context.user ?? 'the configured user'}, upper-cased).`,
+	];
+	return lines.join('\n');
+}
+
+const FORBIDDEN_HINT =
+	'Snowflake accepted the key but refused the request: a network policy may block this IP address, the role may lack privileges, or the SQL API may not be enabled for the account.';
+
+function clientErrorHint(status: number): string | undefined {
+	switch (status) {
+		case 400:
+			return 'Snowflake rejected the request payload (bindings, parameters or a field of the wrong type).';
+		case 404:
+			return 'Unknown endpoint or statement handle: check the account host, and that the statement handle is not older than 24 hours.';
+		case 415:
+			return 'Snowflake rejected the Content-Type; requests must be sent as application/json.';
+		default:
+			return undefined;
+	}
+}
+
+/** A response that is not what the SQL API documents (for the status it came with). */
+export function protocolError(what: string, statementHandle?: string, cause?: unknown): SnowflakeProtocolError {
+	return new SnowflakeProtocolError(`Unexpected response from Snowflake: ${what}`, { statementHandle, cause });
+}
