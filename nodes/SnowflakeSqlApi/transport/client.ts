@@ -1,0 +1,602 @@
+/**
+ * The SQL API v2 client: submit, poll, read every partition, decode, cancel. HTTP, sleep and the
+ * clock are injected (types.ts), so the same code runs inside n8n and against the emulator.
+ *
+ * Lifecycle of `execute`:
+ *   POST /api/v2/statements?requestId=<uuid> → 200 (done) | 202 (running) | error
+ *   202 → GET /api/v2/statements/{handle} with capped backoff until 200 (429 counts as running)
+ *   200 → partitions 1..n-1 (`?partition=N`, bounded concurrency, in order), decoded by rowType
+ *   multi-statement → each of `statementHandles` the same way
+ * Every HTTP exchange goes through `send`: a loop over the pure `decideRetry` (network errors,
+ * 429, 5xx; never 408/422), resubmitting a POST with the same requestId plus `retry=true` so a
+ * statement never runs twice, and re-signing once on an expired token (390198).
+ */
+import { randomUUID } from 'node:crypto';
+
+import { createRowDecoder, resolveDecodeOptions, type RowDecoder } from '../decoder';
+import { SnowflakeCancelledError, SnowflakeConfigError, SnowflakeError, SnowflakeNetworkError } from './errors';
+import { checkMaxRows, checkPartitionRows, loadInOrder, planPartitions, type PartitionPlan } from './partitions';
+import { pollUntilDone, resolvePollPolicy, type PollStep } from './poll';
+import {
+	boundText,
+	errorForResponse,
+	isRecord,
+	parseBody,
+	protocolError,
+	readBody,
+	statusFields,
+	TOKEN_EXPIRED_CODE,
+	type ErrorContext,
+} from './responses';
+import { parseRetryAfter } from './retryAfter';
+import { decideRetry, resolveRetryPolicy, type AttemptOutcome } from './retryPolicy';
+import { buildSubmitRequest, cancelPath, checkHandle, requestIdFromStatusUrl, statementPath } from './statementRequest';
+import type {
+	DecodedRow,
+	ExecuteOptions,
+	GetStatementOptions,
+	HttpFn,
+	HttpRequest,
+	HttpResponse,
+	PollPolicy,
+	QueryStatus,
+	ResultOptions,
+	ResultSet,
+	RetryPolicy,
+	SleepFn,
+	SnowflakeClientOptions,
+	StatementPage,
+	StatementRequest,
+	StatementResult,
+	SubmitResponse,
+	TransportEvent,
+} from './types';
+
+/** Partitions fetched at once: enough to keep decoding busy, few enough to bound memory. */
+export const DEFAULT_PARTITION_CONCURRENCY = 4;
+/** Per HTTP exchange. A synchronous submit may legitimately wait 45 s for Snowflake before a 202. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** After an abort the cancel gets one retry within 10 s: the caller is waiting to hear it stopped. */
+const CANCEL_AFTER_ABORT_POLICY: Partial<RetryPolicy> = { limit: 1, maxElapsedMs: 10_000 };
+
+type Rows = Array<Array<string | null>>;
+
+interface Sent {
+	response: HttpResponse;
+	attempts: number;
+	/** The token was re-signed after a 390198 and the response still is a 401. */
+	expiredAfterRenewal: boolean;
+}
+
+interface SendOptions {
+	signal?: AbortSignal;
+	/** Keep the HTTP exchange running when the signal aborts (a submit must live on to reveal its handle). */
+	detachHttp?: boolean;
+	/** While polling, 429 means "still running": hand it back instead of retrying it. */
+	runningOn429?: boolean;
+	policy?: RetryPolicy;
+}
+
+export class SnowflakeClient {
+	private readonly http: HttpFn;
+	private readonly sleep: SleepFn;
+	private readonly now: () => number;
+	private readonly random: () => number;
+	private readonly uuid: () => string;
+	private readonly retryPolicy: RetryPolicy;
+	private readonly pollPolicy: PollPolicy;
+	private readonly partitionConcurrency: number;
+	private readonly requestTimeoutMs: number;
+	private readonly options: SnowflakeClientOptions;
+
+	constructor(options: SnowflakeClientOptions) {
+		if (typeof options?.http !== 'function' || typeof options.sleep !== 'function') {
+			throw new SnowflakeConfigError('SnowflakeClient needs an http function and a sleep function.');
+		}
+		this.options = options;
+		this.http = options.http;
+		this.sleep = options.sleep;
+		this.now = options.now ?? Date.now;
+		this.random = options.random ?? Math.random;
+		this.uuid = options.uuid ?? randomUUID;
+		this.retryPolicy = resolveRetryPolicy(options.retry);
+		this.pollPolicy = resolvePollPolicy(options.poll);
+		this.partitionConcurrency = options.partitionConcurrency ?? DEFAULT_PARTITION_CONCURRENCY;
+		if (!Number.isInteger(this.partitionConcurrency) || this.partitionConcurrency < 1) {
+			throw new SnowflakeConfigError(`partitionConcurrency must be a whole number of 1 or more (got ${String(options.partitionConcurrency)}).`);
+		}
+		this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+		if (!(this.requestTimeoutMs > 0)) {
+			throw new SnowflakeConfigError(`requestTimeoutMs must be more than 0 (got ${String(options.requestTimeoutMs)}).`);
+		}
+	}
+
+	/**
+	 * Runs a statement to completion and returns all its rows decoded (and, for a multi-statement
+	 * request, each statement's result). With `async`, returns as soon as Snowflake has the statement
+	 * (status 'running'); read it later with `waitForResult` or `getStatement`. Aborting `signal`
+	 * cancels the statement on Snowflake and rejects with SnowflakeCancelledError.
+	 */
+	async execute(request: StatementRequest, options: ExecuteOptions = {}): Promise<StatementResult> {
+		resolveDecodeOptions(options.decode);
+		checkMaxRows(options);
+		const submitted = await this.submit(request, options);
+		if (submitted.status === 'running') {
+			if (options.async) return runningResult(submitted.queryStatus, submitted.requestId);
+			const resultSet = await this.resultOf(submitted.statementHandle, options.signal, true);
+			return await this.collect(resultSet, submitted.requestId, options);
+		}
+		return await this.collect(submitted.resultSet, submitted.requestId, options);
+	}
+
+	/**
+	 * One POST of the statement (retried on transient failures with the same requestId and
+	 * `retry=true`), classified: 'success' with the first response's ResultSet, or 'running' with the
+	 * handle. Failures are thrown as typed errors.
+	 */
+	async submit(request: StatementRequest, options: ExecuteOptions = {}): Promise<SubmitResponse> {
+		const requestId = options.requestId ?? this.uuid();
+		const build = (attempt: number) =>
+			buildSubmitRequest(request, { requestId, retry: attempt > 0, async: options.async, nullable: options.nullable });
+		build(0); // surfaces configuration errors before anything is sent
+		const { signal } = options;
+		if (signal?.aborted) {
+			throw new SnowflakeCancelledError('Execution was cancelled before the statement was submitted; nothing ran on Snowflake.', { cause: signal.reason });
+		}
+		const pending = this.send(build, { signal, detachHttp: true });
+		const sent = signal ? await raceAbort(pending, signal) : await pending;
+		if (sent === ABORTED) {
+			this.cancelWhenHandleArrives(pending);
+			throw new SnowflakeCancelledError(
+				`Execution was cancelled before Snowflake returned a statement handle (requestId ${requestId}). If the statement was accepted it will be cancelled as soon as Snowflake reports its handle.`,
+				{ cause: signal?.reason },
+			);
+		}
+		const { response } = sent;
+		if (response.status === 200) {
+			const resultSet = this.resultSetFrom(response);
+			return { status: 'success', requestId, statementHandle: resultSet.statementHandle, resultSet };
+		}
+		if (response.status === 202) {
+			const queryStatus = this.queryStatusFrom(response);
+			return { status: 'running', requestId, statementHandle: queryStatus.statementHandle, queryStatus };
+		}
+		throw errorForResponse(response, this.errorContext(sent));
+	}
+
+	/**
+	 * Status of a submitted statement and, once it succeeded, one partition of its rows, so a
+	 * workflow can page through a big result one partition per call. A partition other than 0 costs a
+	 * status request (for rowType and partitionInfo) plus the partition request. Never cancels.
+	 */
+	async getStatement(statementHandle: string, options: GetStatementOptions = {}): Promise<StatementPage> {
+		const handle = checkHandle(statementHandle);
+		const partition = options.partition ?? 0;
+		if (!Number.isInteger(partition) || partition < 0) {
+			throw new SnowflakeConfigError(`The partition must be a whole number of 0 or more (got ${String(options.partition)}).`);
+		}
+		resolveDecodeOptions(options.decode);
+		const { signal } = options;
+		const stopped = () =>
+			new SnowflakeCancelledError(`Reading statement ${handle} was cancelled; the statement itself was left alone.`, {
+				statementHandle: handle,
+				cause: signal?.reason,
+			});
+		return await abortAware(signal, stopped, async (): Promise<StatementPage> => {
+			const step = await this.checkStatus(handle, signal);
+			if (!step.done) {
+				const running = step.running;
+				return {
+					statementHandle: handle,
+					status: 'running',
+					code: running?.code ?? '',
+					sqlState: running?.sqlState,
+					message: running?.message ?? '',
+					rowType: [],
+					numRows: 0,
+					partition,
+					partitionCount: 0,
+					rows: [],
+				};
+			}
+			const resultSet = step.value;
+			const meta = resultSet.resultSetMetaData;
+			const plan = planPartitions(meta, resultSet.data.length, {}, handle);
+			if (partition >= plan.partitionCount) {
+				throw new SnowflakeConfigError(
+					`Statement ${handle} has ${plan.partitionCount} partition(s), numbered 0 to ${plan.partitionCount - 1}; there is no partition ${partition}.`,
+				);
+			}
+			const data = partition === 0 ? resultSet.data : await this.loadPartition(handle, partition, signal);
+			checkPartitionRows(partition, data.length, plan, handle);
+			return {
+				...resultFields(resultSet),
+				requestId: requestIdFromStatusUrl(resultSet.statementStatusUrl),
+				status: 'success',
+				rowType: meta.rowType,
+				numRows: plan.numRows,
+				partition,
+				partitionCount: plan.partitionCount,
+				rows: createRowDecoder(meta.rowType, options.decode).decode(data),
+				nextPartition: partition + 1 < plan.partitionCount ? partition + 1 : undefined,
+			};
+		});
+	}
+
+	/**
+	 * Waits for a submitted statement (polling while it runs) and returns all its rows, like
+	 * `execute` after the submit. Aborting `signal` while it runs cancels it on Snowflake.
+	 */
+	async waitForResult(statementHandle: string, options: ResultOptions = {}): Promise<StatementResult> {
+		const handle = checkHandle(statementHandle);
+		resolveDecodeOptions(options.decode);
+		checkMaxRows(options);
+		const resultSet = await this.resultOf(handle, options.signal, false);
+		return await this.collect(resultSet, requestIdFromStatusUrl(resultSet.statementStatusUrl) ?? '', options);
+	}
+
+	/** `POST /api/v2/statements/{handle}/cancel`. Resolves with Snowflake's status; throws on any other answer (422 000709 = no such running statement). */
+	async cancel(statementHandle: string, options: { signal?: AbortSignal } = {}): Promise<QueryStatus> {
+		return await this.cancelStatement(checkHandle(statementHandle), options.signal, this.retryPolicy);
+	}
+
+	// ------------------------------------------------------------ waiting and reading
+
+	/** The final ResultSet of a statement: polls while it runs; on abort cancels it and throws. */
+	private async resultOf(handle: string, signal: AbortSignal | undefined, knownRunning: boolean): Promise<ResultSet> {
+		return await abortAware(signal, () => this.cancelAfterAbort(handle, signal?.reason), async () => {
+			if (!knownRunning) {
+				const first = await this.checkStatus(handle, signal);
+				if (first.done) return first.value;
+			}
+			return await pollUntilDone(() => this.checkStatus(handle, signal), {
+				policy: this.pollPolicy,
+				sleep: this.sleep,
+				signal,
+				maxRetryAfterMs: this.retryPolicy.maxRetryAfterMs,
+				onPoll: (attempt, delayMs) => this.emit({ type: 'poll', statementHandle: handle, attempt: attempt + 1, delayMs }),
+			});
+		});
+	}
+
+	/** One status request: done (200), running (202, or 429 with its Retry-After), or a typed error. */
+	private async checkStatus(handle: string, signal: AbortSignal | undefined): Promise<PollStep<ResultSet, QueryStatus>> {
+		const sent = await this.send(() => ({ method: 'GET', path: statementPath(handle) }), { signal, runningOn429: true });
+		const { response } = sent;
+		switch (response.status) {
+			case 200:
+				return { done: true, value: this.resultSetFrom(response) };
+			case 202:
+				return { done: false, running: this.queryStatusFrom(response, handle) };
+			case 429:
+				return {
+					done: false,
+					retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.now()),
+					running: this.queryStatusFrom(response, handle),
+				};
+			default:
+				throw errorForResponse(response, this.errorContext(sent, handle));
+		}
+	}
+
+	/** Reads the partitions a plan asks for, decodes them and, for multi-statement requests, each statement. */
+	private async collect(resultSet: ResultSet, requestId: string, options: ResultOptions): Promise<StatementResult> {
+		const handle = resultSet.statementHandle;
+		const meta = resultSet.resultSetMetaData;
+		const plan = planPartitions(meta, resultSet.data.length, options, handle);
+		const decoder = createRowDecoder(meta.rowType, options.decode);
+		const rows = await this.readRows(handle, resultSet.data, plan, decoder, options.signal);
+		const result: StatementResult = {
+			...resultFields(resultSet),
+			requestId,
+			status: 'success',
+			rowType: meta.rowType,
+			numRows: plan.numRows,
+			rows,
+			truncated: plan.truncated,
+			partitionCount: plan.partitionCount,
+		};
+		if (resultSet.statementHandles && options.fetchChildResults !== false) {
+			const statements: StatementResult[] = [];
+			// In order, one at a time: children are usually finished and small, and order is the contract.
+			for (const child of resultSet.statementHandles) {
+				const childResult = await this.resultOf(child, options.signal, false);
+				statements.push(
+					await this.collect(childResult, requestIdFromStatusUrl(childResult.statementStatusUrl) ?? requestId, {
+						...options,
+						fetchChildResults: false,
+					}),
+				);
+			}
+			result.statements = statements;
+		}
+		return result;
+	}
+
+	private async readRows(
+		handle: string,
+		inline: Rows,
+		plan: PartitionPlan,
+		decoder: RowDecoder,
+		signal: AbortSignal | undefined,
+	): Promise<DecodedRow[]> {
+		const first: DecodedRow[] = [];
+		decoder.decodeInto(inline, first, plan.keepRows[0]);
+		if (plan.readCount === 1) return first;
+		const chunks: DecodedRow[][] = [first];
+		const stopped = () =>
+			new SnowflakeCancelledError(
+				`Reading the result of statement ${handle} was cancelled; the statement had already finished, so there was nothing to cancel on Snowflake.`,
+				{ statementHandle: handle, cause: signal?.reason },
+			);
+		await abortAware(signal, stopped, () =>
+			loadInOrder(
+				plan.readCount - 1,
+				this.partitionConcurrency,
+				async (index, loadSignal) => {
+					const partition = index + 1;
+					const data = await this.loadPartition(handle, partition, loadSignal);
+					checkPartitionRows(partition, data.length, plan, handle);
+					// Decoded on arrival, so decoding overlaps the partitions still downloading.
+					return decoder.decode(data, plan.keepRows[partition]);
+				},
+				(_index, decoded) => chunks.push(decoded),
+				signal,
+			),
+		);
+		return chunks.flat();
+	}
+
+	private async loadPartition(handle: string, partition: number, signal: AbortSignal | undefined): Promise<Rows> {
+		const sent = await this.send(() => ({ method: 'GET', path: statementPath(handle), qs: { partition: String(partition) } }), { signal });
+		const { response } = sent;
+		if (response.status !== 200) throw errorForResponse(response, this.errorContext(sent, handle));
+		let json: unknown;
+		try {
+			json = parseBody(response.body);
+		} catch (error) {
+			throw protocolError(`partition ${partition} is not JSON (a body still gzip-compressed?).`, handle, error);
+		}
+		if (!isRecord(json) || !Array.isArray(json.data)) {
+			throw protocolError(`partition ${partition} has no "data" array.`, handle);
+		}
+		return json.data as Rows;
+	}
+
+	// ------------------------------------------------------------ cancelling
+
+	private async cancelStatement(handle: string, signal: AbortSignal | undefined, policy: RetryPolicy): Promise<QueryStatus> {
+		this.emit({ type: 'cancel', statementHandle: handle });
+		const sent = await this.send(() => ({ method: 'POST', path: cancelPath(handle) }), { signal, policy });
+		if (sent.response.status !== 200) throw errorForResponse(sent.response, this.errorContext(sent, handle));
+		const fields = statusFields(readBody(sent.response).json);
+		return { ...fields, code: fields.code ?? '', message: fields.message ?? '', statementHandle: fields.statementHandle ?? handle };
+	}
+
+	/** After an abort: cancels the running statement and returns the error to throw, whatever the cancel's outcome. */
+	private async cancelAfterAbort(handle: string, reason: unknown): Promise<SnowflakeCancelledError> {
+		const policy = { ...this.retryPolicy, ...CANCEL_AFTER_ABORT_POLICY };
+		const details = { statementHandle: handle, cause: reason };
+		try {
+			await this.cancelStatement(handle, undefined, policy);
+			return new SnowflakeCancelledError(`Execution was cancelled; Snowflake cancelled statement ${handle}.`, details);
+		} catch (error) {
+			if (error instanceof SnowflakeError && error.httpStatus === 422) {
+				return new SnowflakeCancelledError(
+					`Execution was cancelled; statement ${handle} was no longer running on Snowflake (${error.message}).`,
+					details,
+				);
+			}
+			return new SnowflakeCancelledError(
+				`Execution was cancelled, but cancelling statement ${handle} on Snowflake failed: ${error instanceof Error ? error.message : String(error)}. It may still be running; stop it with SELECT SYSTEM$CANCEL_QUERY('${handle}').`,
+				{ ...details, cause: error, hint: 'The cancel request failed; the statement may keep using the warehouse until it ends or times out.' },
+			);
+		}
+	}
+
+	/** A submit abandoned by an abort: once its 202 reveals the handle, cancel that statement. */
+	private cancelWhenHandleArrives(pending: Promise<Sent>): void {
+		void pending.then(
+			async ({ response }) => {
+				const handle = response.status === 202 ? statusFields(readBody(response).json).statementHandle : undefined;
+				if (handle === undefined) return; // finished (200) or failed: nothing left running
+				await this.cancelStatement(handle, undefined, { ...this.retryPolicy, ...CANCEL_AFTER_ABORT_POLICY }).catch(
+					() => undefined, // the caller already has its cancellation error; nobody is left to tell
+				);
+			},
+			() => undefined, // the submit failed or its retries were aborted: nothing was left running
+		);
+	}
+
+	// ------------------------------------------------------------ one HTTP exchange, with retries
+
+	/**
+	 * Sends a request until it gets a final response: retries per `decideRetry` (sleeping through the
+	 * injected SleepFn), re-signs once on 390198. Returns the last response whatever its status (the
+	 * caller maps it); throws SnowflakeNetworkError when no response came, and the signal's reason
+	 * when aborted. `build(attempt)` makes each attempt's request (a POST adds `retry=true` after the first).
+	 */
+	private async send(build: (attempt: number) => HttpRequest, options: SendOptions): Promise<Sent> {
+		const policy = options.policy ?? this.retryPolicy;
+		const started = this.now();
+		const { onTokenExpired } = this.options;
+		let renewed = false;
+		let retries = 0;
+		for (let attempt = 0; ; attempt++) {
+			const request = build(attempt);
+			this.emit({ type: 'request', method: request.method, path: request.path, attempt: attempt + 1 });
+			let response: HttpResponse | undefined;
+			let failure: unknown;
+			try {
+				response = await this.http({
+					...request,
+					signal: options.detachHttp ? undefined : options.signal,
+					timeoutMs: this.requestTimeoutMs,
+				});
+			} catch (error) {
+				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
+				failure = error;
+			}
+			let outcome: AttemptOutcome;
+			if (response === undefined) {
+				outcome = { networkError: true };
+			} else {
+				if (response.status === 401 && onTokenExpired && !renewed && statusFields(readBody(response).json).code === TOKEN_EXPIRED_CODE) {
+					renewed = true;
+					onTokenExpired();
+					this.emit({ type: 'tokenRenewed' });
+					continue;
+				}
+				if (options.runningOn429 && response.status === 429) return { response, attempts: attempt + 1, expiredAfterRenewal: false };
+				outcome = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.now()) };
+			}
+			const decision = decideRetry(outcome, retries, this.now() - started, policy, this.random);
+			if (!decision.retry) {
+				if (response !== undefined) {
+					return { response, attempts: attempt + 1, expiredAfterRenewal: renewed && response.status === 401 };
+				}
+				throw networkError(failure, attempt + 1);
+			}
+			this.emit({
+				type: 'retry',
+				reason: response === undefined ? `network error${errorCode(failure) ? ` ${errorCode(failure)}` : ''}` : `HTTP ${response.status}`,
+				status: response?.status,
+				attempt: retries + 1,
+				delayMs: decision.delayMs,
+			});
+			await this.sleep(decision.delayMs, options.signal);
+			retries++;
+		}
+	}
+
+	// ------------------------------------------------------------ response shapes
+
+	private resultSetFrom(response: HttpResponse): ResultSet {
+		let json: unknown;
+		try {
+			json = parseBody(response.body);
+		} catch (error) {
+			throw protocolError('a 200 response that is not JSON.', undefined, error);
+		}
+		const handle = isRecord(json) && typeof json.statementHandle === 'string' ? json.statementHandle : undefined;
+		if (handle === undefined) throw protocolError('a 200 response without a statementHandle.');
+		const meta = (json as Record<string, unknown>).resultSetMetaData;
+		if (!isRecord(meta) || !Array.isArray(meta.rowType)) {
+			throw protocolError('a 200 response without resultSetMetaData.rowType.', handle);
+		}
+		const resultSet = json as unknown as ResultSet;
+		if (!Array.isArray(resultSet.data)) resultSet.data = [];
+		if (resultSet.code === '391908') {
+			// Documented: the result set was too large and this response is incomplete.
+			throw protocolError(`${boundText(String(resultSet.message))} (code 391908): the result is too large and Snowflake returned it incomplete.`, handle);
+		}
+		return resultSet;
+	}
+
+	/** QueryStatus of a 202 (or 429); `knownHandle` fills in for bodies that omit it while polling. */
+	private queryStatusFrom(response: HttpResponse, knownHandle?: string): QueryStatus {
+		const fields = statusFields(readBody(response).json);
+		const statementHandle = fields.statementHandle ?? knownHandle;
+		if (statementHandle === undefined) throw protocolError(`a ${response.status} response without a statementHandle.`);
+		return { ...fields, code: fields.code ?? '', message: fields.message ?? '', statementHandle };
+	}
+
+	private errorContext(sent: Sent, statementHandle?: string): ErrorContext {
+		return {
+			statementHandle,
+			attempts: sent.attempts,
+			expiredAfterRenewal: sent.expiredAfterRenewal,
+			fingerprint: this.options.fingerprint,
+			user: this.options.user,
+			account: this.options.claimAccount,
+		};
+	}
+
+	private emit(event: TransportEvent): void {
+		this.options.onEvent?.(event);
+	}
+}
+
+function resultFields(resultSet: ResultSet) {
+	return {
+		statementHandle: resultSet.statementHandle,
+		code: resultSet.code,
+		sqlState: resultSet.sqlState,
+		message: resultSet.message,
+		createdOn: resultSet.createdOn,
+		stats: resultSet.stats,
+		statementHandles: resultSet.statementHandles,
+	};
+}
+
+function runningResult(status: QueryStatus, requestId: string | undefined): StatementResult {
+	return {
+		statementHandle: status.statementHandle,
+		requestId: requestId ?? '',
+		status: 'running',
+		code: status.code,
+		sqlState: status.sqlState,
+		message: status.message,
+		createdOn: status.createdOn,
+		rowType: [],
+		numRows: 0,
+		rows: [],
+		truncated: false,
+		partitionCount: 0,
+	};
+}
+
+function errorCode(error: unknown): string | undefined {
+	const code = (error as { code?: unknown } | undefined)?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+function networkError(error: unknown, attempts: number): SnowflakeNetworkError {
+	const reason = error instanceof Error ? error.message : String(error);
+	const code = errorCode(error);
+	return new SnowflakeNetworkError(
+		`Could not reach Snowflake${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${boundText(reason, 500)}${code ? ` (${code})` : ''}`,
+		{
+			code,
+			cause: error,
+			hint: 'Check the account host, DNS, proxies and firewalls between this machine and Snowflake.',
+		},
+	);
+}
+
+/**
+ * Runs `work`; when it fails because `signal` aborted, fails with `whenAborted()` instead of the
+ * interrupted request's own error (an AbortError says nothing about the statement).
+ */
+async function abortAware<T>(
+	signal: AbortSignal | undefined,
+	whenAborted: () => SnowflakeCancelledError | Promise<SnowflakeCancelledError>,
+	work: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		throw signal?.aborted ? await whenAborted() : error;
+	}
+}
+
+const ABORTED = Symbol('aborted');
+
+/** Settles like `promise`, or resolves ABORTED as soon as the signal aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+	if (signal.aborted) return Promise.resolve(ABORTED);
+	return new Promise<T | typeof ABORTED>((resolve, reject) => {
+		const onAbort = () => resolve(ABORTED);
+		signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}

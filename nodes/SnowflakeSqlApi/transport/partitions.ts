@@ -1,0 +1,136 @@
+/**
+ * Reading every partition of a result (docs: handling-responses). Partition 0 arrives inline with the
+ * metadata; partitions 1..n-1 are fetched with `?partition=N` and carry only `data`, so the rowType
+ * of the first response decodes all of them. Nothing is dropped silently: each partition's row count
+ * must match `partitionInfo[N].rowCount`, the counts must add up to `numRows`, and a row cap either
+ * fails before anything more is fetched or stops on a documented boundary.
+ */
+import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError } from './errors';
+import type { ExecuteOptions, ResultSetMetaData } from './types';
+
+export interface PartitionPlan {
+	/** Partitions in the result. */
+	partitionCount: number;
+	/** Partitions to read (0..readCount-1): all of them unless a truncating row cap ends earlier. */
+	readCount: number;
+	/** Rows each partition holds according to partitionInfo. */
+	rowCounts: number[];
+	/** Rows to keep from each partition read (the last one may be cut by maxRows). */
+	keepRows: number[];
+	numRows: number;
+	truncated: boolean;
+}
+
+export function checkMaxRows(options: Pick<ExecuteOptions, 'maxRows' | 'onMaxRows'>): void {
+	const { maxRows, onMaxRows } = options;
+	if (maxRows !== undefined && (!Number.isInteger(maxRows) || maxRows < 0)) {
+		throw new SnowflakeConfigError(`maxRows must be a whole number of 0 or more (got ${String(maxRows)}).`);
+	}
+	if (onMaxRows !== undefined && onMaxRows !== 'error' && onMaxRows !== 'truncate') {
+		throw new SnowflakeConfigError(`onMaxRows must be 'error' or 'truncate' (got ${String(onMaxRows)}).`);
+	}
+}
+
+/**
+ * Decides which partitions to read, from the metadata alone. With `maxRows` exceeded,
+ * `onMaxRows: 'error'` (the default) throws before any partition is fetched; `'truncate'` reads
+ * partitions only until maxRows rows are covered and keeps exactly the first maxRows rows.
+ */
+export function planPartitions(
+	meta: ResultSetMetaData,
+	inlineRows: number,
+	options: Pick<ExecuteOptions, 'maxRows' | 'onMaxRows'>,
+	statementHandle: string,
+): PartitionPlan {
+	const info = Array.isArray(meta.partitionInfo) && meta.partitionInfo.length > 0 ? meta.partitionInfo : [{ rowCount: inlineRows }];
+	const rowCounts = info.map((partition, index) => {
+		const count = partition?.rowCount;
+		if (!Number.isInteger(count) || count < 0) {
+			throw protocol(`partitionInfo[${index}].rowCount is ${String(count)}, not a row count.`, statementHandle);
+		}
+		return count;
+	});
+	if (rowCounts[0] !== inlineRows) {
+		throw protocol(`partition 0 holds ${inlineRows} rows but partitionInfo[0].rowCount says ${rowCounts[0]}.`, statementHandle);
+	}
+	const total = rowCounts.reduce((sum, count) => sum + count, 0);
+	const numRows = typeof meta.numRows === 'number' ? meta.numRows : total;
+	if (numRows !== total) {
+		throw protocol(`numRows is ${numRows} but the partitions hold ${total} rows.`, statementHandle);
+	}
+
+	const { maxRows } = options;
+	if (maxRows === undefined || total <= maxRows) {
+		return { partitionCount: rowCounts.length, readCount: rowCounts.length, rowCounts, keepRows: rowCounts, numRows, truncated: false };
+	}
+	if ((options.onMaxRows ?? 'error') === 'error') {
+		throw new SnowflakeMaxRowsError(
+			`The result has ${total} rows, more than the maximum of ${maxRows}. Raise the maximum, add a LIMIT to the statement, or choose to truncate the result.`,
+			{ statementHandle },
+		);
+	}
+	const keepRows: number[] = [];
+	let left = maxRows;
+	for (const count of rowCounts) {
+		if (left === 0 && keepRows.length > 0) break;
+		keepRows.push(Math.min(count, left));
+		left -= Math.min(count, left);
+	}
+	return { partitionCount: rowCounts.length, readCount: keepRows.length, rowCounts, keepRows, numRows, truncated: true };
+}
+
+/** Throws when a fetched partition does not hold the rows partitionInfo announced. */
+export function checkPartitionRows(partition: number, actual: number, plan: PartitionPlan, statementHandle: string): void {
+	if (actual !== plan.rowCounts[partition]) {
+		throw protocol(
+			`partition ${partition} holds ${actual} rows but partitionInfo says ${plan.rowCounts[partition]}; the result would be incomplete.`,
+			statementHandle,
+		);
+	}
+}
+
+function protocol(what: string, statementHandle: string): SnowflakeProtocolError {
+	return new SnowflakeProtocolError(`Unexpected response from Snowflake: ${what}`, { statementHandle });
+}
+
+/**
+ * Runs `load(0..count-1)` with at most `concurrency` in flight and hands the results to `emit`
+ * strictly in index order as soon as the prefix is complete (so work done in `load`, like decoding,
+ * overlaps the other downloads). The first failure aborts the loads still in flight and rejects.
+ */
+export async function loadInOrder<T>(
+	count: number,
+	concurrency: number,
+	load: (index: number, signal: AbortSignal) => Promise<T>,
+	emit: (index: number, value: T) => void,
+	signal?: AbortSignal,
+): Promise<void> {
+	if (count <= 0) return;
+	const stop = new AbortController();
+	const loadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+	const results = new Array<T | undefined>(count);
+	const ready = new Array<boolean>(count).fill(false);
+	let next = 0;
+	let emitted = 0;
+
+	const worker = async (): Promise<void> => {
+		while (next < count && !loadSignal.aborted) {
+			const index = next++;
+			results[index] = await load(index, loadSignal);
+			ready[index] = true;
+			while (emitted < count && ready[emitted]) {
+				const value = results[emitted] as T;
+				results[emitted] = undefined; // let the emitted value go as soon as the consumer does
+				emit(emitted, value);
+				emitted++;
+			}
+		}
+	};
+	// The first failure stops the others: their requests are aborted and their results unwanted.
+	const stopOthers = (error: unknown) => {
+		stop.abort(error);
+		throw error;
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, () => worker().catch(stopOthers)));
+	if (signal?.aborted) throw signal.reason;
+}

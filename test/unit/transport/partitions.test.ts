@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+
+import { SnowflakeMaxRowsError, SnowflakeProtocolError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import { loadInOrder } from '../../../nodes/SnowflakeSqlApi/transport/partitions';
+import { harness, json, later, numberRows, partition, resultSet, statementPath } from './fakeSnowflake';
+
+const SUBMIT = '/api/v2/statements';
+
+/** A result of `counts` rows per partition; partition N answers after `delays[N]` event-loop turns. */
+function partitionedResult(counts: number[], delays: number[] = counts.map(() => 1), concurrency?: number) {
+	const h = harness({ partitionConcurrency: concurrency });
+	h.fake.on('POST', SUBMIT, [resultSet(counts)]);
+	for (let i = 1; i < counts.length; i++) h.fake.on('GET', statementPath(), [later(partition(counts, i), delays[i])], i);
+	return h;
+}
+
+const numbers = (count: number) => numberRows(1, count).map(([n]) => ({ N: Number(n) }));
+
+describe('partitions', () => {
+	it('fetches every partition once, with bounded concurrency, and returns rows in partition order', async () => {
+		const counts = [3, 4, 5, 2, 6, 1, 3, 4, 2, 5];
+		// Later partitions answer first, so completion order is the reverse of partition order.
+		const { fake, client } = partitionedResult(counts, [0, 9, 8, 7, 6, 5, 4, 3, 2, 1], 3);
+		const result = await client.execute({ statement: 'select n' });
+		expect(result.rows).toEqual(numbers(35));
+		expect(result).toMatchObject({ numRows: 35, partitionCount: 10, truncated: false });
+		expect(fake.sent('GET', statementPath()).map((request) => request.qs?.partition).sort((a, b) => Number(a) - Number(b))).toEqual(
+			['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+		);
+		expect(fake.maxInFlight).toBe(3);
+	});
+
+	it('uses 4 partitions at once by default', async () => {
+		const counts = Array.from({ length: 12 }, () => 2);
+		const { fake, client } = partitionedResult(counts);
+		await expect(client.execute({ statement: 'select n' })).resolves.toMatchObject({ numRows: 24 });
+		expect(fake.maxInFlight).toBe(4);
+	});
+
+	it('decodes every partition with the rowType of the first response', async () => {
+		const { fake, client } = harness();
+		const rowType = [
+			{ name: 'D', type: 'date' },
+			{ name: 'V', type: 'variant' },
+		];
+		fake.on('POST', SUBMIT, [
+			json(200, {
+				resultSetMetaData: { numRows: 2, format: 'jsonv2', rowType, partitionInfo: [{ rowCount: 1 }, { rowCount: 1 }] },
+				data: [['0', '{"a":1}']],
+				code: '090001',
+				message: 'Statement executed successfully.',
+				statementHandle: 'h',
+			}),
+		]);
+		fake.on('GET', statementPath('h'), [json(200, { data: [['-1', '[NaN]'] ] })], 1);
+		await expect(client.execute({ statement: 'select d, v' })).resolves.toMatchObject({
+			rows: [
+				{ D: '1970-01-01', V: { a: 1 } },
+				{ D: '1969-12-31', V: ['NaN'] },
+			],
+		});
+	});
+
+	it('fails when a partition holds fewer rows than partitionInfo announced, instead of truncating silently', async () => {
+		const counts = [2, 3, 2];
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		fake.on('GET', statementPath(), [partition(counts, 1)], 1);
+		fake.on('GET', statementPath(), [json(200, { data: numberRows(6, 1) })], 2);
+		const error = await client.execute({ statement: 'select n' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeProtocolError);
+		expect((error as Error).message).toBe(
+			'Unexpected response from Snowflake: partition 2 holds 1 rows but partitionInfo says 2; the result would be incomplete.',
+		);
+	});
+
+	it('fails before fetching anything when numRows disagrees with partitionInfo', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [
+			resultSet([2, 2], { resultSetMetaData: { numRows: 5, format: 'jsonv2', rowType: [{ name: 'N', type: 'fixed', scale: 0 }], partitionInfo: [{ rowCount: 2 }, { rowCount: 2 }] } }),
+		]);
+		await expect(client.execute({ statement: 'select n' })).rejects.toThrow('numRows is 5 but the partitions hold 4 rows.');
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('fails when partition 0 does not hold the rows partitionInfo[0] announces', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet([3], { data: numberRows(1, 2) })]);
+		await expect(client.execute({ statement: 'select n' })).rejects.toThrow(/partition 0 holds 2 rows but partitionInfo\[0\]\.rowCount says 3/);
+	});
+
+	it('reports a partition body that is not JSON (e.g. still gzip-compressed)', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet([1, 1])]);
+		fake.on('GET', statementPath(), [{ status: 200, headers: {}, body: '\u001f\u008b\u0008\u0000garbage' }], 1);
+		await expect(client.execute({ statement: 'select n' })).rejects.toThrow(/partition 1 is not JSON/);
+	});
+
+	it('treats a result without partitionInfo as one inline partition', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [
+			json(200, {
+				resultSetMetaData: { numRows: 1, format: 'jsonv2', rowType: [{ name: 'number of rows inserted', type: 'fixed', scale: 0 }] },
+				data: [['3']],
+				code: '090001',
+				message: 'Statement executed successfully.',
+				statementHandle: 'dml',
+				stats: { numRowsInserted: 3 },
+			}),
+		]);
+		await expect(client.execute({ statement: 'insert into t values (1),(2),(3)' })).resolves.toMatchObject({
+			rows: [{ 'number of rows inserted': 3 }],
+			stats: { numRowsInserted: 3 },
+			partitionCount: 1,
+		});
+	});
+});
+
+describe('maxRows', () => {
+	const counts = [3, 3, 3, 3];
+
+	it("onMaxRows 'error' (the default) fails before fetching any partition", async () => {
+		const { fake, client } = partitionedResult(counts);
+		const error = await client.execute({ statement: 'select n' }, { maxRows: 10 }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeMaxRowsError);
+		expect((error as Error).message).toMatch(/^The result has 12 rows, more than the maximum of 10\./);
+		expect(fake.sent('GET', statementPath())).toHaveLength(0);
+	});
+
+	it("onMaxRows 'truncate' fetches only the partitions needed and keeps exactly maxRows rows", async () => {
+		const { fake, client } = partitionedResult(counts);
+		const result = await client.execute({ statement: 'select n' }, { maxRows: 7, onMaxRows: 'truncate' });
+		expect(result.rows).toEqual(numbers(7));
+		expect(result).toMatchObject({ truncated: true, numRows: 12, partitionCount: 4 });
+		expect(fake.sent('GET', statementPath()).map((request) => request.qs?.partition).sort()).toEqual(['1', '2']);
+	});
+
+	it('stops on a partition boundary without fetching the next partition', async () => {
+		const { fake, client } = partitionedResult(counts);
+		const result = await client.execute({ statement: 'select n' }, { maxRows: 6, onMaxRows: 'truncate' });
+		expect(result.rows).toEqual(numbers(6));
+		expect(fake.sent('GET', statementPath())).toHaveLength(1);
+	});
+
+	it('maxRows 0 with truncate keeps no rows and fetches nothing more', async () => {
+		const { fake, client } = partitionedResult(counts);
+		await expect(client.execute({ statement: 'select n' }, { maxRows: 0, onMaxRows: 'truncate' })).resolves.toMatchObject({ rows: [], truncated: true });
+		expect(fake.sent('GET', statementPath())).toHaveLength(0);
+	});
+
+	it('a result within maxRows is returned whole and not flagged', async () => {
+		const { client } = partitionedResult(counts);
+		await expect(client.execute({ statement: 'select n' }, { maxRows: 12 })).resolves.toMatchObject({ truncated: false, numRows: 12 });
+	});
+});
+
+describe('loadInOrder', () => {
+	it('emits strictly in index order although loads finish out of order', async () => {
+		const emitted: number[] = [];
+		await loadInOrder(
+			6,
+			3,
+			async (index) => {
+				await later(json(200, {}), 6 - index)();
+				return index * 10;
+			},
+			(index, value) => emitted.push(index, value),
+		);
+		expect(emitted).toEqual([0, 0, 1, 10, 2, 20, 3, 30, 4, 40, 5, 50]);
+	});
+
+	it('stops the loads still in flight after the first failure', async () => {
+		const aborted: number[] = [];
+		const failure = loadInOrder(
+			5,
+			5,
+			async (index, signal) => {
+				if (index === 0) throw new Error('partition 1 failed');
+				await new Promise((_resolve, reject) =>
+					signal.addEventListener('abort', () => {
+						aborted.push(index);
+						reject(signal.reason);
+					}),
+				);
+				return index;
+			},
+			() => undefined,
+		);
+		await expect(failure).rejects.toThrow('partition 1 failed');
+		expect(aborted.sort()).toEqual([1, 2, 3, 4]);
+	});
+});

@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+
+import { SnowflakeCancelledError, SnowflakeConfigError, SnowflakeSqlError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import type { HttpResponse } from '../../../nodes/SnowflakeSqlApi/transport/types';
+import { HANDLE, harness, json, nextTurn, partition, resultSet, running, statementPath } from './fakeSnowflake';
+
+const SUBMIT = '/api/v2/statements';
+const CANCEL = `${statementPath()}/cancel`;
+const cancelled = json(200, { code: '000604', sqlState: '57014', message: 'SQL execution canceled', statementHandle: HANDLE });
+
+describe('abort → cancel', () => {
+	it('aborting while polling POSTs .../cancel and rejects with a cancellation error', async () => {
+		const { fake, client, events } = harness();
+		const controller = new AbortController();
+		fake.on('POST', SUBMIT, [running()]);
+		fake.on('GET', statementPath(), [
+			running(),
+			() => {
+				controller.abort(new Error('execution stopped'));
+				return running();
+			},
+		]);
+		fake.on('POST', CANCEL, [cancelled]);
+		const error = await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		expect(error).toMatchObject({ statementHandle: HANDLE, message: `Execution was cancelled; Snowflake cancelled statement ${HANDLE}.` });
+		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
+		expect(fake.sent('POST', CANCEL)[0].signal).toBeUndefined();
+		expect(events).toContainEqual({ type: 'cancel', statementHandle: HANDLE });
+	});
+
+	it('an abort during a status request is passed to the HTTP layer and still cancels', async () => {
+		const { fake, client } = harness();
+		const controller = new AbortController();
+		fake.on('POST', SUBMIT, [running()]);
+		fake.on('GET', statementPath(), [
+			(request) =>
+				new Promise<HttpResponse>((_resolve, reject) => {
+					request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
+					controller.abort();
+				}),
+		]);
+		fake.on('POST', CANCEL, [cancelled]);
+		await expect(client.execute({ statement: 'call slow()' }, { signal: controller.signal })).rejects.toBeInstanceOf(SnowflakeCancelledError);
+		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
+	});
+
+	it('still rejects with a cancellation error when the cancel request fails, saying the statement may still run', async () => {
+		const { fake, client } = harness();
+		const controller = new AbortController();
+		fake.on('POST', SUBMIT, [running()]);
+		fake.on('GET', statementPath(), [
+			() => {
+				controller.abort();
+				return running();
+			},
+		]);
+		fake.on('POST', CANCEL, [json(503, { message: 'Service Unavailable' })]);
+		const error = (await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e)) as SnowflakeCancelledError;
+		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		expect(error.message).toMatch(new RegExp(`cancelling statement ${HANDLE} on Snowflake failed: .*HTTP 503.*It may still be running; stop it with SELECT SYSTEM\\$CANCEL_QUERY`));
+		// The cancel got its one retry, then the caller was told.
+		expect(fake.sent('POST', CANCEL)).toHaveLength(2);
+	});
+
+	it('a statement that finished meanwhile (cancel 422 000709) is reported as no longer running', async () => {
+		const { fake, client } = harness();
+		const controller = new AbortController();
+		fake.on('POST', SUBMIT, [running()]);
+		fake.on('GET', statementPath(), [
+			() => {
+				controller.abort();
+				return running();
+			},
+		]);
+		fake.on('POST', CANCEL, [json(422, { code: '000709', sqlState: '02000', message: `Statement ${HANDLE} not found`, statementHandle: HANDLE })]);
+		await expect(client.execute({ statement: 'call slow()' }, { signal: controller.signal })).rejects.toThrow(/was no longer running on Snowflake/);
+	});
+
+	it('an abort before Snowflake returned the handle cancels as soon as the handle arrives', async () => {
+		const { fake, client } = harness();
+		const controller = new AbortController();
+		let answerSubmit!: (response: HttpResponse) => void;
+		fake.on('POST', SUBMIT, [() => new Promise<HttpResponse>((resolve) => (answerSubmit = resolve))]);
+		fake.on('POST', CANCEL, [cancelled]);
+		const execution = client.execute({ statement: 'call slow()' }, { signal: controller.signal });
+		await nextTurn();
+		controller.abort();
+		await expect(execution).rejects.toThrow(/cancelled before Snowflake returned a statement handle \(requestId req-1\)/);
+		// The submit itself was not torn down: it has to live on to reveal the handle.
+		expect(fake.sent('POST', SUBMIT)[0].signal).toBeUndefined();
+		expect(fake.sent('POST', CANCEL)).toHaveLength(0);
+		answerSubmit(running());
+		await nextTurn();
+		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
+	});
+
+	it('an already aborted signal sends nothing', async () => {
+		const { fake, client } = harness();
+		await expect(client.execute({ statement: 'select 1' }, { signal: AbortSignal.abort() })).rejects.toThrow(/before the statement was submitted/);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('an abort while reading partitions of a finished statement does not send a cancel', async () => {
+		const { fake, client } = harness();
+		const controller = new AbortController();
+		fake.on('POST', SUBMIT, [resultSet([1, 1])]);
+		fake.on('GET', statementPath(), [
+			(request) =>
+				new Promise<HttpResponse>((_resolve, reject) => {
+					request.signal?.addEventListener('abort', () => reject(request.signal?.reason));
+					controller.abort();
+				}),
+		], 1);
+		await expect(client.execute({ statement: 'select n' }, { signal: controller.signal })).rejects.toThrow(/statement had already finished, so there was nothing to cancel/);
+		expect(fake.sent('POST', CANCEL)).toHaveLength(0);
+	});
+});
+
+describe('cancel', () => {
+	it('POSTs /api/v2/statements/{handle}/cancel and returns Snowflake’s status', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', CANCEL, [cancelled]);
+		await expect(client.cancel(HANDLE)).resolves.toEqual({ code: '000604', sqlState: '57014', message: 'SQL execution canceled', statementHandle: HANDLE });
+		expect(fake.requests).toEqual([expect.objectContaining({ method: 'POST', path: CANCEL })]);
+	});
+
+	it('throws when there is nothing to cancel', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', CANCEL, [json(422, { code: '000709', sqlState: '02000', message: `Statement ${HANDLE} not found`, statementHandle: HANDLE })]);
+		await expect(client.cancel(HANDLE)).rejects.toBeInstanceOf(SnowflakeSqlError);
+		await expect(client.cancel(' ')).rejects.toBeInstanceOf(SnowflakeConfigError);
+	});
+});
+
+describe('multi-statement requests', () => {
+	const parent = () =>
+		json(200, {
+			resultSetMetaData: {
+				numRows: 1,
+				format: 'jsonv2',
+				rowType: [{ name: 'multiple statement execution', type: 'text' }],
+				partitionInfo: [{ rowCount: 1 }],
+			},
+			data: [['Multiple statements executed successfully.']],
+			code: '090001',
+			message: 'Statement executed successfully.',
+			statementHandle: 'parent',
+			statementHandles: ['child-1', 'child-2'],
+		});
+
+	it('returns each statement’s result in order, polling and paging children as needed', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [parent()]);
+		fake.on('GET', statementPath('child-1'), [resultSet([1], { statementStatusUrl: '/api/v2/statements/child-1?requestId=req-1' }, 'child-1')]);
+		fake.on('GET', statementPath('child-2'), [running('child-2'), resultSet([2, 2], {}, 'child-2')]);
+		fake.on('GET', statementPath('child-2'), [partition([2, 2], 1)], 1);
+		const result = await client.execute({ statement: 'select 1; select n', parameters: { MULTI_STATEMENT_COUNT: 2 } });
+		expect(result.statementHandles).toEqual(['child-1', 'child-2']);
+		expect(result.rows).toEqual([{ 'multiple statement execution': 'Multiple statements executed successfully.' }]);
+		expect(result.statements?.map((statement) => [statement.statementHandle, statement.rows.length, statement.requestId])).toEqual([
+			['child-1', 1, 'req-1'],
+			['child-2', 4, 'req-from-url'],
+		]);
+		expect(result.statements?.[1].rows).toEqual([{ N: 1 }, { N: 2 }, { N: 3 }, { N: 4 }]);
+	});
+
+	it('only lists the handles when fetchChildResults is false', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [parent()]);
+		const result = await client.execute({ statement: 'select 1; select 2' }, { fetchChildResults: false });
+		expect(result.statementHandles).toEqual(['child-1', 'child-2']);
+		expect(result.statements).toBeUndefined();
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('a failing child surfaces as its SQL error', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [parent()]);
+		fake.on('GET', statementPath('child-1'), [resultSet([1], {}, 'child-1')]);
+		fake.on('GET', statementPath('child-2'), [json(422, { code: '002003', sqlState: '42S02', message: 'Object does not exist', statementHandle: 'child-2' })]);
+		await expect(client.execute({ statement: 'select 1; select * from nope' })).rejects.toMatchObject({ name: 'SnowflakeSqlError', statementHandle: 'child-2' });
+	});
+});
+
+describe('getStatement and waitForResult', () => {
+	it('reads one partition at a time, telling which partition comes next', async () => {
+		const counts = [2, 3, 1];
+		const { fake, client } = harness();
+		fake.on('GET', statementPath(), [resultSet(counts)]);
+		fake.on('GET', statementPath(), [partition(counts, 1)], 1);
+		fake.on('GET', statementPath(), [partition(counts, 2)], 2);
+		await expect(client.getStatement(HANDLE)).resolves.toMatchObject({
+			status: 'success',
+			partition: 0,
+			partitionCount: 3,
+			numRows: 6,
+			nextPartition: 1,
+			requestId: 'req-from-url',
+			rows: [{ N: 1 }, { N: 2 }],
+		});
+		await expect(client.getStatement(HANDLE, { partition: 1 })).resolves.toMatchObject({ partition: 1, nextPartition: 2, rows: [{ N: 3 }, { N: 4 }, { N: 5 }] });
+		const last = await client.getStatement(HANDLE, { partition: 2 });
+		expect(last).toMatchObject({ partition: 2, rows: [{ N: 6 }] });
+		expect(last.nextPartition).toBeUndefined();
+		await expect(client.getStatement(HANDLE, { partition: 3 })).rejects.toThrow(/has 3 partition\(s\), numbered 0 to 2; there is no partition 3/);
+		await expect(client.getStatement(HANDLE, { partition: -1 })).rejects.toBeInstanceOf(SnowflakeConfigError);
+	});
+
+	it('reports a running statement without waiting (202 or 429)', async () => {
+		const { fake, client, delays } = harness();
+		fake.on('GET', statementPath(), [running(), json(429, { code: '390505', message: 'Too many requests.' })]);
+		await expect(client.getStatement(HANDLE)).resolves.toMatchObject({ status: 'running', code: '333334', rows: [], partitionCount: 0 });
+		await expect(client.getStatement(HANDLE)).resolves.toMatchObject({ status: 'running', code: '390505' });
+		expect(delays).toEqual([]);
+	});
+
+	it('waitForResult polls a submitted statement to the end and reads all partitions', async () => {
+		const counts = [1, 2];
+		const { fake, client, delays } = harness();
+		fake.on('GET', statementPath(), [running(), resultSet(counts)]);
+		fake.on('GET', statementPath(), [partition(counts, 1)], 1);
+		const result = await client.waitForResult(HANDLE);
+		expect(result).toMatchObject({ status: 'success', requestId: 'req-from-url', numRows: 3, rows: [{ N: 1 }, { N: 2 }, { N: 3 }] });
+		expect(delays).toEqual([250]);
+	});
+});
