@@ -1,0 +1,66 @@
+/**
+ * A fetch-based HttpFn for tests and scripts: what n8n's httpRequestWithAuthentication does for the
+ * node. Every request goes through `authenticateRequest` (JWT, token type, Accept, User-Agent, base
+ * URL), the body is sent as JSON, fetch decompresses gzip partitions, and the body comes back as
+ * text for the transport to parse. Transport failures reject with an Error carrying the system
+ * `code`; an abort by the caller rejects with the signal's reason.
+ */
+import { authenticateRequest, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport/auth';
+import type { HttpFn, HttpResponse } from '../../nodes/SnowflakeSqlApi/transport/types';
+
+export interface FetchHttpOptions {
+	/** Used when a request names no timeoutMs. */
+	defaultTimeoutMs?: number;
+	fetch?: typeof fetch;
+}
+
+export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, options: FetchHttpOptions = {}): HttpFn {
+	const send = options.fetch ?? fetch;
+	return async (request) => {
+		const authenticated = await authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
+		const url = new URL(authenticated.baseURL.replace(/\/+$/, '') + request.path);
+		for (const [name, value] of Object.entries(request.qs ?? {})) url.searchParams.set(name, value);
+		const headers: Record<string, string> = { 'Accept-Encoding': 'gzip' };
+		for (const [name, value] of Object.entries(authenticated.headers)) headers[name] = String(value);
+		let body: string | undefined;
+		if (request.body !== undefined) {
+			body = JSON.stringify(request.body);
+			headers['Content-Type'] ??= 'application/json';
+		}
+		const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs;
+		const signals = [request.signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter(
+			(signal): signal is AbortSignal => signal !== undefined,
+		);
+		let response: Response;
+		try {
+			response = await send(url, {
+				method: request.method,
+				headers,
+				body,
+				signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+			});
+		} catch (error) {
+			throw transportError(error, request.signal);
+		}
+		const responseHeaders: HttpResponse['headers'] = {};
+		response.headers.forEach((value, name) => {
+			responseHeaders[name.toLowerCase()] = value;
+		});
+		try {
+			return { status: response.status, headers: responseHeaders, body: await response.text() };
+		} catch (error) {
+			throw transportError(error, request.signal);
+		}
+	};
+}
+
+/** The caller's abort passes through as is; everything else becomes an Error with a system code. */
+function transportError(error: unknown, signal: AbortSignal | undefined): unknown {
+	if (signal?.aborted) return signal.reason;
+	const name = (error as { name?: string } | undefined)?.name;
+	if (name === 'TimeoutError') return Object.assign(new Error('The request timed out', { cause: error }), { code: 'ETIMEDOUT' });
+	const cause = (error as { cause?: { code?: unknown; message?: string } } | undefined)?.cause;
+	const code = typeof cause?.code === 'string' ? cause.code : 'ECONNRESET';
+	const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+	return Object.assign(new Error(message, { cause: error }), { code });
+}
