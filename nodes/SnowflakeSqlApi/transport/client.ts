@@ -88,6 +88,8 @@ export class SnowflakeClient {
 	private readonly partitionConcurrency: number;
 	private readonly requestTimeoutMs: number;
 	private readonly options: SnowflakeClientOptions;
+	/** Bumped on each re-sign, so concurrent requests that all hit 390198 re-sign only once. */
+	private tokenGeneration = 0;
 
 	constructor(options: SnowflakeClientOptions) {
 		if (typeof options?.http !== 'function' || typeof options.sleep !== 'function') {
@@ -425,6 +427,7 @@ export class SnowflakeClient {
 		for (let attempt = 0; ; attempt++) {
 			const request = build(attempt);
 			this.emit({ type: 'request', method: request.method, path: request.path, attempt: attempt + 1 });
+			const generation = this.tokenGeneration;
 			let response: HttpResponse | undefined;
 			let failure: unknown;
 			try {
@@ -443,8 +446,11 @@ export class SnowflakeClient {
 			} else {
 				if (response.status === 401 && onTokenExpired && !renewed && statusFields(readBody(response).json).code === TOKEN_EXPIRED_CODE) {
 					renewed = true;
-					onTokenExpired();
-					this.emit({ type: 'tokenRenewed' });
+					if (generation === this.tokenGeneration) {
+						this.tokenGeneration++;
+						onTokenExpired();
+						this.emit({ type: 'tokenRenewed' });
+					}
 					continue;
 				}
 				if (options.runningOn429 && response.status === 429) return { response, attempts: attempt + 1, expiredAfterRenewal: false };

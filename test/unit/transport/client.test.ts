@@ -10,15 +10,7 @@ import {
 	SnowflakeSqlError,
 	SnowflakeTimeoutError,
 } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import {
-	HANDLE,
-	harness,
-	json,
-	networkError,
-	resultSet,
-	running,
-	statementPath,
-} from './fakeSnowflake';
+import { HANDLE, harness, json, later, networkError, partition, resultSet, running, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 const FINGERPRINT = 'SHA256:3ZJxkzTYl0sR9n8fE0xg8Q0t1cS3cJ8m1pBq2rN0Jk4=';
@@ -277,6 +269,17 @@ describe('authentication', () => {
 		expect(onTokenExpired).toHaveBeenCalledTimes(1);
 		expect(events).toContainEqual({ type: 'tokenRenewed' });
 		expect(fake.sent('POST', SUBMIT).map((request) => request.qs)).toEqual([{ requestId: 'req-1' }, { requestId: 'req-1', retry: 'true' }]);
+	});
+
+	it('partitions that all meet the expired token at once re-sign only once', async () => {
+		const onTokenExpired = vi.fn();
+		const { fake, client } = harness({ onTokenExpired, partitionConcurrency: 4 });
+		const counts = [1, 1, 1, 1, 1];
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		for (let i = 1; i < counts.length; i++) fake.on('GET', statementPath(), [later(expired, 2), partition(counts, i)], i);
+		await expect(client.execute({ statement: 'select n' })).resolves.toMatchObject({ numRows: 5 });
+		expect(onTokenExpired).toHaveBeenCalledTimes(1);
+		expect(fake.sent('GET', statementPath())).toHaveLength(8);
 	});
 
 	it('a second 390198 after re-signing is an auth error pointing at the clock', async () => {
