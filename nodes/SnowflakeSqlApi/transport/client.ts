@@ -138,8 +138,11 @@ export class SnowflakeClient {
 	 */
 	async submit(request: StatementRequest, options: ExecuteOptions = {}): Promise<SubmitResponse> {
 		const requestId = options.requestId ?? this.uuid();
+		// A requestId handed in means the caller is resubmitting: `retry=true` from the first POST, so
+		// Snowflake returns the earlier run instead of running the statement again.
+		const resubmission = options.requestId !== undefined;
 		const build = (attempt: number) =>
-			buildSubmitRequest(request, { requestId, retry: attempt > 0, async: options.async, nullable: options.nullable });
+			buildSubmitRequest(request, { requestId, retry: resubmission || attempt > 0, async: options.async, nullable: options.nullable });
 		build(0); // surfaces configuration errors before anything is sent
 		const { signal } = options;
 		if (signal?.aborted) {

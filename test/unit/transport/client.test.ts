@@ -48,10 +48,31 @@ describe('submit', () => {
 		const result = await client.execute({ statement: 'select 1' }, { async: true });
 		expect(result).toMatchObject({ status: 'running', statementHandle: HANDLE, rows: [], numRows: 0 });
 		expect(fake.sent('POST', SUBMIT).map((request) => request.qs)).toEqual([
-			{ requestId: 'mine', async: 'true' },
+			{ requestId: 'mine', retry: 'true', async: 'true' },
 			{ requestId: 'req-1', async: 'true' },
 		]);
 		expect(fake.sent('GET', statementPath())).toHaveLength(0);
+	});
+
+	it('resubmits a caller-given requestId with retry=true from the first POST, so an earlier run is not repeated', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet([1])]);
+		await expect(client.execute({ statement: 'insert into t values (1)' }, { requestId: 'from-last-run' })).resolves.toMatchObject({
+			requestId: 'from-last-run',
+		});
+		expect(fake.requests[0].qs).toEqual({ requestId: 'from-last-run', retry: 'true' });
+	});
+
+	it('reports each HTTP attempt to onEvent without query strings or bodies', async () => {
+		const { fake, client, events } = harness();
+		fake.on('POST', SUBMIT, [running()]);
+		fake.on('GET', statementPath(), [resultSet([1])]);
+		await client.execute({ statement: "select 'secret literal'" });
+		expect(events).toEqual([
+			{ type: 'request', method: 'POST', path: SUBMIT, attempt: 1 },
+			{ type: 'poll', statementHandle: HANDLE, attempt: 1, delayMs: 250 },
+			{ type: 'request', method: 'GET', path: statementPath(), attempt: 1 },
+		]);
 	});
 
 	it.each([
