@@ -1,0 +1,352 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/**
+ * The emulator's execution model: statements run in the background, apart from the HTTP requests that
+ * submit, poll or cancel them (reference §4.1). A record per statement handle keeps its state and, once
+ * finished, its partitioned result for later GETs until the retention time runs out.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+import type { Bindings, DmlStats, PartitionInfo, RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import { SnowflakeSqlError, type Engine, type EngineResult, type SessionContext } from './engine-types';
+
+const gzipAsync = promisify(gzip);
+
+export type Row = Array<string | null>;
+
+export interface Failure {
+	/** 'timeout' answers 408 on the POST that waits for it; the others 422. */
+	kind: 'error' | 'timeout' | 'canceled';
+	code: string;
+	sqlState: string;
+	message: string;
+}
+
+export interface StoredResult {
+	rowType: RowType[];
+	numRows: number;
+	partitions: Row[][];
+	partitionInfo: PartitionInfo[];
+	/** gzip of each partition ≥ 1 (index 0 unused) when partitions are served compressed. */
+	gzipped: Array<Buffer | undefined>;
+	stats?: DmlStats;
+	statementHandles?: string[];
+}
+
+export interface StatementRecord {
+	readonly handle: string;
+	readonly requestId: string;
+	readonly createdOn: number;
+	readonly statement: string;
+	state: 'running' | 'succeeded' | 'failed';
+	result?: StoredResult;
+	failure?: Failure;
+	finishedAt?: number;
+	/** Resolves once `state` leaves 'running'. */
+	readonly settled: Promise<void>;
+	/** Multi-statement children point at their parent (cancel of a child cancels the request). */
+	readonly parent?: StatementRecord;
+}
+
+interface LiveRecord extends StatementRecord {
+	resolve: () => void;
+	abort?: AbortController;
+	timer?: NodeJS.Timeout;
+}
+
+export interface ExecutionRequest {
+	requestId: string;
+	statement: string;
+	/** Statements to run; more than one only for multi-statement requests (also one, when MULTI_STATEMENT_COUNT is 0). */
+	statements: string[];
+	multi: boolean;
+	bindings?: Bindings;
+	context: SessionContext;
+	/** Seconds; 0 = no limit (Snowflake's 7-day maximum). */
+	timeoutSeconds: number;
+	/** `nullable=false`: SQL NULL cells become the string "null". */
+	nullable: boolean;
+	/** ROWS_PER_RESULTSET; 0 = unlimited. */
+	rowsPerResultset: number;
+}
+
+export interface StoreOptions {
+	engine: Engine;
+	/** Rows per partition; when absent, partitions are cut by `partitionBytes` of JSON. */
+	partitionRows?: number;
+	partitionBytes: number;
+	gzipPartitions: () => boolean;
+	retentionMs: number;
+	now: () => number;
+	/** Called once per statement the engine starts (multi-statement children count one each). */
+	onEngineRun: () => void;
+}
+
+export const SUCCESS = { code: '090001', sqlState: '00000', message: 'Statement executed successfully.' };
+export const CANCELED: Failure = { kind: 'canceled', code: '000604', sqlState: '57014', message: 'SQL execution canceled' };
+
+function timeoutFailure(seconds: number): Failure {
+	return {
+		kind: 'timeout',
+		code: '000630',
+		sqlState: '57014',
+		message: `Statement reached its statement or warehouse timeout of ${seconds} second(s) and was canceled.`,
+	};
+}
+
+/** The wrapper Snowflake runs multi-statement requests in reports the first 30 characters of the failing statement. */
+function multiStatementFailure(text: string, offset: number, statement: string, cause: Failure): Failure {
+	const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+	const line = text.slice(0, offset).split('\n').length;
+	const shown = statement.length > 30 ? `${statement.slice(0, 30)}...` : statement;
+	return {
+		kind: cause.kind,
+		code: '100132',
+		sqlState: 'P0000',
+		message:
+			`JavaScript execution error: Uncaught Execution of multiple statements failed on statement "${shown}" ` +
+			`(at line ${line}, position ${offset - lineStart}).\n${cause.message} in SYSTEM$MULTISTMT at '    throw ` +
+			"`Execution of multiple statements failed on statement {0} (at line {1}, position {2}).`" +
+			".replace('{1}', LINES[i])' position 4\nstackstrace: \nSYSTEM$MULTISTMT line: 10",
+	};
+}
+
+const MULTI_ROW_TYPE: RowType = {
+	name: 'multiple statement execution',
+	database: '',
+	schema: '',
+	table: '',
+	type: 'text',
+	byteLength: 16777216,
+	length: 16777216,
+	scale: null,
+	precision: null,
+	nullable: false,
+	collation: null,
+};
+
+function asFailure(error: unknown): Failure {
+	if (error instanceof SnowflakeSqlError) {
+		return { kind: error.code === CANCELED.code ? 'canceled' : 'error', code: error.code, sqlState: error.sqlState, message: error.message };
+	}
+	// An engine crash still answers like Snowflake's internal error rather than taking the server down.
+	return { kind: 'error', code: '000603', sqlState: 'XX000', message: `SQL execution internal error: ${(error as Error)?.message ?? String(error)}` };
+}
+
+export class StatementStore {
+	private readonly records = new Map<string, LiveRecord>();
+	private readonly requestIds = new Map<string, string>();
+	private readonly executions = new Set<Promise<void>>();
+	private readonly handlePrefix = randomBytes(3).toString('hex');
+	private readonly handleInstance = randomBytes(2).toString('hex');
+	private handleCounter = randomBytes(4).readUInt32BE();
+
+	constructor(private readonly options: StoreOptions) {}
+
+	/** Statements the engine is still working on. */
+	get running(): number {
+		return this.executions.size;
+	}
+
+	get(handle: string): StatementRecord | undefined {
+		const record = this.records.get(handle);
+		if (record?.finishedAt !== undefined && this.options.now() - record.finishedAt > this.options.retentionMs) {
+			this.records.delete(handle);
+			if (this.requestIds.get(record.requestId) === handle) this.requestIds.delete(record.requestId);
+			return undefined;
+		}
+		return record;
+	}
+
+	/** The statement an earlier POST with this requestId created, if it is still retained. */
+	byRequestId(requestId: string): StatementRecord | undefined {
+		const handle = this.requestIds.get(requestId);
+		return handle === undefined ? undefined : this.get(handle);
+	}
+
+	/** A statement refused before it ran (restricted command, statement count, bindings): it still gets a handle. */
+	reject(requestId: string, statement: string, failure: Failure): StatementRecord {
+		const record = this.create(requestId, statement);
+		this.settle(record, { failure });
+		return record;
+	}
+
+	start(request: ExecutionRequest): StatementRecord {
+		const record = this.create(request.requestId, request.statement);
+		record.abort = new AbortController();
+		if (request.timeoutSeconds > 0) {
+			record.timer = setTimeout(() => this.stop(record, timeoutFailure(request.timeoutSeconds)), request.timeoutSeconds * 1000);
+			record.timer.unref();
+		}
+		const execution = this.execute(record, request).finally(() => this.executions.delete(execution));
+		this.executions.add(execution);
+		return record;
+	}
+
+	/** `canceled` when the statement was running; `notFound` for unknown and finished statements (reference §4.9). */
+	async cancel(handle: string): Promise<'canceled' | 'notFound'> {
+		const record = this.get(handle);
+		const target = (record?.parent ?? record) as LiveRecord | undefined;
+		if (!target || target.state !== 'running') return 'notFound';
+		this.stop(target, CANCELED);
+		await this.drain(1000);
+		return 'canceled';
+	}
+
+	/** Stops every running statement and waits (bounded) for the engine to let go. */
+	async shutdown(): Promise<void> {
+		for (const record of this.records.values()) if (record.state === 'running') this.stop(record, CANCELED);
+		await this.drain(5000);
+	}
+
+	private async drain(limitMs: number): Promise<void> {
+		if (this.executions.size === 0) return;
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([
+			Promise.allSettled([...this.executions]),
+			new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs))),
+		]);
+		clearTimeout(timer);
+	}
+
+	private create(requestId: string, statement: string, parent?: LiveRecord): LiveRecord {
+		let resolve!: () => void;
+		const settled = new Promise<void>((done) => (resolve = done));
+		const record: LiveRecord = {
+			handle: this.nextHandle(),
+			requestId,
+			createdOn: this.options.now(),
+			statement,
+			state: 'running',
+			settled,
+			resolve,
+			parent,
+		};
+		this.records.set(record.handle, record);
+		if (!parent) this.requestIds.set(requestId, record.handle);
+		return record;
+	}
+
+	/** UUID-shaped like Snowflake's (`01b2c3d4-0000-xxxx-0000-xxxxxxxxxxxx`), unique per emulator. */
+	private nextHandle(): string {
+		this.handleCounter = (this.handleCounter + 1) % 2 ** 48;
+		return `01${this.handlePrefix}-0000-${this.handleInstance}-0000-${this.handleCounter.toString(16).padStart(12, '0')}`;
+	}
+
+	private settle(record: LiveRecord, outcome: { result: StoredResult } | { failure: Failure }): void {
+		if (record.state !== 'running') return;
+		clearTimeout(record.timer);
+		if ('result' in outcome) {
+			record.state = 'succeeded';
+			record.result = outcome.result;
+		} else {
+			record.state = 'failed';
+			record.failure = outcome.failure;
+		}
+		record.finishedAt = this.options.now();
+		record.resolve();
+	}
+
+	/** Cancel and timeout: the statement's state changes at once; the abort signal makes the engine stop. */
+	private stop(record: LiveRecord, failure: Failure): void {
+		if (record.state !== 'running') return;
+		this.settle(record, { failure });
+		record.abort?.abort(failure);
+	}
+
+	private async execute(record: LiveRecord, request: ExecutionRequest): Promise<void> {
+		const signal = record.abort?.signal;
+		let session;
+		try {
+			session = await this.options.engine.openSession();
+		} catch (error) {
+			this.settle(record, { failure: asFailure(error) });
+			return;
+		}
+		try {
+			if (!request.multi) {
+				this.options.onEngineRun();
+				const result = await session.run(request.statements[0], request.bindings, request.context, signal);
+				if (record.state === 'running') this.settle(record, { result: await this.store(result, request) });
+				return;
+			}
+			const children: string[] = [];
+			let cursor = 0;
+			for (const statement of request.statements) {
+				const found = request.statement.indexOf(statement, cursor);
+				const offset = found === -1 ? cursor : found;
+				cursor = offset + statement.length;
+				if (record.state !== 'running') return;
+				const child = this.create(request.requestId, statement, record);
+				children.push(child.handle);
+				try {
+					this.options.onEngineRun();
+					const result = await session.run(statement, undefined, request.context, signal);
+					this.settle(child, { result: await this.store(result, request) });
+				} catch (error) {
+					// A cancel or timeout of the request reaches the running child as the same failure.
+					const failure = record.failure ?? asFailure(error);
+					this.settle(child, { failure });
+					this.settle(record, { failure: multiStatementFailure(request.statement, offset, statement, failure) });
+					return;
+				}
+			}
+			const parent: EngineResult = { kind: 'other', rowType: [MULTI_ROW_TYPE], data: [['Multiple statements executed successfully.']] };
+			const stored = await this.store(parent, request);
+			this.settle(record, { result: { ...stored, statementHandles: children } });
+		} catch (error) {
+			this.settle(record, { failure: asFailure(error) });
+		} finally {
+			await session.close().catch(() => undefined);
+		}
+	}
+
+	private async store(result: EngineResult, request: ExecutionRequest): Promise<StoredResult> {
+		let rows = request.rowsPerResultset > 0 ? result.data.slice(0, request.rowsPerResultset) : result.data;
+		if (!request.nullable) rows = rows.map((row) => row.map((cell) => cell ?? 'null'));
+		const partitions = this.partition(rows);
+		const gzipOn = this.options.gzipPartitions();
+		const gzipped: Array<Buffer | undefined> = [undefined];
+		const partitionInfo: PartitionInfo[] = [];
+		for (const [index, partition] of partitions.entries()) {
+			const json = JSON.stringify(partition);
+			const info: PartitionInfo = { rowCount: partition.length, uncompressedSize: Buffer.byteLength(json) };
+			if (index > 0 && gzipOn) {
+				const compressed = await gzipAsync(`{"data":${json}}`);
+				gzipped[index] = compressed;
+				info.compressedSize = compressed.length;
+			}
+			partitionInfo.push(info);
+		}
+		const stored: StoredResult = { rowType: result.rowType, numRows: rows.length, partitions, partitionInfo, gzipped };
+		if (result.stats) stored.stats = result.stats;
+		return stored;
+	}
+
+	private partition(rows: Row[]): Row[][] {
+		const partitions: Row[][] = [];
+		const { partitionRows, partitionBytes } = this.options;
+		if (partitionRows !== undefined) {
+			for (let start = 0; start < rows.length; start += partitionRows) partitions.push(rows.slice(start, start + partitionRows));
+		} else {
+			let current: Row[] = [];
+			let bytes = 0;
+			for (const row of rows) {
+				const size = Buffer.byteLength(JSON.stringify(row)) + 1;
+				if (current.length > 0 && bytes + size > partitionBytes) {
+					partitions.push(current);
+					current = [];
+					bytes = 0;
+				}
+				current.push(row);
+				bytes += size;
+			}
+			partitions.push(current);
+		}
+		return partitions.length === 0 ? [[]] : partitions;
+	}
+}
+
+/** Generated when a POST names no requestId. */
+export const newRequestId = (): string => randomUUID();
