@@ -1,0 +1,37 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { properties, subtitle } from './actions/versionDescription';
+import { credentialTest, listSearch } from './methods';
+
+/** Snowflake SQL API v2 node: a thin class; the router and the operation modules do the work. */
+export class SnowflakeSqlApi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Snowflake SQL API',
+		name: 'snowflakeSqlApi',
+		icon: { light: 'file:snowflake.svg', dark: 'file:snowflake.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle,
+		description: 'Run SQL on Snowflake through the SQL API v2 with key-pair authentication',
+		defaults: { name: 'Snowflake SQL API' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest' }],
+		parameterPane: 'wide',
+		properties,
+	};
+
+	methods = { credentialTest, listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

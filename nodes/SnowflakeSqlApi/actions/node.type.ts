@@ -1,0 +1,13 @@
+/** Operation names of the single `statement` resource. */
+export type SnowflakeOperation =
+	| 'executeQuery'
+	| 'submitAsync'
+	| 'getResults'
+	| 'cancel'
+	| 'insert'
+	| 'update'
+	| 'upsert'
+	| 'delete'
+	| 'select';
+
+export type SnowflakeResource = 'statement';

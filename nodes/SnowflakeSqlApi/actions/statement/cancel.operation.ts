@@ -1,0 +1,32 @@
+/** Cancel Statement: POST …/statements/{handle}/cancel for a statement submitted earlier. */
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { OperationRuntime } from '../../helpers/interfaces';
+import { forEachItem } from '../runtime';
+import { statementHandleField } from './getResults.operation';
+
+const properties: INodeProperties[] = [statementHandleField];
+
+export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['cancel'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items.length, async (itemIndex) => {
+		const handle = this.getNodeParameter('statementHandle', itemIndex) as string;
+		const status = await runtime.client.cancel(handle, { signal: runtime.signal });
+		return [
+			{
+				json: { statementHandle: status.statementHandle, code: status.code, message: status.message },
+				pairedItem: { item: itemIndex },
+			},
+		];
+	});
+}

@@ -1,0 +1,80 @@
+/**
+ * Delete: the rows whose match columns equal an item's values (one DELETE … USING per batch), or
+ * every row of the table (TRUNCATE, run once whatever the number of items).
+ */
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { OperationRuntime } from '../../helpers/interfaces';
+import { buildDelete, buildTruncate } from '../../helpers/sql';
+import {
+	dataModeField,
+	matchColumnsField,
+	optionsCollection,
+	tableLocator,
+	valuesToSendField,
+} from '../common.descriptions';
+import { forEachItem, readOptions, requestContext } from '../runtime';
+import { buildWithoutBadItems, columnTypes, itemRows, matchSpecs, runBatches, tableName, writeOutput } from './rows';
+
+const deleteCommandField: INodeProperties = {
+	displayName: 'Command',
+	name: 'deleteCommand',
+	type: 'options',
+	options: [
+		{
+			name: 'Delete Matching Rows',
+			value: 'delete',
+			description: 'Delete the rows whose match columns equal the values of an input item',
+		},
+		{
+			name: 'Truncate',
+			value: 'truncate',
+			description: 'Delete every row of the table once; the table and its grants stay',
+		},
+	],
+	default: 'delete',
+};
+
+const properties: INodeProperties[] = [
+	tableLocator,
+	deleteCommandField,
+	{ ...dataModeField, displayOptions: { show: { deleteCommand: ['delete'] } } },
+	{ ...valuesToSendField, displayOptions: { show: { deleteCommand: ['delete'], dataMode: ['defineBelow'] } } },
+	{ ...matchColumnsField, displayOptions: { show: { deleteCommand: ['delete'] } } },
+	optionsCollection,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['delete'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	if (this.getNodeParameter('deleteCommand', 0) === 'truncate') {
+		return await forEachItem(this, 1, async (itemIndex) => {
+			const base = requestContext(this, readOptions(this, itemIndex), runtime);
+			const { statement } = buildTruncate(tableName(this, itemIndex));
+			const result = await runtime.client.execute({ statement, ...base }, { signal: runtime.signal, maxRows: 0, onMaxRows: 'truncate' });
+			return [{ json: { success: true, statementHandle: result.statementHandle }, pairedItem: { item: itemIndex } }];
+		});
+	}
+	const errors = new Map<number, INodeExecutionData>();
+	const { rows, fields } = itemRows(this, items);
+	const { statements, kept } = buildWithoutBadItems(
+		this,
+		rows,
+		(keptRows) => {
+			const match = matchSpecs(this.getNodeParameter('matchColumns', 0) as string, fields);
+			return buildDelete(tableName(this, 0), match, keptRows, { columnTypes: columnTypes(readOptions(this, 0)) });
+		},
+		errors,
+	);
+	await runBatches(this, statements, kept, runtime, errors);
+	return writeOutput(rows, errors);
+}

@@ -1,0 +1,259 @@
+/**
+ * Execute SQL. Values reach Snowflake only as bindings (Query Parameters); the SQL text may still
+ * contain n8n expressions, which the UI discourages. Query Batching decides how the items map to
+ * statements:
+ * - independently: one request per item;
+ * - single: one request for all items, refused when items resolve to different SQL or parameters
+ *   (so no item is silently skipped); its rows are paired with the first item;
+ * - transaction: `BEGIN TRANSACTION; <item 0>; <item 1>; …; COMMIT` as one multi-statement request.
+ *   The SQL API accepts no bindings there, so query parameters are refused in this mode. When any
+ *   statement fails Snowflake stops, the COMMIT never runs and the open transaction is rolled back
+ *   with the request's session: no item's changes are kept.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { bindParameters, type QueryParameter } from '../../helpers/bindings';
+import { errorItem, toNodeError } from '../../helpers/errors';
+import { SqlInputError } from '../../helpers/inputErrors';
+import type { OperationRuntime, OutputMode, SnowflakeNodeOptions } from '../../helpers/interfaces';
+import { assertNoFileTransfer, countStatements } from '../../helpers/sqlText';
+import type { StatementRequest, StatementResult } from '../../transport';
+import { optionsCollection } from '../common.descriptions';
+import { decodeOptions, readOptions, requestContext, rowItems, rowLimit, forEachItem, metadataOf, warnTruncated } from '../runtime';
+
+export const queryField: INodeProperties = {
+	displayName: 'Query',
+	name: 'query',
+	type: 'string',
+	typeOptions: { editor: 'sqlEditor', sqlDialect: 'StandardSQL' },
+	default: '',
+	required: true,
+	placeholder: 'e.g. SELECT id, name FROM orders WHERE status = ? AND created_at > ?',
+	description:
+		'The SQL to run. Use ? or :1, :2 … placeholders with Options > Query Parameters for values from the items.',
+	hint: 'Prefer Query Parameters over {{ }} expressions inside the SQL: parameters are sent as typed bindings, never pasted into the SQL text',
+};
+
+const properties: INodeProperties[] = [queryField, optionsCollection];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['statement'], operation: ['executeQuery'] } },
+	properties,
+);
+
+/** The parameters of the Query Parameters option, in order. */
+export function queryParameters(options: SnowflakeNodeOptions): QueryParameter[] {
+	return (options.queryParameters?.parameters ?? []).map((parameter) => ({
+		value: parameter.value,
+		type: parameter.type,
+	}));
+}
+
+/**
+ * The request for one item's SQL: placeholders bound, statement count checked (several statements
+ * need the Multi-Statement option, and then take no bindings).
+ */
+export function buildStatementRequest(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: SnowflakeNodeOptions,
+	runtime: OperationRuntime,
+): StatementRequest {
+	const sql = context.getNodeParameter('query', itemIndex) as string;
+	if (typeof sql !== 'string' || sql.trim() === '') {
+		throw new SqlInputError('The query is empty. Enter the SQL to run.', { itemIndex });
+	}
+	assertNoFileTransfer(sql);
+	const count = countStatements(sql);
+	const multi = options.multiStatement === true;
+	if (count > 1 && !multi) {
+		throw new SqlInputError(
+			`The query holds ${count} statements separated by ";". Turn on Options > Multi-Statement to run them in one request, or send one statement.`,
+			{ itemIndex },
+		);
+	}
+	const { statement, bindings } = bindParameters(sql, queryParameters(options));
+	const request: StatementRequest = { statement, ...requestContext(context, options, runtime) };
+	if (Object.keys(bindings).length > 0) request.bindings = bindings;
+	if (multi) request.parameters = { ...request.parameters, MULTI_STATEMENT_COUNT: count };
+	return request;
+}
+
+/** Output items for one statement result, paired with `itemIndex`. */
+export function outputItems(result: StatementResult, output: OutputMode, itemIndex: number): INodeExecutionData[] {
+	const children = result.statements;
+	if (output === 'metadata') {
+		const json = metadataOf(result);
+		if (children) json.statements = children.map((child, index) => ({ statementIndex: index, ...metadataOf(child) }));
+		return [{ json, pairedItem: { item: itemIndex } }];
+	}
+	if (output === 'allRows') {
+		const json: IDataObject = { statementHandle: result.statementHandle, numRows: result.numRows, truncated: result.truncated };
+		if (children) {
+			json.statements = children.map((child, index) => ({
+				statementIndex: index,
+				statementHandle: child.statementHandle,
+				numRows: child.numRows,
+				truncated: child.truncated,
+				rows: child.rows as IDataObject[],
+			}));
+		} else {
+			json.rows = result.rows as IDataObject[];
+		}
+		return [{ json, pairedItem: { item: itemIndex } }];
+	}
+	if (!children) return rowItems(result.rows as IDataObject[], itemIndex);
+	// Labels are written last: they are the contract of multi-statement output.
+	return children.flatMap((child, index) =>
+		rowItems(
+			child.rows.map((row) => ({ ...(row as IDataObject), statementIndex: index, statementHandle: child.statementHandle })),
+			itemIndex,
+		),
+	);
+}
+
+function sameRequest(a: StatementRequest, b: StatementRequest): boolean {
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+async function runSingle(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	const options = readOptions(this, 0);
+	let request: StatementRequest;
+	try {
+		request = buildStatementRequest(this, 0, options, runtime);
+		for (let itemIndex = 1; itemIndex < items.length; itemIndex++) {
+			const other = buildStatementRequest(this, itemIndex, readOptions(this, itemIndex), runtime);
+			if (!sameRequest(request, other)) {
+				throw new SqlInputError(
+					`Query Batching is "Single (Once for All Items)", but item ${itemIndex} resolves to different SQL, parameters or options than item 0. Choose "Independently (Once per Item)" to run each item's statement, or make the query the same for all items.`,
+					{ itemIndex },
+				);
+			}
+		}
+	} catch (error) {
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0);
+		return [errorItem(this.getNode(), error, 0)];
+	}
+	return await forEachItem(this, 1, async (itemIndex) => {
+		const limit = rowLimit(options);
+		const output = options.output ?? 'rows';
+		const result = await runtime.client.execute(request, {
+			signal: runtime.signal,
+			decode: decodeOptions(options),
+			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
+		});
+		if (output !== 'metadata') warnTruncated(this, [result], limit.maxRows);
+		return outputItems(result, output, itemIndex);
+	});
+}
+
+/** Strips trailing semicolons and blanks so statements can be joined with ";". */
+function trimStatement(sql: string): string {
+	return sql.replace(/[\s;]+$/, '');
+}
+
+async function runTransaction(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	const options = readOptions(this, 0);
+	const output = options.output ?? 'rows';
+	const parts: string[] = [];
+	const counts: number[] = [];
+	let request: StatementRequest;
+	try {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const itemOptions = readOptions(this, itemIndex);
+			if (queryParameters(itemOptions).length > 0) {
+				throw new SqlInputError(
+					'Query Batching "Transaction" runs all items in one multi-statement request, and the Snowflake SQL API accepts no bindings there. Remove the Query Parameters, or use Insert, Update, Upsert or Delete, which write all items with bindings in one statement per batch.',
+					{ itemIndex },
+				);
+			}
+			const sql = this.getNodeParameter('query', itemIndex) as string;
+			if (typeof sql !== 'string' || sql.trim() === '') {
+				throw new SqlInputError('The query is empty. Enter the SQL to run.', { itemIndex });
+			}
+			assertNoFileTransfer(sql);
+			const count = countStatements(sql);
+			if (count > 1 && itemOptions.multiStatement !== true) {
+				throw new SqlInputError(
+					`The query of item ${itemIndex} holds ${count} statements separated by ";". Turn on Options > Multi-Statement to allow several statements per item.`,
+					{ itemIndex },
+				);
+			}
+			parts.push(trimStatement(sql));
+			counts.push(count);
+		}
+		const statement = ['BEGIN TRANSACTION', ...parts, 'COMMIT'].join(';\n');
+		const base = requestContext(this, options, runtime);
+		const total = counts.reduce((sum, count) => sum + count, 2);
+		request = { statement, ...base, parameters: { ...base.parameters, MULTI_STATEMENT_COUNT: total } };
+	} catch (error) {
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, (error as SqlInputError).itemIndex ?? 0);
+		return [errorItem(this.getNode(), error, (error as SqlInputError).itemIndex ?? 0)];
+	}
+	let result: StatementResult;
+	const limit = rowLimit(options);
+	try {
+		result = await runtime.client.execute(request, {
+			signal: runtime.signal,
+			decode: decodeOptions(options),
+			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
+		});
+	} catch (error) {
+		const note = 'The transaction was not committed: none of the items\' statements took effect.';
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0, note);
+		return items.map((_, itemIndex) => errorItem(this.getNode(), error, itemIndex, note));
+	}
+	if (output !== 'metadata') warnTruncated(this, [result], limit.maxRows);
+	const children = result.statements ?? [];
+	const out: INodeExecutionData[] = [];
+	let next = 1; // statement 0 is BEGIN
+	counts.forEach((count, itemIndex) => {
+		const own = children.slice(next, next + count);
+		next += count;
+		const single = own.length === 1 ? own[0] : { ...result, statements: own };
+		out.push(...outputItems(single, output, itemIndex));
+	});
+	return out;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	const batching = readOptions(this, 0).queryBatching ?? 'independently';
+	if (batching === 'single') return await runSingle.call(this, items, runtime);
+	if (batching === 'transaction') return await runTransaction.call(this, items, runtime);
+	const results: StatementResult[] = [];
+	let maxRows: number | undefined;
+	const out = await forEachItem(this, items.length, async (itemIndex) => {
+		const options = readOptions(this, itemIndex);
+		const request = buildStatementRequest(this, itemIndex, options, runtime);
+		const output = options.output ?? 'rows';
+		const limit = rowLimit(options);
+		maxRows = limit.maxRows;
+		const result = await runtime.client.execute(request, {
+			signal: runtime.signal,
+			decode: decodeOptions(options),
+			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
+		});
+		if (output !== 'metadata') results.push(result);
+		return outputItems(result, output, itemIndex);
+	});
+	warnTruncated(this, results, maxRows);
+	return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * Get Statement Results: the status of a statement submitted earlier and, once it succeeded, the
+ * rows of one partition. `nextPartition` (null on the last one) lets a workflow loop over a big
+ * result one partition per run; Snowflake keeps results for 24 hours.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { OperationRuntime } from '../../helpers/interfaces';
+import { optionsCollection } from '../common.descriptions';
+import { decodeOptions, forEachItem, readOptions } from '../runtime';
+
+export const statementHandleField: INodeProperties = {
+	displayName: 'Statement Handle',
+	name: 'statementHandle',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 01b2c3d4-0000-1234-0000-00000000abcd',
+	description: 'The statementHandle returned when the statement was submitted (Submit SQL or Execute SQL output); Snowflake keeps it for 24 hours',
+};
+
+const properties: INodeProperties[] = [
+	statementHandleField,
+	{
+		displayName: 'Partition',
+		name: 'partition',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
+		description: 'Which partition of the result to return (0 for the first); the output names the next one',
+	},
+	optionsCollection,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['getResults'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items.length, async (itemIndex) => {
+		const handle = this.getNodeParameter('statementHandle', itemIndex) as string;
+		const partition = this.getNodeParameter('partition', itemIndex, 0) as number;
+		const page = await runtime.client.getStatement(handle, {
+			partition,
+			signal: runtime.signal,
+			decode: decodeOptions(readOptions(this, itemIndex)),
+		});
+		const json: IDataObject = {
+			statementHandle: page.statementHandle,
+			status: page.status,
+			code: page.code,
+			message: page.message,
+			numRows: page.numRows,
+			partition: page.partition,
+			partitionCount: page.partitionCount,
+			nextPartition: page.nextPartition ?? null,
+			rows: page.rows as IDataObject[],
+		};
+		if (page.stats) json.stats = page.stats as IDataObject;
+		return [{ json, pairedItem: { item: itemIndex } }];
+	});
+}

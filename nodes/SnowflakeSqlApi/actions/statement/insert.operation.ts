@@ -1,0 +1,38 @@
+/**
+ * Insert: every item becomes a row; rows go in multi-row INSERT statements, batched by the SQL
+ * builders (every value a binding). Output: each item's written values, paired with it.
+ */
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { OperationRuntime } from '../../helpers/interfaces';
+import { buildInsert } from '../../helpers/sql';
+import { dataModeField, optionsCollection, tableLocator, valuesToSendField } from '../common.descriptions';
+import { readOptions } from '../runtime';
+import { buildWithoutBadItems, columnTypes, itemRows, runBatches, tableName, writeOutput } from './rows';
+
+const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, optionsCollection];
+
+export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['insert'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	const errors = new Map<number, INodeExecutionData>();
+	const { rows, fields } = itemRows(this, items);
+	const { statements, kept } = buildWithoutBadItems(
+		this,
+		rows,
+		(keptRows) =>
+			buildInsert(tableName(this, 0), fields, keptRows, { columnTypes: columnTypes(readOptions(this, 0)) }),
+		errors,
+	);
+	await runBatches(this, statements, kept, runtime, errors);
+	return writeOutput(rows, errors);
+}

@@ -1,0 +1,178 @@
+/**
+ * Select: SELECT from one table with optional conditions (values bound), sort and limit, once per
+ * input item (conditions may use the item's values). One output item per row, paired with its item.
+ */
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { OperationRuntime } from '../../helpers/interfaces';
+import { buildSelect, type SelectCondition, type SortRule } from '../../helpers/sql';
+import { BINDING_TYPE_OPTIONS, optionsCollection, tableLocator } from '../common.descriptions';
+import { decodeOptions, forEachItem, readOptions, requestContext, rowItems, rowLimit, warnTruncated } from '../runtime';
+import { splitColumnList, tableName } from './rows';
+
+const properties: INodeProperties[] = [
+	tableLocator,
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Select Rows',
+		name: 'where',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Condition',
+		default: {},
+		description: 'Conditions on the rows to return; without any, all rows are returned',
+		options: [
+			{
+				displayName: 'Condition',
+				name: 'values',
+				values: [
+					{
+						displayName: 'Column',
+						name: 'column',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. status',
+						description: 'Unquoted names are upper-cased as Snowflake does; wrap in double quotes to keep the case',
+					},
+					{
+						displayName: 'Operator',
+						name: 'condition',
+						type: 'options',
+						// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items -- comparison order reads better than A-Z
+						options: [
+							{ name: 'Equal', value: '=' },
+							{ name: 'Not Equal', value: '!=' },
+							{ name: 'Greater Than', value: '>' },
+							{ name: 'Less Than', value: '<' },
+							{ name: 'Greater Than or Equal', value: '>=' },
+							{ name: 'Less Than or Equal', value: '<=' },
+							{ name: 'Like', value: 'LIKE' },
+							{ name: 'Like (Case-Insensitive)', value: 'ILIKE' },
+							{ name: 'In List', value: 'IN' },
+							{ name: 'Is Null', value: 'IS NULL' },
+							{ name: 'Is Not Null', value: 'IS NOT NULL' },
+						],
+						default: '=',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Sent as a binding. For In List: an array expression or comma-separated text.',
+						displayOptions: { hide: { condition: ['IS NULL', 'IS NOT NULL'] } },
+					},
+					{
+						displayName: 'Type',
+						name: 'type',
+						type: 'options',
+						options: BINDING_TYPE_OPTIONS,
+						default: 'auto',
+						description: 'Snowflake binding type of the value',
+						displayOptions: { hide: { condition: ['IS NULL', 'IS NOT NULL'] } },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Combine Conditions',
+		name: 'combineConditions',
+		type: 'options',
+		options: [
+			{ name: 'AND', value: 'AND', description: 'Only rows that meet all the conditions' },
+			{ name: 'OR', value: 'OR', description: 'Rows that meet at least one condition' },
+		],
+		default: 'AND',
+		description: 'How to combine the conditions in Select Rows',
+	},
+	{
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Sort Rule',
+		default: {},
+		options: [
+			{
+				displayName: 'Rule',
+				name: 'values',
+				values: [
+					{ displayName: 'Column', name: 'column', type: 'string', default: '', placeholder: 'e.g. created_at' },
+					{
+						displayName: 'Direction',
+						name: 'direction',
+						type: 'options',
+						options: [
+							{ name: 'Ascending', value: 'ASC' },
+							{ name: 'Descending', value: 'DESC' },
+						],
+						default: 'ASC',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Output Columns',
+		name: 'outputColumns',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. order_id, name, status',
+		description: 'Comma-separated columns to return; empty returns all columns',
+	},
+	optionsCollection,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['select'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+): Promise<INodeExecutionData[]> {
+	let maxRows: number | undefined;
+	const results: Parameters<typeof warnTruncated>[1] = [];
+	const out = await forEachItem(this, items.length, async (itemIndex) => {
+		const options = readOptions(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const { statement, bindings } = buildSelect(tableName(this, itemIndex), {
+			columns: splitColumnList(this.getNodeParameter('outputColumns', itemIndex, '') as string),
+			where: this.getNodeParameter('where.values', itemIndex, []) as SelectCondition[],
+			combine: this.getNodeParameter('combineConditions', itemIndex, 'AND') as string,
+			sort: this.getNodeParameter('sort.values', itemIndex, []) as SortRule[],
+			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+		});
+		const limit = rowLimit(options);
+		maxRows = limit.maxRows;
+		const result = await runtime.client.execute(
+			{ statement, ...(Object.keys(bindings).length > 0 ? { bindings } : {}), ...requestContext(this, options, runtime) },
+			{ signal: runtime.signal, decode: decodeOptions(options), ...limit },
+		);
+		results.push(result);
+		return rowItems(result.rows as IDataObject[], itemIndex);
+	});
+	warnTruncated(this, results, maxRows);
+	return out;
+}

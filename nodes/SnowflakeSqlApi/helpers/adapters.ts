@@ -1,0 +1,147 @@
+/**
+ * n8n → transport adapters: the request helper as an HttpFn, n8n's sleep as a SleepFn, and the
+ * SnowflakeClient built from them. Requests go through httpRequestWithAuthentication so the
+ * credential's own `authenticate` (authenticateRequest) signs every one of them.
+ */
+import {
+	sleep as n8nSleep,
+	type ICredentialTestFunctions,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+} from 'n8n-workflow';
+
+import {
+	authenticateRequest,
+	describeCredentials,
+	invalidateToken,
+	SnowflakeClient,
+	type HttpFn,
+	type HttpRequest,
+	type HttpResponse,
+	type SleepFn,
+	type SnowflakeKeyPairCredentials,
+	type TransportEvent,
+} from '../transport';
+import { boundText } from '../transport/responses';
+
+export const CREDENTIAL_TYPE = 'snowflakeKeyPairApi';
+
+/** What n8n's helpers hand back with returnFullResponse (and the legacy helper with resolveWithFullResponse). */
+interface FullResponse {
+	body: unknown;
+	headers?: Record<string, unknown>;
+	statusCode: number;
+}
+
+function lowerCaseHeaders(headers: Record<string, unknown> | undefined): HttpResponse['headers'] {
+	const result: HttpResponse['headers'] = {};
+	for (const [name, value] of Object.entries(headers ?? {})) {
+		if (value === undefined || value === null) continue;
+		result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return result;
+}
+
+/**
+ * A transport failure without the HTTP library's error attached: axios errors carry the request
+ * config, Authorization header included, and anything kept as `cause` may end up in run data.
+ */
+function transportFailure(error: unknown, signal: AbortSignal | undefined): unknown {
+	if (signal?.aborted) return signal.reason;
+	const code = (error as { code?: unknown } | undefined)?.code;
+	const message = boundText(error instanceof Error ? error.message : String(error), 500);
+	return Object.assign(new Error(message), typeof code === 'string' ? { code } : {});
+}
+
+function toFullResponse(raw: unknown): HttpResponse {
+	const response = raw as FullResponse;
+	return {
+		status: response.statusCode,
+		headers: lowerCaseHeaders(response.headers),
+		body: response.body,
+	};
+}
+
+/** HttpFn over httpRequestWithAuthentication: every status resolves, JSON parsed, gzip undone by the helper. */
+export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions): HttpFn {
+	return async (request: HttpRequest) => {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.path,
+			qs: request.qs,
+			headers: request.headers,
+			body: request.body as IHttpRequestOptions['body'],
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: request.timeoutMs,
+			abortSignal: request.signal,
+		};
+		try {
+			return toFullResponse(
+				await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options),
+			);
+		} catch (error) {
+			throw transportFailure(error, request.signal);
+		}
+	};
+}
+
+/**
+ * HttpFn for the credential test, where n8n offers only the legacy `helpers.request`: the request is
+ * signed with the same authenticateRequest the credential's `authenticate` uses, then sent.
+ */
+export function createCredentialTestHttp(
+	context: ICredentialTestFunctions,
+	credentials: SnowflakeKeyPairCredentials,
+): HttpFn {
+	return async (request: HttpRequest) => {
+		const signed = await authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
+		try {
+			const raw: unknown = await context.helpers.request({
+				uri: signed.baseURL.replace(/\/+$/, '') + request.path,
+				method: request.method,
+				qs: request.qs,
+				headers: signed.headers,
+				body: request.body,
+				json: true,
+				gzip: true,
+				timeout: request.timeoutMs,
+				resolveWithFullResponse: true,
+				simple: false,
+			});
+			return toFullResponse(raw);
+		} catch (error) {
+			throw transportFailure(error, request.signal);
+		}
+	};
+}
+
+/**
+ * n8n's sleep, abortable. Older n8n-workflow releases ignore the signal argument, so the signal is
+ * also checked before and after: a cancel then waits at most one poll interval.
+ */
+export const abortableSleep: SleepFn = async (ms, signal) => {
+	if (signal?.aborted) throw signal.reason;
+	await n8nSleep(ms, signal);
+	if (signal?.aborted) throw signal.reason;
+};
+
+/** One client per execution: fingerprint, user and account are quoted in 401 hints; an expired token is re-signed. */
+export function createClient(
+	http: HttpFn,
+	credentials: SnowflakeKeyPairCredentials,
+	onEvent?: (event: TransportEvent) => void,
+): SnowflakeClient {
+	const described = describeCredentials(credentials);
+	return new SnowflakeClient({
+		http,
+		sleep: abortableSleep,
+		fingerprint: described.fingerprint,
+		user: described.user,
+		claimAccount: described.claimAccount,
+		onTokenExpired: () => invalidateToken(credentials),
+		onEvent,
+	});
+}

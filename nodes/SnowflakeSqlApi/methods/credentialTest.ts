@@ -1,0 +1,52 @@
+/**
+ * Credential test: runs SELECT 1 through the same authenticateRequest the credential's `authenticate`
+ * uses, with the credential's role, warehouse, database and schema, and says why it failed in
+ * Snowflake's terms (with the fingerprint sent, to compare with DESCRIBE USER). Never throws.
+ */
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+
+import { createClient, createCredentialTestHttp } from '../helpers/adapters';
+import { describeCredentials, SnowflakeError, type StatementRequest } from '../transport';
+import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
+import { boundText } from '../transport/responses';
+
+/** Bounded: the test result is shown in a small banner of the credential dialog. */
+const MAX_TEST_MESSAGE = 1500;
+
+function context(credentials: SnowflakeKeyPairCredentials): Omit<StatementRequest, 'statement'> {
+	const request: Omit<StatementRequest, 'statement'> = {};
+	for (const key of ['role', 'warehouse', 'database', 'schema'] as const) {
+		const value = credentials[key]?.trim();
+		if (value) request[key] = value;
+	}
+	return request;
+}
+
+function failureMessage(error: unknown, fingerprint: string | undefined): string {
+	const parts = [error instanceof Error ? error.message : String(error)];
+	if (error instanceof SnowflakeError && error.hint) parts.push(error.hint);
+	if (fingerprint && !parts.some((part) => part.includes(fingerprint))) {
+		parts.push(`Fingerprint sent: ${fingerprint} (compare with RSA_PUBLIC_KEY_FP from DESCRIBE USER).`);
+	}
+	return boundText(parts.join('\n'), MAX_TEST_MESSAGE);
+}
+
+export async function snowflakeConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	let fingerprint: string | undefined;
+	try {
+		const credentials = readCredentials(credential.data ?? {});
+		fingerprint = describeCredentials(credentials).fingerprint;
+		const client = createClient(createCredentialTestHttp(this, credentials), credentials);
+		await client.execute({ statement: 'SELECT 1', ...context(credentials), timeout: 60 }, { maxRows: 1 });
+		return { status: 'OK', message: `Connection successful (key fingerprint ${fingerprint})` };
+	} catch (error) {
+		return { status: 'Error', message: failureMessage(error, fingerprint) };
+	}
+}
