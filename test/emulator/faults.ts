@@ -141,11 +141,12 @@ export class FaultInjector {
 		return this;
 	}
 
-	/** Removes every rule, the random mode and the log. */
+	/** Removes every rule, the random mode and the log, and restarts the request count. */
 	clear(): void {
 		this.rules = [];
 		this.randomMode = undefined;
 		this.log.length = 0;
+		this.requests = 0;
 	}
 
 	/** Rules not yet used up. */

@@ -100,28 +100,31 @@ export class SqlApi {
 		return this.call('POST', `/api/v2/statements/${handle}/cancel`);
 	}
 
-	/** A GET read with node:http, so the body arrives exactly as sent (still gzip-compressed). */
-	raw(path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+	/**
+	 * A request sent with node:http, which adds no headers of its own (fetch adds User-Agent and Accept) and
+	 * hands the body over exactly as sent (still gzip-compressed). `undefined` removes a standard header.
+	 */
+	raw(
+		path: string,
+		options: { method?: 'GET' | 'POST'; headers?: Record<string, string | undefined>; body?: string } = {},
+	): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+		const headers: Record<string, string | undefined> = {
+			Authorization: `Bearer ${this.token}`,
+			Accept: 'application/json',
+			'Accept-Encoding': 'gzip',
+			'User-Agent': 'emulator-conformance/1.0',
+			...options.headers,
+		};
+		const sent = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
 		return new Promise((resolve, reject) => {
-			const outgoing = httpRequest(
-				this.baseUrl + path,
-				{
-					headers: {
-						Authorization: `Bearer ${this.token}`,
-						Accept: 'application/json',
-						'Accept-Encoding': 'gzip',
-						'User-Agent': 'emulator-conformance/1.0',
-					},
-				},
-				(incoming) => {
-					const chunks: Buffer[] = [];
-					incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-					incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }));
-					incoming.on('error', reject);
-				},
-			);
+			const outgoing = httpRequest(this.baseUrl + path, { method: options.method ?? 'GET', headers: sent }, (incoming) => {
+				const chunks: Buffer[] = [];
+				incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+				incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }));
+				incoming.on('error', reject);
+			});
 			outgoing.on('error', reject);
-			outgoing.end();
+			outgoing.end(options.body);
 		});
 	}
 

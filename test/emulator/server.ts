@@ -13,7 +13,7 @@ import { gzip } from 'node:zlib';
 
 import type { Bindings, BindingType } from '../../nodes/SnowflakeSqlApi/transport/types';
 import type { Engine } from './engine-types';
-import { FaultInjector, type Fault, type FaultRoute } from './faults';
+import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
 import { newRequestId, StatementStore, SUCCESS, type ExecutionRequest, type Failure, type StatementRecord } from './statements';
 
@@ -101,6 +101,17 @@ export interface EmulatorOptions {
 	/** Seed of the fault injector's generator. Default 1. */
 	faultSeed?: number;
 	switches?: Partial<EmulatorSwitches>;
+	/** Called when a response is finished (or the connection dropped: status 0); the CLI logs with it. */
+	onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+	method: string;
+	path: string;
+	/** 0 when no response was sent (connection reset). */
+	status: number;
+	ms: number;
+	fault?: FaultKind;
 }
 
 export interface EmulatorStats {
@@ -585,7 +596,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		send(response, reply);
 	};
 
-	const handle = async (request: IncomingMessage, response: ServerResponse) => {
+	const handle = async (request: IncomingMessage, response: ServerResponse, seen: { fault?: Fault }) => {
 		const url = new URL(request.url ?? '/', 'http://emulator');
 		const route = matchRoute(url.pathname);
 		const raw = await readBody(request);
@@ -615,6 +626,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 		const gzipBody = faultRoute === 'partition' ? switches.gzipPartitions : switches.gzipResultSets;
 		const fault = faults.pick(faultRoute, url.pathname + url.search, gzipBody);
+		seen.fault = fault;
 		if (fault?.kind === 'resetBeforeRun') {
 			request.socket.destroy();
 			return;
@@ -630,7 +642,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 
 	const server: Server = createServer((request, response) => {
-		handle(request, response).catch((error: unknown) => {
+		const started = Date.now();
+		const seen: { fault?: Fault } = {};
+		if (options.onRequest) {
+			const report = options.onRequest;
+			response.on('close', () =>
+				report({
+					method: request.method ?? '',
+					path: request.url ?? '',
+					status: response.headersSent ? response.statusCode : 0,
+					ms: Date.now() - started,
+					fault: seen.fault?.kind,
+				}),
+			);
+		}
+		handle(request, response, seen).catch((error: unknown) => {
 			// A bug in the emulator answers 500 instead of hanging the client.
 			send(response, json(500, { message: `Emulator error: ${(error as Error)?.message ?? String(error)}` }));
 		});
