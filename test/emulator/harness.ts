@@ -25,7 +25,7 @@ export interface ClaimOptions {
 	fingerprint?: string;
 }
 
-export async function signJwt(key: RsaKeyPair, claims: ClaimOptions): Promise<string> {
+export async function signJwt(key: Pick<RsaKeyPair, 'privateKeyPem' | 'publicKeyPem'>, claims: ClaimOptions): Promise<string> {
 	const now = Math.floor(Date.now() / 1000);
 	const iat = claims.iat ?? now;
 	const exp = claims.exp ?? iat + 3540;
