@@ -53,6 +53,8 @@ interface LiveRecord extends StatementRecord {
 	resolve: () => void;
 	abort?: AbortController;
 	timer?: NodeJS.Timeout;
+	/** The engine work behind the statement; done once the engine let go. */
+	execution?: Promise<void>;
 }
 
 export interface ExecutionRequest {
@@ -181,6 +183,7 @@ export class StatementStore {
 		}
 		const execution = this.execute(record, request).finally(() => this.executions.delete(execution));
 		this.executions.add(execution);
+		record.execution = execution;
 		return record;
 	}
 
@@ -190,21 +193,22 @@ export class StatementStore {
 		const target = (record?.parent ?? record) as LiveRecord | undefined;
 		if (!target || target.state !== 'running') return 'notFound';
 		this.stop(target, CANCELED);
-		await this.drain(1000);
+		// Answer once the engine really stopped (bounded, should an engine ignore its abort signal).
+		await this.drain(target.execution ? [target.execution] : [], 1000);
 		return 'canceled';
 	}
 
 	/** Stops every running statement and waits (bounded) for the engine to let go. */
 	async shutdown(): Promise<void> {
 		for (const record of this.records.values()) if (record.state === 'running') this.stop(record, CANCELED);
-		await this.drain(5000);
+		await this.drain([...this.executions], 5000);
 	}
 
-	private async drain(limitMs: number): Promise<void> {
-		if (this.executions.size === 0) return;
+	private async drain(executions: Array<Promise<void>>, limitMs: number): Promise<void> {
+		if (executions.length === 0) return;
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([
-			Promise.allSettled([...this.executions]),
+			Promise.allSettled(executions),
 			new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs))),
 		]);
 		clearTimeout(timer);
