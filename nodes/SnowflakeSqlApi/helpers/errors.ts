@@ -82,13 +82,20 @@ export function errorFields(error: unknown, itemIndex: number): ErrorFields {
 }
 
 /**
- * The continueOnFail item for input item `itemIndex`. `error` is set on the item too: n8n routes
- * items that carry it to the error output when the node is set to "Continue (using error output)".
+ * The continueOnFail item for input item `itemIndex`: `{ error, code, sqlState, statementHandle,
+ * itemIndex, description }`. n8n routes an item to the error output ("Continue (using error output)")
+ * only when its fields are among error, message and details (and replaces the fields of items that
+ * carry an `error` object with the message alone), so in that mode the Snowflake fields go under
+ * `details` and n8n adds the input item's fields next to them.
  */
 export function errorItem(node: INode, error: unknown, itemIndex: number, extra?: string): INodeExecutionData {
 	const nodeError = toNodeError(node, error, itemIndex, extra);
 	const fields = errorFields(error, itemIndex);
 	fields.error = nodeError.message;
 	if (nodeError.description) fields.description = nodeError.description;
-	return { json: fields, error: nodeError, pairedItem: { item: itemIndex } };
+	if (node.onError === 'continueErrorOutput') {
+		const { error: message, ...details } = fields;
+		return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+	}
+	return { json: fields, pairedItem: { item: itemIndex } };
 }

@@ -1,0 +1,308 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
+/**
+ * Runs real workflows in-process with n8n-core's WorkflowExecute (reference §5.3): node types come from
+ * the TypeScript source classes (no build), credentials from a helper that calls the credential's own
+ * `authenticate`, and log lines are captured so tests can scan them. The trigger and NoOp stand-ins
+ * carry n8n-nodes-base's type names, so the same workflow JSON imports into n8n.
+ */
+import './env';
+
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	LoggerProxy,
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type IConnections,
+} from 'n8n-workflow';
+
+import { SnowflakeKeyPairApi } from '../../credentials/SnowflakeKeyPairApi.credentials';
+import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node';
+
+export const SNOWFLAKE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApi';
+export const TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
+export const NOOP_TYPE = 'n8n-nodes-base.noOp';
+
+/** Stand-in for n8n's Manual Trigger: one empty item (tests pin the items they need on it). */
+class ManualTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Starts the workflow',
+		defaults: { name: 'When clicking Execute workflow' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
+/** Stand-in for n8n's No Operation node: passes its input on. */
+class NoOp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'No Operation, do nothing',
+		name: 'noOp',
+		group: ['organization'],
+		version: 1,
+		description: 'No operation',
+		defaults: { name: 'No Operation' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+const nodeClasses: Record<string, INodeType> = {
+	[SNOWFLAKE_TYPE]: new SnowflakeSqlApi(),
+	[TRIGGER_TYPE]: new ManualTrigger(),
+	[NOOP_TYPE]: new NoOp(),
+};
+
+export const nodeTypes: INodeTypes = {
+	getByName: (type) => known(type),
+	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(known(type), version),
+	getKnownTypes: () => ({}),
+};
+
+function known(type: string): INodeType {
+	const nodeType = nodeClasses[type];
+	if (!nodeType) throw new Error(`Unknown node type ${type} in a test workflow`);
+	return nodeType;
+}
+
+// ------------------------------------------------------------------ logs
+
+export interface LogLine {
+	level: string;
+	message: string;
+	meta?: unknown;
+}
+
+export const logLines: LogLine[] = [];
+
+const captureLogger = {
+	error: (message: string, meta?: unknown) => logLines.push({ level: 'error', message, meta }),
+	warn: (message: string, meta?: unknown) => logLines.push({ level: 'warn', message, meta }),
+	info: (message: string, meta?: unknown) => logLines.push({ level: 'info', message, meta }),
+	debug: (message: string, meta?: unknown) => logLines.push({ level: 'debug', message, meta }),
+	scoped: () => captureLogger,
+};
+Container.set(Logger, captureLogger as unknown as Logger);
+LoggerProxy.init(captureLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
+
+// ------------------------------------------------------------------ credentials
+
+const credentialType = new SnowflakeKeyPairApi();
+
+/** Serves the test's decrypted credential and signs requests with the credential's own `authenticate`. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		if (type !== credentialType.name || typeof credentialType.authenticate !== 'function') {
+			throw new Error(`No credential type ${type} in the test harness`);
+		}
+		return await credentialType.authenticate(credentials, requestOptions);
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('getCredentials is not used by the harness');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return credentialType.properties;
+	}
+}
+
+// ------------------------------------------------------------------ workflows
+
+/** An importable workflow: what n8n exports, with pinned items on the trigger. */
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: INode[];
+	connections: IConnections;
+	pinData?: Record<string, Array<{ json: IDataObject }>>;
+	settings?: IDataObject;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Items of a node's output (0 = success, 1 = error output with "Continue (using error output)"). */
+	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	/** The error a node stopped the execution with, as n8n stores it in the run data. */
+	error(): NodeErrorShape | undefined;
+}
+
+export type NodeErrorShape = Error & { description?: string; context?: IDataObject; httpCode?: string | null };
+
+export interface RunControl {
+	/** Called once the execution started; `cancel` aborts it as the n8n UI's stop button does. */
+	onStarted?: (cancel: () => void) => void;
+}
+
+let executions = 0;
+/** n8n builds resume URLs from these; nothing listens there. */
+const BASE_URL = 'http://localhost:5678/';
+
+export async function runWorkflow(
+	data: WorkflowJson,
+	credentials: ICredentialDataDecryptedObject,
+	control: RunControl = {},
+): Promise<RunResult> {
+	const workflow = new Workflow({
+		id: data.id ?? 'workflow-test',
+		name: data.name,
+		nodes: data.nodes,
+		connections: data.connections,
+		nodeTypes,
+		active: false,
+		staticData: {},
+		settings: { executionOrder: 'v1', ...data.settings },
+	});
+	const executionId = `execution-${++executions}`;
+	const workflowData = { ...data, id: workflow.id, active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date() } as unknown as IWorkflowBase;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const additionalData = {
+		hooks,
+		executionId,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: `${BASE_URL}restApiUrl/`,
+		instanceBaseUrl: `${BASE_URL}instanceBaseUrl/`,
+		formBaseUrl: `${BASE_URL}formBaseUrl/`,
+		formWaitingBaseUrl: `${BASE_URL}formWaitingBaseUrl/`,
+		formTestBaseUrl: `${BASE_URL}formTestBaseUrl/`,
+		webhookBaseUrl: `${BASE_URL}webhookBaseUrl/`,
+		webhookWaitingBaseUrl: `${BASE_URL}webhookWaitingBaseUrl/`,
+		webhookTestBaseUrl: `${BASE_URL}webhookTestBaseUrl/`,
+		mcpBaseUrl: `${BASE_URL}mcpBaseUrl/`,
+		mcpTestBaseUrl: `${BASE_URL}mcpTestBaseUrl/`,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		logAiEvent: () => {},
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not used in these tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const trigger = data.nodes.find((node) => node.type === TRIGGER_TYPE);
+	if (!trigger) throw new Error('A test workflow starts with a Manual Trigger');
+	const execution = new WorkflowExecute(additionalData, 'manual');
+	const running = execution.run({ workflow, startNode: workflow.getNode(trigger.name) ?? undefined, pinData: data.pinData });
+	control.onStarted?.(() => running.cancel());
+	const run = await running;
+	return {
+		run,
+		output: (nodeName, outputIndex = 0) => {
+			const task = run.data.resultData.runData[nodeName]?.[0];
+			return task?.data?.main?.[outputIndex] ?? [];
+		},
+		error: () => run.data.resultData.error as NodeErrorShape | undefined,
+	};
+}
+
+export interface NodeOptions {
+	/** Items the trigger emits (pinned). Default: one empty item. */
+	items?: IDataObject[];
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	name?: string;
+	executeOnce?: boolean;
+}
+
+/** Trigger (pinned items) → Snowflake SQL API → "Success" (and "Failure" on the error output). */
+export function snowflakeWorkflow(parameters: IDataObject, options: NodeOptions = {}): WorkflowJson {
+	const name = options.name ?? 'Snowflake SQL API';
+	const snowflake: INode = {
+		id: 'snowflake',
+		name,
+		type: SNOWFLAKE_TYPE,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: parameters as INode['parameters'],
+		credentials: { snowflakeKeyPairApi: { id: 'credential-1', name: 'Snowflake (emulator)' } },
+		...(options.onError ? { onError: options.onError } : {}),
+		...(options.executeOnce ? { executeOnce: true } : {}),
+	};
+	const connections: IConnections = {
+		Trigger: { main: [[{ node: name, type: NodeConnectionTypes.Main, index: 0 }]] },
+		[name]: {
+			main: [
+				[{ node: 'Success', type: NodeConnectionTypes.Main, index: 0 }],
+				...(options.onError === 'continueErrorOutput' ? [[{ node: 'Failure', type: NodeConnectionTypes.Main, index: 0 }]] : []),
+			],
+		},
+	};
+	const nodes: INode[] = [
+		{ id: 'trigger', name: 'Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+		snowflake,
+		{ id: 'success', name: 'Success', type: NOOP_TYPE, typeVersion: 1, position: [440, 0], parameters: {} },
+	];
+	if (options.onError === 'continueErrorOutput') {
+		nodes.push({ id: 'failure', name: 'Failure', type: NOOP_TYPE, typeVersion: 1, position: [440, 200], parameters: {} });
+	}
+	return {
+		name: 'Snowflake SQL API test',
+		nodes,
+		connections,
+		pinData: { Trigger: (options.items ?? [{}]).map((json) => ({ json })) },
+	};
+}
+
+/** `{ json, pairedItem }` of each item, the shape tests compare exactly. */
+export function plain(items: INodeExecutionData[]): Array<{ json: IDataObject; pairedItem: unknown }> {
+	return items.map((item) => ({ json: item.json, pairedItem: item.pairedItem }));
+}

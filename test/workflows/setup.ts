@@ -1,0 +1,73 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/**
+ * One emulator (behind a recording proxy) per test file, the credential that reaches it, and the
+ * per-test reset of everything tests inspect (recorded requests, log lines, faults).
+ */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+
+import { resetAuthCache } from '../../nodes/SnowflakeSqlApi/transport/auth';
+import { createFakeEngine } from '../emulator/fakeEngine';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server';
+import { logLines } from './harness';
+import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
+
+export interface EmulatorFixture {
+	readonly emulator: Emulator;
+	readonly proxy: RecordingProxy;
+	/** The snowflakeKeyPairApi credential for the emulator's user, its host pointing at the proxy. */
+	credentials(overrides?: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
+}
+
+export interface FixtureOptions extends EmulatorOptions {
+	/** The emulator's in-memory fake engine (no SQL) instead of DuckDB. */
+	fakeEngine?: boolean;
+}
+
+export function useEmulator(options: FixtureOptions = {}): EmulatorFixture {
+	let emulator: Emulator | undefined;
+	let proxy: RecordingProxy | undefined;
+	const { fakeEngine, ...emulatorOptions } = options;
+	beforeAll(async () => {
+		emulator = await startEmulator({ ...(fakeEngine ? { engine: createFakeEngine() } : {}), ...emulatorOptions });
+		proxy = await startRecordingProxy(emulator.url);
+	});
+	afterAll(async () => {
+		await proxy?.close();
+		await emulator?.stop();
+	});
+	beforeEach(() => {
+		proxy?.requests.splice(0);
+		logLines.splice(0);
+		emulator?.faults.clear();
+		resetAuthCache();
+	});
+	const fixture: EmulatorFixture = {
+		get emulator() {
+			if (!emulator) throw new Error('The emulator is not started');
+			return emulator;
+		},
+		get proxy() {
+			if (!proxy) throw new Error('The proxy is not started');
+			return proxy;
+		},
+		credentials: (overrides = {}) => ({
+			account: fixture.emulator.account,
+			user: fixture.emulator.user,
+			privateKey: fixture.emulator.generatedKey?.privateKeyPem ?? '',
+			privateKeyPassphrase: '',
+			host: fixture.proxy.url,
+			role: '',
+			warehouse: '',
+			database: '',
+			schema: '',
+			...overrides,
+		}),
+	};
+	return fixture;
+}
+
+/** Resolves once `condition` holds, checking every few milliseconds (waits for a state, never for a duration). */
+export async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
