@@ -40,7 +40,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let runtime: OperationRuntime;
 	try {
 		const credentials = readCredentials(await this.getCredentials(CREDENTIAL_TYPE));
-		const client = createClient(createN8nHttp(this), credentials, (event) => logEvent(this, event));
+		const client = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
 		runtime = { client, credentials, signal: this.getExecutionCancelSignal?.() };
 	} catch (error) {
 		// A credential that cannot sign (bad key, passphrase, account) fails every item alike.

@@ -63,8 +63,19 @@ function toFullResponse(raw: unknown): HttpResponse {
 	};
 }
 
-/** HttpFn over httpRequestWithAuthentication: every status resolves, JSON parsed, gzip undone by the helper. */
-export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions): HttpFn {
+/**
+ * HttpFn over n8n's request helpers: every status resolves, JSON parsed, gzip undone by the helper.
+ * Requests go through httpRequestWithAuthentication, except those the transport sends without a
+ * signal on purpose: n8n-core puts the execution's cancel signal on every httpRequestWithAuthentication
+ * call, which would cut the submit whose 202 reveals the handle to cancel, and the cancel itself
+ * sent after the execution was stopped. Those two are signed by the same authenticateRequest the
+ * credential's `authenticate` uses and sent with httpRequest.
+ */
+export function createN8nHttp(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	credentials: SnowflakeKeyPairCredentials,
+): HttpFn {
+	const forcesCancelSignal = typeof (context as Partial<IExecuteFunctions>).getExecutionCancelSignal === 'function';
 	return async (request: HttpRequest) => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -79,9 +90,11 @@ export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions
 			abortSignal: request.signal,
 		};
 		try {
-			return toFullResponse(
-				await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options),
-			);
+			const raw: unknown =
+				request.signal === undefined && forcesCancelSignal
+					? await context.helpers.httpRequest(await authenticateRequest(credentials, options))
+					: await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options);
+			return toFullResponse(raw);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
 		}

@@ -26,7 +26,7 @@ async function show(
 ): Promise<Listing> {
 	const credentials = readCredentials(await context.getCredentials(CREDENTIAL_TYPE));
 	try {
-		const client = createClient(createN8nHttp(context), credentials);
+		const client = createClient(createN8nHttp(context, credentials), credentials);
 		const role = credentials.role?.trim();
 		const warehouse = credentials.warehouse?.trim();
 		const result = await client.execute(

@@ -1,0 +1,153 @@
+/**
+ * Failure paths through real workflows: SQL errors with continueOnFail off, on (regular output) and
+ * routed to the error output; key-pair auth failures and what they say; the account region; token
+ * renewal; the statement timeout (408); and cancelling a running statement from the execution.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { generateRsaKeyPair } from '../helpers/keys';
+import { plain, runWorkflow, snowflakeWorkflow } from './harness';
+import { until, useEmulator } from './setup';
+
+const env = useEmulator({ fakeEngine: true, syncWaitMs: 200 });
+const NODE = 'Snowflake SQL API';
+const HANDLE = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const SQL_ERROR = "SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL' (code 000904, SQL state 42000)";
+const query = { operation: 'executeQuery', query: '={{ $json.sql }}' };
+const items = [{ sql: 'SELECT 1' }, { sql: 'SELECT FAIL' }, { sql: 'SELECT 3' }];
+
+describe('SQL errors', () => {
+	it('continueOnFail off: the execution stops with Snowflake\'s message, code, sqlState and handle', async () => {
+		const result = await runWorkflow(snowflakeWorkflow(query, { items }), env.credentials());
+		expect(result.run.status).toBe('error');
+		const error = result.error();
+		expect(error?.message).toBe(SQL_ERROR);
+		expect(error?.description).toMatch(/^Statement handle: [0-9a-f-]{36}$/);
+		expect(error?.httpCode).toBe('422');
+		expect(error?.context?.itemIndex).toBe(1);
+		expect(result.output('Success')).toEqual([]);
+	});
+
+	it('continueOnFail (regular output): an error item in place of the failed item, the others run', async () => {
+		const result = await runWorkflow(snowflakeWorkflow(query, { items, onError: 'continueRegularOutput' }), env.credentials());
+		expect(result.run.status).toBe('success');
+		expect(plain(result.output(NODE))).toEqual([
+			{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } },
+			{
+				json: {
+					error: SQL_ERROR,
+					code: '000904',
+					sqlState: '42000',
+					statementHandle: HANDLE,
+					itemIndex: 1,
+					description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+				},
+				pairedItem: { item: 1 },
+			},
+			{ json: { VALUE: 'ok' }, pairedItem: { item: 2 } },
+		]);
+	});
+
+	it('continue using the error output: failed items go to the error branch with their input fields', async () => {
+		const result = await runWorkflow(snowflakeWorkflow(query, { items, onError: 'continueErrorOutput' }), env.credentials());
+		expect(plain(result.output(NODE, 0))).toEqual([
+			{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } },
+			{ json: { VALUE: 'ok' }, pairedItem: { item: 2 } },
+		]);
+		expect(plain(result.output(NODE, 1))).toEqual([
+			{
+				json: {
+					sql: 'SELECT FAIL',
+					error: SQL_ERROR,
+					details: {
+						code: '000904',
+						sqlState: '42000',
+						statementHandle: HANDLE,
+						itemIndex: 1,
+						description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+					},
+				},
+				pairedItem: { item: 1 },
+			},
+		]);
+	});
+});
+
+describe('authentication', () => {
+	it('a key that is not registered: 401 with the fingerprint sent, to compare with DESCRIBE USER', async () => {
+		const other = generateRsaKeyPair();
+		const result = await runWorkflow(snowflakeWorkflow(query, { items: [items[0]] }), env.credentials({ privateKey: other.privateKeyPem }));
+		const error = result.error();
+		expect(error?.message).toMatch(/^JWT token is invalid\. \[[0-9a-f-]{36}\] \(code 390144\)$/);
+		expect(error?.httpCode).toBe('401');
+		expect(error?.description).toContain(
+			`run DESCRIBE USER N8N_USER and compare RSA_PUBLIC_KEY_FP (or RSA_PUBLIC_KEY_2_FP) with the fingerprint this client sent, ${other.fingerprint}`,
+		);
+		expect(error?.description).toContain('this client used EMULATOR');
+	});
+
+	it('a private key that cannot be read fails before anything is sent, for every item with continueOnFail', async () => {
+		const result = await runWorkflow(
+			snowflakeWorkflow(query, { items: items.slice(0, 2), onError: 'continueRegularOutput' }),
+			env.credentials({ privateKey: 'not a key' }),
+		);
+		const outputs = plain(result.output(NODE));
+		expect(outputs.map((item) => [item.json.itemIndex, item.pairedItem])).toEqual([
+			[0, { item: 0 }],
+			[1, { item: 1 }],
+		]);
+		expect(outputs[0].json.error).toEqual(outputs[1].json.error);
+		expect(env.proxy.requests).toEqual([]);
+	});
+
+	it('an account locator with region: the region stays out of the JWT claim', async () => {
+		const result = await runWorkflow(snowflakeWorkflow(query, { items: [items[0]] }), env.credentials({ account: 'emulator.us-east-2.aws' }));
+		expect(plain(result.output(NODE))).toEqual([{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } }]);
+	});
+
+	it('an expired token (390198) is re-signed once and the statement runs', async () => {
+		env.emulator.faults.add({ route: 'submit', kind: 'tokenExpired' });
+		const result = await runWorkflow(snowflakeWorkflow(query, { items: [items[0]] }), env.credentials());
+		expect(plain(result.output(NODE))).toEqual([{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } }]);
+		expect(env.proxy.submits()).toHaveLength(2);
+		expect(result.run.status).toBe('success');
+	});
+});
+
+describe('timeouts and cancellation', () => {
+	it('the statement timeout: Snowflake cancels the statement and the node fails with 408 and what to do', async () => {
+		env.emulator.syncWaitMs = 10_000; // the POST itself waits, so the timeout arrives as its 408
+		try {
+			const result = await runWorkflow(
+				snowflakeWorkflow({ ...query, options: { statementTimeout: 1 } }, { items: [{ sql: 'CALL SYSTEM$WAIT(30)' }] }),
+				env.credentials(),
+			);
+			const error = result.error();
+			expect(error?.httpCode).toBe('408');
+			expect(error?.description).toMatch(/^The statement reached its timeout and Snowflake cancelled it\. Raise the timeout option/);
+			expect(env.proxy.submits()[0].timeout).toBe(1);
+		} finally {
+			env.emulator.syncWaitMs = 200;
+		}
+	});
+
+	it('cancelling the execution cancels the running statement on Snowflake', async () => {
+		let cancel: (() => void) | undefined;
+		const running = runWorkflow(snowflakeWorkflow(query, { items: [{ sql: 'CALL SYSTEM$WAIT(60)' }] }), env.credentials(), {
+			onStarted: (stop) => {
+				cancel = stop;
+			},
+		});
+		// Cancel once the node is polling a statement that runs on the emulator.
+		await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
+		cancel?.();
+		const result = await running;
+		const cancels = env.proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/cancel'));
+		expect(cancels).toHaveLength(1);
+		const handle = decodeURIComponent(cancels[0].path.split('/')[4]);
+		expect(result.error()?.message).toBe(`Execution was cancelled; Snowflake cancelled statement ${handle}.`);
+		expect(env.emulator.running).toBe(0);
+		expect(env.emulator.statement(handle)?.state).toBe('failed');
+		expect(env.emulator.statement(handle)?.failure).toMatchObject({ code: '000604' });
+	});
+});
