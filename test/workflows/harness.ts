@@ -7,8 +7,8 @@
  */
 import './env';
 
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
+import { createRequire } from 'node:module';
+
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
@@ -114,7 +114,11 @@ const captureLogger = {
 	debug: (message: string, meta?: unknown) => logLines.push({ level: 'debug', message, meta }),
 	scoped: () => captureLogger,
 };
-Container.set(Logger, captureLogger as unknown as Logger);
+// n8n-core ships its own copies of @n8n/di and @n8n/backend-common: register the logger in its container.
+const requireFromCore = createRequire(createRequire(import.meta.url).resolve('n8n-core'));
+const { Container } = requireFromCore('@n8n/di') as typeof import('@n8n/di');
+const { Logger } = requireFromCore('@n8n/backend-common') as typeof import('@n8n/backend-common');
+Container.set(Logger, captureLogger as unknown as InstanceType<typeof Logger>);
 LoggerProxy.init(captureLogger as unknown as Parameters<typeof LoggerProxy.init>[0]);
 
 // ------------------------------------------------------------------ credentials

@@ -1,0 +1,125 @@
+/**
+ * The private key, its passphrase and every JWT sent never show up in what n8n keeps or shows: output
+ * items, error items, error messages, descriptions and stacks (the whole run data), and log lines.
+ * Checked on success and on every failure path; the JWTs are the ones the emulator side received.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { describe, expect, it } from 'vitest';
+
+import { generateRsaKeyPair, pemBody, testKeys } from '../helpers/keys';
+import { logLines, runWorkflow, snowflakeWorkflow, type RunResult } from './harness';
+import { until, useEmulator } from './setup';
+
+const keys = testKeys();
+const env = useEmulator({ fakeEngine: true, syncWaitMs: 200, publicKeys: [keys.publicKeyPem] });
+
+/** Every 24-character window of the secret: a partial leak is a leak. */
+function fragments(secret: string): string[] {
+	const found: string[] = [];
+	for (let start = 0; start + 24 <= secret.length; start += 12) found.push(secret.slice(start, start + 24));
+	return found;
+}
+
+function secrets(): string[] {
+	const tokens = env.proxy.tokens();
+	expect(tokens.length).toBeGreaterThan(0);
+	return [
+		keys.passphrase,
+		...fragments(pemBody(keys.pkcs8Aes256)),
+		...fragments(pemBody(keys.pkcs8)),
+		...tokens,
+		...tokens.map((token) => token.split('.')[2]),
+	];
+}
+
+function everythingKept(result: RunResult): string {
+	const error = result.error();
+	return [JSON.stringify(result.run.data), JSON.stringify(logLines), error?.stack ?? '', error?.message ?? '', error?.description ?? ''].join('\n');
+}
+
+function expectNoSecrets(result: RunResult): void {
+	const text = everythingKept(result);
+	for (const secret of secrets()) expect(text.includes(secret), `leaked ${secret.slice(0, 6)}…`).toBe(false);
+}
+
+const credentials = (overrides: IDataObject = {}) =>
+	env.credentials({ privateKey: keys.pkcs8Aes256, privateKeyPassphrase: keys.passphrase, ...overrides });
+const run = async (sql: string, options: IDataObject = {}, onError?: 'continueRegularOutput' | 'continueErrorOutput', creds = credentials()) =>
+	await runWorkflow(snowflakeWorkflow({ operation: 'executeQuery', query: sql, options }, { onError, items: [{ id: 1 }] }), creds);
+
+describe('no secret in output, errors or logs', () => {
+	it('success', async () => {
+		const result = await run('SELECT 1');
+		expect(result.run.status).toBe('success');
+		// The scan covers real log lines: the node's transport events are among them.
+		expect(logLines.filter((line) => line.message === 'Snowflake SQL API: request').map((line) => line.meta)).toEqual([
+			{ method: 'POST', path: '/api/v2/statements', attempt: 1 },
+		]);
+		expectNoSecrets(result);
+	});
+
+	it.each([
+		['stops the execution', undefined],
+		['error item on the regular output', 'continueRegularOutput' as const],
+		['error item on the error output', 'continueErrorOutput' as const],
+	])('SQL error: %s', async (_label, onError) => {
+		const result = await run('SELECT FAIL', {}, onError);
+		expect(JSON.stringify(result.run.data)).toContain("invalid identifier 'FAIL'");
+		expectNoSecrets(result);
+	});
+
+	it('a key the user does not have (401)', async () => {
+		// Register another key on the user so this one is refused, then restore.
+		env.emulator.setUserKeys(env.emulator.user, [generateRsaKeyPair().publicKeyPem]);
+		try {
+			const result = await run('SELECT 1', {}, 'continueRegularOutput');
+			expect(JSON.stringify(result.run.data)).toContain('JWT token is invalid');
+			expectNoSecrets(result);
+		} finally {
+			env.emulator.setUserKeys(env.emulator.user, [keys.publicKeyPem]);
+		}
+	});
+
+	it('a wrong passphrase (refused before any request)', async () => {
+		const result = await run('SELECT 1', {}, undefined, credentials({ privateKeyPassphrase: 'not-the-passphrase' }));
+		expect(result.run.status).toBe('error');
+		expect(env.proxy.requests).toEqual([]);
+		// No request was made, so only the key and the passphrases can leak here.
+		const text = everythingKept(result);
+		for (const secret of [keys.passphrase, 'not-the-passphrase', ...fragments(pemBody(keys.pkcs8Aes256)), ...fragments(pemBody(keys.pkcs8))]) {
+			expect(text.includes(secret)).toBe(false);
+		}
+	});
+
+	it('an expired token renewed mid-execution', async () => {
+		env.emulator.faults.add({ route: 'submit', kind: 'tokenExpired' });
+		const result = await run('SELECT 1');
+		expect(result.run.status).toBe('success');
+		expectNoSecrets(result);
+	});
+
+	it('a statement timeout (408)', async () => {
+		env.emulator.syncWaitMs = 10_000;
+		try {
+			const result = await run('CALL SYSTEM$WAIT(30)', { statementTimeout: 1 });
+			expect(result.error()?.httpCode).toBe('408');
+			expectNoSecrets(result);
+		} finally {
+			env.emulator.syncWaitMs = 200;
+		}
+	});
+
+	it('a cancelled execution', async () => {
+		let cancel: (() => void) | undefined;
+		const running = runWorkflow(
+			snowflakeWorkflow({ operation: 'executeQuery', query: 'CALL SYSTEM$WAIT(60)' }),
+			credentials(),
+			{ onStarted: (stop) => (cancel = stop) },
+		);
+		await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
+		cancel?.();
+		const result = await running;
+		expect(result.error()?.message).toMatch(/^Execution was cancelled; Snowflake cancelled statement /);
+		expectNoSecrets(result);
+	});
+});
