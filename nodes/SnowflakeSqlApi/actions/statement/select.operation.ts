@@ -16,6 +16,25 @@ import { BINDING_TYPE_OPTIONS, optionsCollection, tableLocator } from '../common
 import { decodeOptions, forEachItem, readOptions, requestContext, rowItems, rowLimit, warnTruncated } from '../runtime';
 import { splitColumnList, tableName } from './rows';
 
+/** Option values are names: a value such as '=' would be read by n8n as an (empty) expression. */
+const OPERATORS: Record<string, string> = {
+	equal: '=',
+	notEqual: '!=',
+	greater: '>',
+	less: '<',
+	greaterOrEqual: '>=',
+	lessOrEqual: '<=',
+	like: 'LIKE',
+	ilike: 'ILIKE',
+	in: 'IN',
+	isNull: 'IS NULL',
+	isNotNull: 'IS NOT NULL',
+};
+
+function conditions(values: SelectCondition[]): SelectCondition[] {
+	return values.map((condition) => ({ ...condition, condition: OPERATORS[condition.condition] ?? condition.condition }));
+}
+
 const properties: INodeProperties[] = [
 	tableLocator,
 	{
@@ -61,19 +80,19 @@ const properties: INodeProperties[] = [
 						type: 'options',
 						// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items -- comparison order reads better than A-Z
 						options: [
-							{ name: 'Equal', value: '=' },
-							{ name: 'Not Equal', value: '!=' },
-							{ name: 'Greater Than', value: '>' },
-							{ name: 'Less Than', value: '<' },
-							{ name: 'Greater Than or Equal', value: '>=' },
-							{ name: 'Less Than or Equal', value: '<=' },
-							{ name: 'Like', value: 'LIKE' },
-							{ name: 'Like (Case-Insensitive)', value: 'ILIKE' },
-							{ name: 'In List', value: 'IN' },
-							{ name: 'Is Null', value: 'IS NULL' },
-							{ name: 'Is Not Null', value: 'IS NOT NULL' },
+							{ name: 'Equal', value: 'equal' },
+							{ name: 'Not Equal', value: 'notEqual' },
+							{ name: 'Greater Than', value: 'greater' },
+							{ name: 'Less Than', value: 'less' },
+							{ name: 'Greater Than or Equal', value: 'greaterOrEqual' },
+							{ name: 'Less Than or Equal', value: 'lessOrEqual' },
+							{ name: 'Like', value: 'like' },
+							{ name: 'Like (Case-Insensitive)', value: 'ilike' },
+							{ name: 'In List', value: 'in' },
+							{ name: 'Is Null', value: 'isNull' },
+							{ name: 'Is Not Null', value: 'isNotNull' },
 						],
-						default: '=',
+						default: 'equal',
 					},
 					{
 						displayName: 'Value',
@@ -81,7 +100,7 @@ const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						description: 'Sent as a binding. For In List: an array expression or comma-separated text.',
-						displayOptions: { hide: { condition: ['IS NULL', 'IS NOT NULL'] } },
+						displayOptions: { hide: { condition: ['isNull', 'isNotNull'] } },
 					},
 					{
 						displayName: 'Type',
@@ -90,7 +109,7 @@ const properties: INodeProperties[] = [
 						options: BINDING_TYPE_OPTIONS,
 						default: 'auto',
 						description: 'Snowflake binding type of the value',
-						displayOptions: { hide: { condition: ['IS NULL', 'IS NOT NULL'] } },
+						displayOptions: { hide: { condition: ['isNull', 'isNotNull'] } },
 					},
 				],
 			},
@@ -159,7 +178,7 @@ export async function execute(
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const { statement, bindings } = buildSelect(tableName(this, itemIndex), {
 			columns: splitColumnList(this.getNodeParameter('outputColumns', itemIndex, '') as string),
-			where: this.getNodeParameter('where.values', itemIndex, []) as SelectCondition[],
+			where: conditions(this.getNodeParameter('where.values', itemIndex, []) as SelectCondition[]),
 			combine: this.getNodeParameter('combineConditions', itemIndex, 'AND') as string,
 			sort: this.getNodeParameter('sort.values', itemIndex, []) as SortRule[],
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
