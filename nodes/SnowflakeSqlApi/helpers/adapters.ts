@@ -20,6 +20,7 @@ import {
 	type HttpRequest,
 	type HttpResponse,
 	type SleepFn,
+	type SnowflakeClientOptions,
 	type SnowflakeKeyPairCredentials,
 	type TransportEvent,
 } from '../transport';
@@ -146,6 +147,7 @@ export function createClient(
 	http: HttpFn,
 	credentials: SnowflakeKeyPairCredentials,
 	onEvent?: (event: TransportEvent) => void,
+	overrides: Partial<Pick<SnowflakeClientOptions, 'retry' | 'requestTimeoutMs'>> = {},
 ): SnowflakeClient {
 	const described = describeCredentials(credentials);
 	return new SnowflakeClient({
@@ -156,5 +158,6 @@ export function createClient(
 		claimAccount: described.claimAccount,
 		onTokenExpired: () => invalidateToken(credentials),
 		onEvent,
+		...overrides,
 	});
 }

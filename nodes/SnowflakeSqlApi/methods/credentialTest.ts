@@ -14,6 +14,9 @@ import { describeCredentials, SnowflakeError, type StatementRequest } from '../t
 import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
 import { boundText } from '../transport/responses';
 
+/** Someone is waiting in the credential dialog: one retry, and an answer within about a minute. */
+const TEST_CLIENT = { retry: { limit: 1, maxElapsedMs: 10_000 }, requestTimeoutMs: 30_000 };
+
 /** Bounded: the test result is shown in a small banner of the credential dialog. */
 const MAX_TEST_MESSAGE = 1500;
 
@@ -43,7 +46,7 @@ export async function snowflakeConnectionTest(
 	try {
 		const credentials = readCredentials(credential.data ?? {});
 		fingerprint = describeCredentials(credentials).fingerprint;
-		const client = createClient(createCredentialTestHttp(this, credentials), credentials);
+		const client = createClient(createCredentialTestHttp(this, credentials), credentials, undefined, TEST_CLIENT);
 		await client.execute({ statement: 'SELECT 1', ...context(credentials), timeout: 60 }, { maxRows: 1 });
 		return { status: 'OK', message: `Connection successful (key fingerprint ${fingerprint})` };
 	} catch (error) {
