@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * Every importable workflow under examples/ runs as exported (pinned items on the Manual Trigger) and
  * each Snowflake node answers every item it received, paired, without an error.

@@ -34,7 +34,8 @@ import {
 } from 'n8n-workflow';
 
 import { SnowflakeKeyPairApi } from '../../credentials/SnowflakeKeyPairApi.credentials';
-import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node';
+// `.js`: without an extension, Node's CommonJS resolver (tsx in scripts/demo.ts) finds SnowflakeSqlApi.node.json first.
+import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 
 export const SNOWFLAKE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApi';
 export const TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
