@@ -203,12 +203,8 @@ let executions = 0;
 /** n8n builds resume URLs from these; nothing listens there. */
 const BASE_URL = 'http://localhost:5678/';
 
-export async function runWorkflow(
-	data: WorkflowJson,
-	credentials: ICredentialDataDecryptedObject,
-	control: RunControl = {},
-): Promise<RunResult> {
-	const workflow = new Workflow({
+export function createWorkflow(data: WorkflowJson): Workflow {
+	return new Workflow({
 		id: data.id ?? 'workflow-test',
 		name: data.name,
 		nodes: data.nodes,
@@ -218,11 +214,17 @@ export async function runWorkflow(
 		staticData: {},
 		settings: { executionOrder: 'v1', ...data.settings },
 	});
-	const executionId = `execution-${++executions}`;
-	const workflowData = { ...data, id: workflow.id, active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date() } as unknown as IWorkflowBase;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
-	const additionalData = {
-		hooks,
+}
+
+/** What n8n-core needs around an execution (or a list search): hooks, the credentials helper, base URLs. */
+export function createAdditionalData(
+	data: WorkflowJson,
+	credentials: ICredentialDataDecryptedObject,
+	executionId = `execution-${++executions}`,
+): IWorkflowExecuteAdditionalData {
+	const workflowData = { ...data, id: data.id ?? 'workflow-test', active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date() } as unknown as IWorkflowBase;
+	return {
+		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
 		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		restApiUrl: `${BASE_URL}restApiUrl/`,
@@ -244,6 +246,15 @@ export async function runWorkflow(
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export async function runWorkflow(
+	data: WorkflowJson,
+	credentials: ICredentialDataDecryptedObject,
+	control: RunControl = {},
+): Promise<RunResult> {
+	const workflow = createWorkflow(data);
+	const additionalData = createAdditionalData(data, credentials);
 	const trigger = data.nodes.find((node) => node.type === TRIGGER_TYPE);
 	if (!trigger) throw new Error('A test workflow starts with a Manual Trigger');
 	const execution = new WorkflowExecute(additionalData, 'manual');
