@@ -63,6 +63,8 @@ type Rows = Array<Array<string | null>>;
 
 interface Sent {
 	response: HttpResponse;
+	/** The parsed body of a 200 (parsed while retries were still possible: a cut-off body is retried). */
+	json?: unknown;
 	attempts: number;
 	/** The token was re-signed after a 390198 and the response still is a 401. */
 	expiredAfterRenewal: boolean;
@@ -159,7 +161,7 @@ export class SnowflakeClient {
 		}
 		const { response } = sent;
 		if (response.status === 200) {
-			const resultSet = this.resultSetFrom(response);
+			const resultSet = this.resultSetFrom(sent.json);
 			return { status: 'success', requestId, statementHandle: resultSet.statementHandle, resultSet };
 		}
 		if (response.status === 202) {
@@ -270,7 +272,7 @@ export class SnowflakeClient {
 		const { response } = sent;
 		switch (response.status) {
 			case 200:
-				return { done: true, value: this.resultSetFrom(response) };
+				return { done: true, value: this.resultSetFrom(sent.json) };
 			case 202:
 				return { done: false, running: this.queryStatusFrom(response, handle) };
 			case 429:
@@ -356,12 +358,7 @@ export class SnowflakeClient {
 		const sent = await this.send(() => ({ method: 'GET', path: statementPath(handle), qs: { partition: String(partition) } }), { signal });
 		const { response } = sent;
 		if (response.status !== 200) throw errorForResponse(response, this.errorContext(sent, handle));
-		let json: unknown;
-		try {
-			json = parseBody(response.body);
-		} catch (error) {
-			throw protocolError(`partition ${partition} is not JSON (a body still gzip-compressed?).`, handle, error);
-		}
+		const { json } = sent;
 		if (!isRecord(json) || !Array.isArray(json.data)) {
 			throw protocolError(`partition ${partition} has no "data" array.`, handle);
 		}
@@ -432,6 +429,7 @@ export class SnowflakeClient {
 			this.emit({ type: 'request', method: request.method, path: request.path, attempt: attempt + 1 });
 			const generation = this.tokenGeneration;
 			let response: HttpResponse | undefined;
+			let json: unknown;
 			let failure: unknown;
 			try {
 				response = await this.http({
@@ -442,6 +440,17 @@ export class SnowflakeClient {
 			} catch (error) {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
 				failure = error;
+			}
+			if (response?.status === 200) {
+				try {
+					json = parseBody(response.body);
+				} catch (error) {
+					// A 200 that is not JSON was cut off or corrupted in transit (a truncated gzip stream
+					// decodes to partial text): as retryable as a dropped connection.
+					const target = `${request.method} ${request.path}${request.qs?.partition ? `?partition=${request.qs.partition}` : ''}`;
+					failure = protocolError(`the body of a 200 response to ${target} is not JSON (cut off in transit?).`, undefined, error);
+					response = undefined;
+				}
 			}
 			let outcome: AttemptOutcome;
 			if (response === undefined) {
@@ -462,13 +471,13 @@ export class SnowflakeClient {
 			const decision = decideRetry(outcome, retries, this.now() - started, policy, this.random);
 			if (!decision.retry) {
 				if (response !== undefined) {
-					return { response, attempts: attempt + 1, expiredAfterRenewal: renewed && response.status === 401 };
+					return { response, json, attempts: attempt + 1, expiredAfterRenewal: renewed && response.status === 401 };
 				}
-				throw networkError(failure, attempt + 1);
+				throw failure instanceof SnowflakeError ? failure : networkError(failure, attempt + 1);
 			}
 			this.emit({
 				type: 'retry',
-				reason: response === undefined ? `network error${errorCode(failure) ? ` ${errorCode(failure)}` : ''}` : `HTTP ${response.status}`,
+				reason: retryReason(response, failure),
 				status: response?.status,
 				attempt: retries + 1,
 				delayMs: decision.delayMs,
@@ -480,13 +489,7 @@ export class SnowflakeClient {
 
 	// ------------------------------------------------------------ response shapes
 
-	private resultSetFrom(response: HttpResponse): ResultSet {
-		let json: unknown;
-		try {
-			json = parseBody(response.body);
-		} catch (error) {
-			throw protocolError('a 200 response that is not JSON.', undefined, error);
-		}
+	private resultSetFrom(json: unknown): ResultSet {
 		const handle = isRecord(json) && typeof json.statementHandle === 'string' ? json.statementHandle : undefined;
 		if (handle === undefined) throw protocolError('a 200 response without a statementHandle.');
 		const meta = (json as Record<string, unknown>).resultSetMetaData;
@@ -553,6 +556,13 @@ function runningResult(status: QueryStatus, requestId: string | undefined): Stat
 		truncated: false,
 		partitionCount: 0,
 	};
+}
+
+function retryReason(response: HttpResponse | undefined, failure: unknown): string {
+	if (response !== undefined) return `HTTP ${response.status}`;
+	if (failure instanceof SnowflakeError) return 'corrupt response body';
+	const code = errorCode(failure);
+	return code ? `network error ${code}` : 'network error';
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -89,11 +89,20 @@ describe('partitions', () => {
 		await expect(client.execute({ statement: 'select n' })).rejects.toThrow(/partition 0 holds 2 rows but partitionInfo\[0\]\.rowCount says 3/);
 	});
 
-	it('reports a partition body that is not JSON (e.g. still gzip-compressed)', async () => {
-		const { fake, client } = harness();
-		fake.on('POST', SUBMIT, [resultSet([1, 1])]);
-		fake.on('GET', statementPath(), [{ status: 200, headers: {}, body: '\u001f\u008b\u0008\u0000garbage' }], 1);
-		await expect(client.execute({ statement: 'select n' })).rejects.toThrow(/partition 1 is not JSON/);
+	it('retries a partition whose body is not JSON (cut off in transit), and reports it when it stays so', async () => {
+		const garbage = { status: 200, headers: {}, body: '{"data":[["2"],["3' };
+		const { fake, client, events } = harness({ retry: { limit: 1 } });
+		fake.on('POST', SUBMIT, [resultSet([1, 1], {}, 'a'), resultSet([1, 1], {}, 'b')]);
+		fake.on('GET', statementPath('a'), [garbage, json(200, { data: [['2']] })], 1);
+		fake.on('GET', statementPath('b'), [garbage], 1);
+		await expect(client.execute({ statement: 'select n' })).resolves.toMatchObject({ rows: [{ N: 1 }, { N: 2 }] });
+		expect(events).toContainEqual(expect.objectContaining({ type: 'retry', reason: 'corrupt response body' }));
+		const error = await client.execute({ statement: 'select n' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeProtocolError);
+		expect((error as Error).message).toBe(
+			'Unexpected response from Snowflake: the body of a 200 response to GET /api/v2/statements/b?partition=1 is not JSON (cut off in transit?).',
+		);
+		expect(fake.sent('GET', statementPath('b'))).toHaveLength(2);
 	});
 
 	it('treats a result without partitionInfo as one inline partition', async () => {
