@@ -1,0 +1,185 @@
+/**
+ * The real SnowflakeClient over real HTTP (test/helpers/fetchHttp.ts, which signs every request with
+ * the project's auth helper) against the emulator, with faults injected through its API: the
+ * transport's promises hold on the wire, not only against the scripted fake of the unit tests.
+ * Statements use the emulator's fake engine shapes (GENERATOR rows, SYSTEM$WAIT, FAIL).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createFakeEngine } from '../emulator/fakeEngine';
+import { startEmulator, type Emulator } from '../emulator/server';
+import { createFetchHttp } from '../helpers/fetchHttp';
+import { sleep } from '../helpers/sleep';
+import {
+	describeCredentials,
+	getAuthStats,
+	invalidateToken,
+	type SnowflakeKeyPairCredentials,
+} from '../../nodes/SnowflakeSqlApi/transport/auth';
+import { SnowflakeClient } from '../../nodes/SnowflakeSqlApi/transport/client';
+import { SnowflakeCancelledError, SnowflakeSqlError } from '../../nodes/SnowflakeSqlApi/transport/errors';
+import type { SnowflakeClientOptions, TransportEvent } from '../../nodes/SnowflakeSqlApi/transport/types';
+
+const PARTITION_ROWS = 100;
+
+let emulator: Emulator;
+let credentials: SnowflakeKeyPairCredentials;
+
+beforeAll(async () => {
+	emulator = await startEmulator({ port: 0, engine: createFakeEngine(), syncWaitMs: 2000, partitionRows: PARTITION_ROWS });
+	credentials = {
+		// What a user pastes: lower case, and a region the claim must drop.
+		account: `${emulator.account.toLowerCase()}.eu-central-1`,
+		user: emulator.user.toLowerCase(),
+		privateKey: emulator.generatedKey!.privateKeyPem,
+		host: emulator.url,
+	};
+});
+
+afterEach(() => {
+	emulator.faults.clear();
+	emulator.syncWaitMs = 2000;
+});
+
+afterAll(async () => {
+	await emulator?.stop();
+	await emulator?.engine.close();
+});
+
+/** A client wired the way the node wires it, with fast retries so fault tests stay quick. */
+function client(options: Partial<SnowflakeClientOptions> = {}) {
+	const events: TransportEvent[] = [];
+	const { fingerprint, user, claimAccount } = describeCredentials(credentials);
+	const snowflake = new SnowflakeClient({
+		http: createFetchHttp(credentials),
+		sleep,
+		retry: { baseDelayMs: 20, maxDelayMs: 200 },
+		onTokenExpired: () => invalidateToken(credentials),
+		fingerprint,
+		user,
+		claimAccount,
+		onEvent: (event) => events.push(event),
+		...options,
+	});
+	return { snowflake, events };
+}
+
+const generated = (count: number) =>
+	Array.from({ length: count }, (_, i) => ({ N: i + 1, LABEL: i % 3 === 0 ? null : `row ${i + 1}` }));
+
+describe('SnowflakeClient against the emulator', () => {
+	it('submits, gets 202 after the synchronous wait, polls the handle and returns the result', async () => {
+		emulator.syncWaitMs = 50;
+		const { snowflake, events } = client();
+		const result = await snowflake.execute({ statement: 'select system$wait(0.4)' });
+		expect(result).toMatchObject({ status: 'success', code: '090001', numRows: 1, rows: [{ 'SYSTEM$WAIT': 'waited 0.4 seconds' }] });
+		expect(events.some((event) => event.type === 'poll' && event.statementHandle === result.statementHandle)).toBe(true);
+		expect(events.filter((event) => event.type === 'request' && event.method === 'GET').length).toBeGreaterThan(0);
+	});
+
+	it('reads every gzip partition in order with bounded concurrency', async () => {
+		const before = emulator.stats.requests.partition;
+		const { snowflake } = client({ partitionConcurrency: 3 });
+		const result = await snowflake.execute({ statement: 'select * from table(generator(rowcount => 1050))' });
+		expect(result.partitionCount).toBe(11);
+		expect(result.numRows).toBe(1050);
+		expect(result.rows).toEqual(generated(1050));
+		expect(emulator.stats.requests.partition - before).toBe(10);
+	});
+
+	it('retries a partition whose gzip body arrives truncated', async () => {
+		emulator.faults.add({ route: 'partition', kind: 'truncatedGzip' });
+		const { snowflake, events } = client();
+		const result = await snowflake.execute({ statement: 'select * from table(generator(rowcount => 250))' });
+		expect(result.rows).toEqual(generated(250));
+		expect(emulator.faults.log.map((fault) => fault.kind)).toEqual(['truncatedGzip']);
+		expect(events.filter((event) => event.type === 'retry')).toHaveLength(1);
+	});
+
+	it('waits for Retry-After on a 429 and resubmits with the same requestId and retry=true', async () => {
+		emulator.faults.add({ route: 'submit', kind: 'http429', retryAfterSeconds: 1 });
+		const { snowflake, events } = client({ uuid: () => 'rate-limited-request' });
+		await expect(snowflake.execute({ statement: 'select 1' })).resolves.toMatchObject({ status: 'success', requestId: 'rate-limited-request' });
+		expect(events.filter((event) => event.type === 'retry')).toEqual([{ type: 'retry', reason: 'HTTP 429', status: 429, attempt: 1, delayMs: 1000 }]);
+		expect(emulator.executions('rate-limited-request')).toBe(1);
+	});
+
+	it('treats 429 while polling as still running', async () => {
+		emulator.syncWaitMs = 50;
+		emulator.faults.add({ route: 'status', kind: 'http429', times: 2 });
+		const { snowflake, events } = client({ retry: { limit: 0 } });
+		await expect(snowflake.execute({ statement: 'select system$wait(0.2)' })).resolves.toMatchObject({ status: 'success' });
+		expect(emulator.faults.log.filter((fault) => fault.kind === 'http429')).toHaveLength(2);
+		expect(events.filter((event) => event.type === 'retry')).toHaveLength(0);
+	});
+
+	it('after a 5xx, resubmits with the same requestId and retry=true, and the statement runs once', async () => {
+		emulator.faults.add({ route: 'submit', kind: 'http503' }).add({ route: 'submit', kind: 'http500' });
+		const { snowflake, events } = client({ uuid: () => 'five-hundred-request' });
+		await expect(snowflake.execute({ statement: "insert into t values ('x')" })).resolves.toMatchObject({
+			status: 'success',
+			stats: { numRowsInserted: 1 },
+		});
+		expect(events.filter((event) => event.type === 'retry').map((event) => (event.type === 'retry' ? event.status : 0))).toEqual([503, 500]);
+		expect(emulator.executions('five-hundred-request')).toBe(1);
+	});
+
+	it('when the connection drops after the statement ran, the retry=true resubmit returns that run instead of running it again', async () => {
+		emulator.faults.add({ route: 'submit', kind: 'resetAfterCommit' });
+		const { snowflake, events } = client({ uuid: () => 'lost-answer-request' });
+		await expect(snowflake.execute({ statement: "insert into t values ('y')" })).resolves.toMatchObject({ status: 'success' });
+		expect(events.filter((event) => event.type === 'retry')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^network error/) })]);
+		expect(emulator.executions('lost-answer-request')).toBe(1);
+	});
+
+	it('aborting a running statement sends the cancel and stops it on the server', async () => {
+		emulator.syncWaitMs = 50;
+		const cancelsBefore = emulator.stats.requests.cancel;
+		const controller = new AbortController();
+		const { snowflake, events } = client({
+			onEvent: (event) => {
+				events.push(event);
+				if (event.type === 'poll' && event.attempt === 2) controller.abort();
+			},
+		});
+		const error = await snowflake.execute({ statement: 'select system$wait(60)' }, { signal: controller.signal }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		const handle = (error as SnowflakeCancelledError).statementHandle!;
+		expect((error as Error).message).toBe(`Execution was cancelled; Snowflake cancelled statement ${handle}.`);
+		expect(emulator.stats.requests.cancel - cancelsBefore).toBe(1);
+		expect(emulator.statement(handle)?.state).not.toBe('running');
+		expect(emulator.running).toBe(0);
+		await expect(snowflake.getStatement(handle)).rejects.toMatchObject({ code: '000604' });
+	});
+
+	it('re-signs once when Snowflake says the token expired, and succeeds', async () => {
+		const { snowflake, events } = client();
+		await snowflake.execute({ statement: 'select 1' }); // a cached token exists before the fault
+		const signaturesBefore = getAuthStats().signatures;
+		emulator.faults.add({ route: 'submit', kind: 'tokenExpired' });
+		await expect(snowflake.execute({ statement: 'select 2' })).resolves.toMatchObject({ status: 'success' });
+		expect(events.filter((event) => event.type === 'tokenRenewed')).toHaveLength(1);
+		expect(getAuthStats().signatures - signaturesBefore).toBe(1);
+		expect(emulator.faults.log.map((fault) => fault.kind)).toEqual(['tokenExpired']);
+	});
+
+	it('maps a failing statement to a SQL error with Snowflake’s code, SQL state and handle', async () => {
+		const { snowflake } = client();
+		const error = await snowflake.execute({ statement: 'select fail' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error).toMatchObject({ code: '000904', sqlState: '42000', httpStatus: 422, statementHandle: expect.any(String) });
+		expect((error as Error).message).toMatch(/invalid identifier 'FAIL' \(code 000904, SQL state 42000\)$/);
+	});
+
+	it('pages a result partition by partition by handle', async () => {
+		const { snowflake } = client();
+		const { statementHandle } = await snowflake.execute({ statement: 'select * from table(generator(rowcount => 230))' }, { maxRows: 0, onMaxRows: 'truncate' });
+		const pages = [];
+		for (let partition: number | undefined = 0; partition !== undefined; ) {
+			const page = await snowflake.getStatement(statementHandle, { partition });
+			pages.push(page.rows.length);
+			partition = page.nextPartition;
+		}
+		expect(pages).toEqual([100, 100, 30]);
+	});
+});
