@@ -306,49 +306,57 @@ export class StatementStore {
 		}
 	}
 
+	/**
+	 * Cuts the rows into partitions and sizes them. Each row is serialised once; the partitions ≥ 1 are
+	 * compressed in parallel (zlib's thread pool) so a large result is ready without the server being the
+	 * bottleneck.
+	 */
 	private async store(result: EngineResult, request: ExecutionRequest): Promise<StoredResult> {
 		let rows = request.rowsPerResultset > 0 ? result.data.slice(0, request.rowsPerResultset) : result.data;
 		if (!request.nullable) rows = rows.map((row) => row.map((cell) => cell ?? 'null'));
-		const partitions = this.partition(rows);
+		const pieces = rows.map((row) => JSON.stringify(row));
 		const gzipOn = this.options.gzipPartitions();
-		const gzipped: Array<Buffer | undefined> = [undefined];
+		const partitions: Row[][] = [];
 		const partitionInfo: PartitionInfo[] = [];
-		for (const [index, partition] of partitions.entries()) {
-			const json = JSON.stringify(partition);
-			const info: PartitionInfo = { rowCount: partition.length, uncompressedSize: Buffer.byteLength(json) };
-			if (index > 0 && gzipOn) {
-				const compressed = await gzipAsync(`{"data":${json}}`);
-				gzipped[index] = compressed;
-				info.compressedSize = compressed.length;
-			}
+		const gzipped: Array<Buffer | undefined> = [undefined];
+		const compressions: Array<Promise<void>> = [];
+		for (const [index, [start, end]] of this.bounds(pieces).entries()) {
+			partitions.push(rows.slice(start, end));
+			const json = `[${pieces.slice(start, end).join(',')}]`;
+			const info: PartitionInfo = { rowCount: end - start, uncompressedSize: Buffer.byteLength(json) };
 			partitionInfo.push(info);
+			if (index > 0 && gzipOn) {
+				compressions.push(
+					gzipAsync(`{"data":${json}}`).then((compressed) => {
+						gzipped[index] = compressed;
+						info.compressedSize = compressed.length;
+					}),
+				);
+			}
 		}
+		await Promise.all(compressions);
 		const stored: StoredResult = { rowType: result.rowType, numRows: rows.length, partitions, partitionInfo, gzipped };
 		if (result.stats) stored.stats = result.stats;
 		return stored;
 	}
 
-	private partition(rows: Row[]): Row[][] {
-		const partitions: Row[][] = [];
+	/** [start, end) of each partition: fixed row counts, or about `partitionBytes` of JSON (≥ 1 row each). */
+	private bounds(pieces: string[]): Array<[number, number]> {
 		const { partitionRows, partitionBytes } = this.options;
-		if (partitionRows !== undefined) {
-			for (let start = 0; start < rows.length; start += partitionRows) partitions.push(rows.slice(start, start + partitionRows));
-		} else {
-			let current: Row[] = [];
-			let bytes = 0;
-			for (const row of rows) {
-				const size = Buffer.byteLength(JSON.stringify(row)) + 1;
-				if (current.length > 0 && bytes + size > partitionBytes) {
-					partitions.push(current);
-					current = [];
-					bytes = 0;
-				}
-				current.push(row);
-				bytes += size;
+		const bounds: Array<[number, number]> = [];
+		let start = 0;
+		let size = 0;
+		for (let i = 0; i < pieces.length; i++) {
+			const full = partitionRows !== undefined ? i - start >= partitionRows : i > start && size + pieces[i].length + 1 > partitionBytes;
+			if (full) {
+				bounds.push([start, i]);
+				start = i;
+				size = 0;
 			}
-			partitions.push(current);
+			size += pieces[i].length + 1;
 		}
-		return partitions.length === 0 ? [[]] : partitions;
+		bounds.push([start, pieces.length]);
+		return bounds;
 	}
 }
 
