@@ -1,0 +1,454 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport/types';
+import { createDuckDbEngine, type DuckDbEngine } from './engine';
+import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
+import { formatNanos, formatReal } from './encode';
+
+const ctx = (parameters: Record<string, string> = {}, extra: Partial<SessionContext> = {}): SessionContext => ({ parameters, ...extra });
+
+let engine: DuckDbEngine;
+let session: EngineSession;
+
+async function run(sql: string, bindings?: Bindings, context: SessionContext = ctx()): Promise<EngineResult> {
+	return session.run(sql, bindings, context);
+}
+
+async function cells(sql: string, bindings?: Bindings, context?: SessionContext): Promise<Array<Array<string | null>>> {
+	return (await run(sql, bindings, context)).data;
+}
+
+async function failure(sql: string, bindings?: Bindings, s: EngineSession = session): Promise<SnowflakeSqlError> {
+	const error = await s.run(sql, bindings, ctx()).then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(SnowflakeSqlError);
+	return error as SnowflakeSqlError;
+}
+
+beforeAll(async () => {
+	engine = await createDuckDbEngine();
+	session = await engine.openSession();
+});
+
+afterAll(async () => {
+	await engine.close();
+});
+
+describe('types and rowType', () => {
+	beforeAll(async () => {
+		await run(`create or replace table types_t (
+			n number, n10 number(10,2), i int, big bigint, f float, d double, r real,
+			v varchar(10), s string, c char, t text, b boolean, dt date, tm time(3), ts timestamp,
+			ntz timestamp_ntz(6), ltz timestamp_ltz, tz timestamp_tz(0), va variant, o object, a array, bin binary(4)
+		)`);
+	});
+
+	it('reports Snowflake types, precision, scale, length and byteLength of declared columns', async () => {
+		const { rowType } = await run('select * from types_t');
+		const byName = Object.fromEntries(rowType.map((r) => [r.name, r]));
+		expect(byName.N).toMatchObject({ type: 'fixed', precision: 38, scale: 0, length: null, byteLength: null });
+		expect(byName.N10).toMatchObject({ type: 'fixed', precision: 10, scale: 2 });
+		expect(byName.I).toMatchObject({ type: 'fixed', precision: 38, scale: 0 });
+		expect(byName.BIG).toMatchObject({ type: 'fixed', precision: 38, scale: 0 });
+		expect([byName.F.type, byName.D.type, byName.R.type]).toEqual(['real', 'real', 'real']);
+		expect(byName.V).toMatchObject({ type: 'text', length: 10, byteLength: 40, precision: null, scale: null });
+		expect(byName.S).toMatchObject({ type: 'text', length: 16777216, byteLength: 16777216 });
+		expect(byName.C).toMatchObject({ type: 'text', length: 1, byteLength: 4 });
+		expect(byName.B.type).toBe('boolean');
+		expect(byName.DT.type).toBe('date');
+		expect(byName.TM).toMatchObject({ type: 'time', scale: 3 });
+		expect(byName.TS).toMatchObject({ type: 'timestamp_ntz', scale: 9 });
+		expect(byName.NTZ).toMatchObject({ type: 'timestamp_ntz', scale: 6 });
+		expect(byName.LTZ).toMatchObject({ type: 'timestamp_ltz', scale: 9 });
+		expect(byName.TZ).toMatchObject({ type: 'timestamp_tz', scale: 0 });
+		expect([byName.VA.type, byName.O.type, byName.A.type]).toEqual(['variant', 'object', 'array']);
+		expect(byName.BIN).toMatchObject({ type: 'binary', length: 4, byteLength: 4 });
+	});
+
+	it('gives every rowType entry the complete key set with the source table', async () => {
+		const { rowType } = await run('select n from types_t');
+		expect(rowType[0]).toEqual({
+			name: 'N',
+			database: 'EMULATOR_DB',
+			schema: 'PUBLIC',
+			table: 'TYPES_T',
+			type: 'fixed',
+			length: null,
+			byteLength: null,
+			precision: 38,
+			scale: 0,
+			nullable: true,
+			collation: null,
+		});
+		const expr = await run('select 1 + 1');
+		expect(expr.rowType[0]).toMatchObject({ database: '', schema: '', table: '', type: 'fixed' });
+	});
+
+	it('follows Snowflake identifier case', async () => {
+		await run('create or replace table case_t (id int, "lower" int)');
+		expect((await run('select id, "lower" from case_t')).rowType.map((r) => r.name)).toEqual(['ID', 'lower']);
+		expect((await run('select 1 as a, 2 as "b", 3 c')).rowType.map((r) => r.name)).toEqual(['A', 'b', 'C']);
+		expect((await run("select count(*), 'x', upper('y') from case_t")).rowType.map((r) => r.name)).toEqual(['COUNT(*)', "'X'", "UPPER('Y')"]);
+		expect((await run('select * from case_t')).rowType.map((r) => r.name)).toEqual(['ID', 'lower']);
+	});
+});
+
+describe('jsonv2 encoding', () => {
+	it('writes FIXED with exactly scale fraction digits and exact 38-digit values', async () => {
+		const data = await cells(
+			"select 12345678901234567890123456789012345678::number(38,0), -99999999999999999999999999999999999999::number(38,0), 1.5::number(10,2), -0.05::number(10,2), 0::number(5,3), 42",
+		);
+		expect(data).toEqual([['12345678901234567890123456789012345678', '-99999999999999999999999999999999999999', '1.50', '-0.05', '0.000', '42']]);
+	});
+
+	it('writes REAL as %.15g text with NaN/inf spelled like Snowflake', async () => {
+		const data = await cells("select 1.5::float, 1.23456789012345678e37::float, 'nan'::float, 'inf'::float, '-inf'::float, 0.1::float + 0.2::float, 1e-7::float, 100::float");
+		expect(data).toEqual([['1.5', '1.23456789012346e+37', 'NaN', 'inf', '-inf', '0.3', '1e-07', '100']]);
+		expect(formatReal(-0)).toBe('-0');
+	});
+
+	it('writes TEXT, BOOLEAN, BINARY (uppercase hex) and semi-structured JSON text', async () => {
+		const data = await cells(
+			"select 'héllo', true, false, to_binary('0aff'), parse_json('{\"a\": [1, 2]}'), object_construct('k', 1, 'n', null), array_construct(1, 'x'), null",
+		);
+		expect(data).toEqual([['héllo', 'true', 'false', '0AFF', '{"a":[1,2]}', '{"k":1}', '[1,"x"]', null]]);
+	});
+
+	it('writes DATE as days since epoch, negative before 1970', async () => {
+		expect(await cells("select '2020-01-01'::date, '1969-12-31'::date, '1900-01-01'::date, '1970-01-01'::date")).toEqual([['18262', '-1', '-25567', '0']]);
+	});
+
+	it('writes TIME as seconds since midnight with scale digits', async () => {
+		expect(await cells("select '23:01:59'::time, '12:34:56.789789789'::time, '00:00:00.5'::time(3), '01:00:00'::time(0)")).toEqual([
+			['82919.000000000', '45296.789789789', '0.500', '3600'],
+		]);
+	});
+
+	it('writes TIMESTAMP_NTZ/LTZ as epoch seconds, nanosecond exact, pre-1970 as signed decimals', async () => {
+		const data = await cells(
+			"select '2016-01-21 06:32:44'::timestamp_ntz, '1900-01-01 12:34:56.123456789'::timestamp_ntz, '1969-12-31 23:59:59.999999999'::timestamp_ntz, '2024-04-16 15:37:58.999'::timestamp_ntz(3), '2020-01-01 00:00:00+00:00'::timestamp_ltz",
+		);
+		expect(data).toEqual([['1453357964.000000000', '-2208943503.876543211', '-0.000000001', '1713281878.999', '1577836800.000000000']]);
+		expect(formatNanos(-1_500_000_000n, 0)).toBe('-2');
+	});
+
+	it('writes TIMESTAMP_TZ as "<utc seconds> <offset+1440>" carrying each value its own offset', async () => {
+		await run('create or replace table tz_t (id int, tz timestamp_tz)');
+		await run(
+			"insert into tz_t values (1, '2021-03-19 18:06:59 +01:00'::timestamp_tz), (2, '2022-01-01 12:34:56.123 +09:00'::timestamp_tz), (3, '2020-06-01 00:00:00 -12:00'::timestamp_tz), (4, '2020-06-01 00:00:00 +14:00'::timestamp_tz), (5, '1960-01-01 00:00:00.5 -05:30'::timestamp_tz)",
+		);
+		expect(await cells('select tz from tz_t order by id')).toEqual([
+			['1616173619.000000000 1500'],
+			['1641008096.123000000 1980'],
+			['1591012800.000000000 720'],
+			['1590919200.000000000 2280'],
+			['-315599399.500000000 1110'],
+		]);
+	});
+
+	it('renders a TIMESTAMP_TZ without offset in the session TIMEZONE', async () => {
+		expect(await cells("select '2020-06-01 00:00:00'::timestamp_tz", undefined, ctx({ TIMEZONE: 'Asia/Tokyo' }))).toEqual([['1590937200.000000000 1980']]);
+	});
+
+	it('can always write nine fraction digits (documented switch)', async () => {
+		const nine = await createDuckDbEngine({ fractionDigits: 'nine' });
+		const s = await nine.openSession();
+		expect((await s.run("select '12:00:00.5'::time(1), '2024-01-01 00:00:00.25'::timestamp_ntz(2)", undefined, ctx())).data).toEqual([['43200.500000000', '1704067200.250000000']]);
+		await nine.close();
+	});
+
+	it('honours *_OUTPUT_FORMAT and TIMEZONE parameters', async () => {
+		const params = {
+			DATE_OUTPUT_FORMAT: 'MM/DD/YYYY',
+			TIME_OUTPUT_FORMAT: 'HH24:MI:SS.FF3',
+			TIMESTAMP_NTZ_OUTPUT_FORMAT: 'YYYY-MM-DD"T"HH24:MI:SS.FF',
+			TIMESTAMP_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS TZH:TZM',
+			TIMEZONE: 'America/New_York',
+		};
+		const data = await cells(
+			"select '2019-03-27'::date, '13:14:15.123456'::time, '2020-01-02 03:04:05.5'::timestamp_ntz(3), '2020-07-01 12:00:00 +00:00'::timestamp_ltz, '2020-07-01 12:00:00 +05:30'::timestamp_tz",
+			undefined,
+			ctx(params),
+		);
+		expect(data).toEqual([['03/27/2019', '13:14:15.123', '2020-01-02T03:04:05.500', '2020-07-01 08:00:00 -04:00', '2020-07-01 12:00:00 +05:30']]);
+	});
+
+	it('types CURRENT_TIMESTAMP as timestamp_ltz and SYSDATE as timestamp_ntz', async () => {
+		const r = await run('select current_timestamp(), sysdate(), current_date');
+		expect(r.rowType.map((x) => x.type)).toEqual(['timestamp_ltz', 'timestamp_ntz', 'date']);
+		expect(Math.abs(Number(r.data[0][0]) - Date.now() / 1000)).toBeLessThan(60);
+		expect(Math.abs(Number(r.data[0][1]) - Date.now() / 1000)).toBeLessThan(60);
+	});
+});
+
+describe('bindings', () => {
+	beforeAll(async () => {
+		await run(`create or replace table bind_t (
+			n number(38,0), r float, s varchar, bin binary, b boolean, d date, t time, ntz timestamp_ntz, ltz timestamp_ltz, tz timestamp_tz
+		)`);
+	});
+
+	it('binds every documented type and value format into typed columns', async () => {
+		const bindings: Bindings = {
+			'1': { type: 'FIXED', value: '12345678901234567890123456789012345678' },
+			'2': { type: 'REAL', value: '1.5e3' },
+			'3': { type: 'TEXT', value: "it's" },
+			'4': { type: 'BINARY', value: '0aFF' },
+			'5': { type: 'BOOLEAN', value: 'true' },
+			'6': { type: 'DATE', value: '1577836800000' },
+			'7': { type: 'TIME', value: '45296789789789' },
+			'8': { type: 'TIMESTAMP_NTZ', value: '-2208943503876543211' },
+			'9': { type: 'TIMESTAMP_LTZ', value: '1616173619123456000' },
+			'10': { type: 'TIMESTAMP_TZ', value: '1616173619000000000 960' },
+		};
+		const insert = await run('insert into bind_t values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', bindings);
+		expect(insert.data).toEqual([['1']]);
+		expect(await cells('select * from bind_t')).toEqual([
+			[
+				'12345678901234567890123456789012345678',
+				'1500',
+				"it's",
+				'0AFF',
+				'true',
+				'18262',
+				'45296.789789789',
+				'-2208943503.876543211',
+				'1616173619.123456000',
+				'1616173619.000000000 960',
+			],
+		]);
+	});
+
+	it('binds TEXT into date, time, timestamp, boolean and binary targets, and null as SQL NULL', async () => {
+		await run('delete from bind_t');
+		const text = (value: string | null) => ({ type: 'TEXT' as const, value });
+		await run('insert into bind_t (n, b, d, t, ntz, tz, bin, s) values (:1, :2, :3, :4, :5, :6, :7, :8)', {
+			'1': text('7'),
+			'2': text('false'),
+			'3': text('2021-04-15'),
+			'4': text('10:11:12.5'),
+			'5': text('2021-04-15 10:11:12.123456789'),
+			'6': text('2021-04-15 10:11:12 -08:00'),
+			'7': text('CAFE'),
+			'8': text(null),
+		});
+		expect(await cells('select n, b, d, t, ntz, tz, bin, s from bind_t')).toEqual([
+			['7', 'false', '18732', '36672.500000000', '1618481472.123456789', '1618510272.000000000 960', 'CAFE', null],
+		]);
+	});
+
+	it('binds untyped placeholders with the binding type', async () => {
+		const r = await run('select ?, ?, ?, ?', {
+			'1': { type: 'FIXED', value: '-5' },
+			'2': { type: 'DATE', value: '-86400000' },
+			'3': { type: 'TIMESTAMP_TZ', value: '0 1500' },
+			'4': { type: 'BOOLEAN', value: 'false' },
+		});
+		expect(r.rowType.map((x) => x.type)).toEqual(['fixed', 'date', 'timestamp_tz', 'boolean']);
+		expect(r.data).toEqual([['-5', '-1', '0.000000000 1500', 'false']]);
+	});
+
+	it('binds into WHERE clauses of UPDATE and DELETE', async () => {
+		await run('delete from bind_t');
+		await run('insert into bind_t (n, s) values (1, ?), (2, ?)', { '1': { type: 'TEXT', value: 'a' }, '2': { type: 'TEXT', value: 'b' } });
+		const upd = await run('update bind_t set s = ? where n = ?', { '1': { type: 'TEXT', value: 'z' }, '2': { type: 'FIXED', value: '2' } });
+		expect(upd.data).toEqual([['1', '0']]);
+		expect(await cells('select s from bind_t order by n')).toEqual([['a'], ['z']]);
+	});
+
+	it('rejects unparseable values with 100037', async () => {
+		for (const [type, value] of [
+			['FIXED', '1.5'],
+			['BOOLEAN', 'maybe'],
+			['DATE', 'yesterday'],
+			['TIMESTAMP_TZ', '123'],
+			['BINARY', 'xyz'],
+			['REAL', 'abc'],
+		] as const) {
+			const e = await failure('select ?', { '1': { type, value } });
+			expect([e.code, e.sqlState, e.message]).toEqual(['100037', '22018', `${type} value '${value}' is not recognized`]);
+		}
+		const e = await failure('insert into bind_t (n) values (?)', { '1': { type: 'TEXT', value: 'abc' } });
+		expect([e.code, e.message]).toEqual(['100037', "TEXT value 'abc' is not recognized"]);
+	});
+
+	it('rejects an unknown binding type with 002040 and a wrong bind count with 002049', async () => {
+		const bad = await failure('select ?', { '1': { type: 'NOPE' as 'TEXT', value: '1' } });
+		expect([bad.code, bad.sqlState, bad.message]).toEqual(['002040', '42601', "SQL compilation error:\nUnsupported data type 'NOPE'."]);
+		const missing = await failure('select ?, ?', { '1': { type: 'TEXT', value: '1' } });
+		expect([missing.code, missing.sqlState, missing.message]).toEqual(['002049', '42601', 'SQL compilation error: error line 1 at position 10\nBind variable ? not set.']);
+		const extra = await failure('select ?', { '1': { type: 'TEXT', value: '1' }, '2': { type: 'TEXT', value: '2' } });
+		expect(extra.code).toBe('002049');
+	});
+});
+
+describe('DML and DDL results', () => {
+	it('reports INSERT, UPDATE and DELETE counters typed fixed, with stats', async () => {
+		expect((await run('create or replace table dml_t (id int, v varchar)')).data).toEqual([['Table DML_T successfully created.']]);
+		const ins = await run("insert into dml_t values (1, 'a'), (2, 'b'), (3, 'c')");
+		expect(ins.kind).toBe('dml');
+		expect(ins.rowType).toEqual([expect.objectContaining({ name: 'number of rows inserted', type: 'fixed', scale: 0 })]);
+		expect(ins.data).toEqual([['3']]);
+		expect(ins.stats).toEqual({ numRowsInserted: 3, numRowsUpdated: 0, numRowsDeleted: 0, numDuplicateRowsUpdated: 0 });
+		const sel = await run('insert into dml_t select id + 10, v from dml_t where id < 3');
+		expect(sel.data).toEqual([['2']]);
+		const upd = await run("update dml_t set v = 'z' where id > 2");
+		expect(upd.rowType.map((r) => r.name)).toEqual(['number of rows updated', 'number of multi-joined rows updated']);
+		expect(upd.data).toEqual([['3', '0']]);
+		expect(upd.stats?.numRowsUpdated).toBe(3);
+		const del = await run('delete from dml_t where id >= 11');
+		expect(del.rowType.map((r) => r.name)).toEqual(['number of rows deleted']);
+		expect(del.data).toEqual([['2']]);
+		expect(del.stats?.numRowsDeleted).toBe(2);
+	});
+
+	it('runs UPDATE ... FROM and DELETE ... USING', async () => {
+		await run('create or replace table src_t (id int, v varchar)');
+		await run("insert into src_t values (1, 'from-src'), (3, 'gone')");
+		expect((await run('update dml_t set v = src_t.v from src_t where dml_t.id = src_t.id and src_t.id = 1')).data).toEqual([['1', '0']]);
+		expect((await run("delete from dml_t using src_t where dml_t.id = src_t.id and src_t.v = 'gone'")).data).toEqual([['1']]);
+		expect(await cells('select id, v from dml_t order by id')).toEqual([
+			['1', 'from-src'],
+			['2', 'b'],
+		]);
+	});
+
+	it('reports one MERGE counter per clause present, with stats', async () => {
+		await run('create or replace table merge_t (id int, v varchar)');
+		await run("insert into merge_t values (1, 'old'), (2, 'drop me'), (3, 'keep')");
+		const merge = await run(`merge into merge_t t using (select 1 as id, 'new' as v union all select 2, 'x' union all select 4, 'ins') s on t.id = s.id
+			when matched and s.id = 2 then delete
+			when matched then update set v = s.v
+			when not matched then insert (id, v) values (s.id, s.v)`);
+		expect(merge.rowType.map((r) => [r.name, r.type])).toEqual([
+			['number of rows inserted', 'fixed'],
+			['number of rows updated', 'fixed'],
+			['number of rows deleted', 'fixed'],
+		]);
+		expect(merge.data).toEqual([['1', '1', '1']]);
+		expect(merge.stats).toEqual({ numRowsInserted: 1, numRowsUpdated: 1, numRowsDeleted: 1, numDuplicateRowsUpdated: 0 });
+		expect(await cells('select id, v from merge_t order by id')).toEqual([
+			['1', 'new'],
+			['3', 'keep'],
+			['4', 'ins'],
+		]);
+		const onlyInsert = await run("merge into merge_t t using (select 9 as id) s on t.id = s.id when not matched then insert (id, v) values (s.id, 'nine')");
+		expect(onlyInsert.rowType.map((r) => r.name)).toEqual(['number of rows inserted']);
+		expect(onlyInsert.data).toEqual([['1']]);
+	});
+
+	it('answers DDL with a status column', async () => {
+		const exists = await run('create table if not exists merge_t (id int)');
+		expect(exists.rowType).toEqual([expect.objectContaining({ name: 'status', type: 'text' })]);
+		expect(exists.data).toEqual([['MERGE_T already exists, statement succeeded.']]);
+		expect((await run('alter table merge_t add column extra varchar(5)')).data).toEqual([['Statement executed successfully.']]);
+		expect((await run('select extra from merge_t limit 1')).rowType[0]).toMatchObject({ type: 'text', length: 5 });
+		expect((await run('truncate table merge_t')).data).toEqual([['Statement executed successfully.']]);
+		expect(await cells('select count(*) from merge_t')).toEqual([['0']]);
+		expect((await run('drop table merge_t')).data).toEqual([['MERGE_T successfully dropped.']]);
+		expect((await run('drop table if exists merge_t')).data).toEqual([['Drop statement executed successfully (MERGE_T already dropped).']]);
+		expect((await run('create or replace temporary table temp_t (id int) ')).kind).toBe('ddl');
+		expect((await run('create table ctas_t as select 1 as a, 2.5 as b')).data).toEqual([['Table CTAS_T successfully created.']]);
+		expect((await run('select * from ctas_t')).rowType.map((r) => [r.name, r.type, r.precision, r.scale])).toEqual([
+			['A', 'fixed', 38, 0],
+			['B', 'fixed', 2, 1],
+		]);
+	});
+
+	it('keeps PRIMARY KEY and UNIQUE unenforced, as Snowflake does', async () => {
+		await run('create or replace table pk_t (id int primary key, code varchar unique, constraint pk2 primary key (id))');
+		await run('insert into pk_t values (1, 1), (1, 1)');
+		expect(await cells('select count(*) from pk_t')).toEqual([['2']]);
+	});
+});
+
+describe('functions of a data sync', () => {
+	it('translates the everyday Snowflake functions', async () => {
+		const [row] = await cells(`select iff(1 > 0, 'y', 'n'), nvl(null, 'd'), zeroifnull(null), to_number('12.345', 10, 2), to_varchar(42),
+			to_date('2020-02-03'), to_timestamp('2020-02-03 04:05:06'), try_parse_json('{bad'), to_variant(5), dateadd(day, 1, '2020-01-31'::date)::date,
+			datediff('day', '2020-01-01'::date, '2020-03-01'::date), parse_json('{"a":{"b":"x"}}'):a.b::string, nvl2(1, 'a', 'b'), uuid_string() is not null`);
+		expect(row).toEqual(['y', 'd', '0', '12.35', '42', '18295', '1580702706.000000000', null, '5', '18293', '60', 'x', 'a', 'true']);
+	});
+
+	it('generates rows with GENERATOR, SEQ4 and UNIFORM', async () => {
+		const r = await run('select seq4() as s, uniform(1, 6, random()) as u from table(generator(rowcount => 5)) order by s');
+		expect(r.data.map((x) => x[0])).toEqual(['0', '1', '2', '3', '4']);
+		expect(r.data.every((x) => Number(x[1]) >= 1 && Number(x[1]) <= 6)).toBe(true);
+	});
+
+	it('reads $$ strings, backslash escapes and comments', async () => {
+		expect(await cells("select $$it's$$, 'a\\tb', 'x''y' -- comment\n, /* c */ 1")).toEqual([["it's", 'a\tb', "x'y", '1']]);
+	});
+});
+
+describe('transactions', () => {
+	it('scopes BEGIN ... ROLLBACK to the session: no rows are left', async () => {
+		await run('create or replace table tx_t (id int)');
+		for (const sql of ['begin', 'insert into tx_t values (1)', 'insert into tx_t values (2)']) await run(sql);
+		const other = await engine.openSession();
+		expect((await other.run('select count(*) from tx_t', undefined, ctx())).data).toEqual([['0']]);
+		expect((await run('rollback')).kind).toBe('transaction');
+		expect(await cells('select count(*) from tx_t')).toEqual([['0']]);
+		for (const sql of ['begin transaction', 'insert into tx_t values (3)', 'commit']) await run(sql);
+		expect((await other.run('select count(*) from tx_t', undefined, ctx())).data).toEqual([['1']]);
+		await other.close();
+	});
+});
+
+describe('errors', () => {
+	it('maps unknown objects, identifiers, syntax and functions to Snowflake codes', async () => {
+		const missing = await failure('select * from nope');
+		expect([missing.code, missing.sqlState, missing.message]).toEqual(['002003', '42S02', "SQL compilation error:\nObject 'NOPE' does not exist or not authorized."]);
+		await run('create or replace table err_t (id int)');
+		const ident = await failure('select afaf from err_t');
+		expect([ident.code, ident.sqlState, ident.message]).toEqual(['000904', '42000', "SQL compilation error: error line 1 at position 7\ninvalid identifier 'AFAF'"]);
+		const syntax = await failure('selec 1');
+		expect([syntax.code, syntax.sqlState]).toEqual(['001003', '42000']);
+		expect(syntax.message).toMatch(/^SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'selec'\.$/);
+		const fn = await failure('select nofn(1)');
+		expect([fn.code, fn.message]).toEqual(['002140', 'SQL compilation error:\nUnknown function NOFN']);
+		const num = await failure("select 'abc'::number");
+		expect([num.code, num.sqlState, num.message]).toEqual(['100038', '22018', "Numeric value 'abc' is not recognized"]);
+		const dup = await failure('create table err_t (id int)');
+		expect([dup.code, dup.message]).toEqual(['002002', "SQL compilation error:\nObject 'ERR_T' already exists."]);
+		const unterminated = await failure("select 'abc");
+		expect(unterminated.code).toBe('001003');
+		const put = await failure('put file:///tmp/x @~');
+		expect(put.code).toBe('000002');
+		const db = await failure('select * from NODB.PUBLIC.T');
+		expect(db.code).toBe('002003');
+	});
+
+	it('reports NOT NULL violations and bad JSON like Snowflake', async () => {
+		await run('create or replace table nn_t (id int not null)');
+		const nn = await failure('insert into nn_t values (null)');
+		expect([nn.code, nn.message]).toEqual(['100072', 'NULL result in a non-nullable column']);
+		const json = await failure("select parse_json('{bad')");
+		expect(json.code).toBe('100069');
+	});
+});
+
+describe('cancel', () => {
+	it('interrupts SYSTEM$WAIT when the signal aborts and leaves the session usable', async () => {
+		const controller = new AbortController();
+		const started = Date.now();
+		const pending = session.run('call system$wait(5)', undefined, ctx(), controller.signal);
+		setTimeout(() => controller.abort(), 200);
+		const error = await pending.then(
+			() => undefined,
+			(e: unknown) => e as SnowflakeSqlError,
+		);
+		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect([error?.code, error?.sqlState, error?.message]).toEqual(['000604', '57014', 'SQL execution canceled']);
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(await cells('select 1')).toEqual([['1']]);
+	});
+
+	it('returns SYSTEM$WAIT like Snowflake when not canceled, and rejects an already aborted signal at once', async () => {
+		expect(await cells("select system$wait(10, 'MILLISECONDS')")).toEqual([['waited 10 milliseconds']]);
+		const e = await session.run('select 1', undefined, ctx(), AbortSignal.abort()).catch((x: unknown) => x as SnowflakeSqlError);
+		expect((e as SnowflakeSqlError).code).toBe('000604');
+	});
+});

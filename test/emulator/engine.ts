@@ -1,0 +1,1249 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: it throws Snowflake-shaped errors, not n8n ones */
+/**
+ * The emulator's SQL engine: Snowflake-flavoured SQL on DuckDB (ENGINE.md). One DuckDB connection
+ * per EngineSession, so BEGIN/COMMIT/ROLLBACK of a multi-statement request stay in it; every
+ * Snowflake database is an attached DuckDB catalog, its schemas DuckDB schemas.
+ */
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+	DuckDBConnection,
+	DuckDBInstance,
+	DuckDBTypeId,
+	type DuckDBPreparedStatement,
+	type DuckDBResultReader,
+	type DuckDBValue,
+	BLOB,
+	BOOLEAN,
+	DATE,
+	DECIMAL,
+	DOUBLE,
+	SMALLINT,
+	STRUCT,
+	TIME_NS,
+	TIMESTAMP_NS,
+	TIMESTAMPTZ,
+	VARCHAR,
+	DuckDBBlobValue,
+	DuckDBDateValue,
+	DuckDBStructValue,
+	DuckDBTimeNSValue,
+	DuckDBTimestampNanosecondsValue,
+	DuckDBTimestampTZValue,
+	decimalValue,
+} from '@duckdb/node-api';
+import type { Binding, Bindings, RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import {
+	type Engine,
+	type EngineResult,
+	type EngineSession,
+	type SessionContext,
+	SnowflakeSqlError,
+	type StatementKind,
+} from './engine-types';
+import { type ColumnInfo, cellEncoder, isTzStruct, rowTypeEntry, sfTypeOf, zoneOffset, type EncodeOptions } from './encode';
+import { benchResult } from './largeResult';
+import {
+	type DdlInfo,
+	type ObjectName,
+	type ParsedStatement,
+	type SfType,
+	type ShowStatement,
+	type TranslatedSql,
+	MAX_TEXT_LENGTH,
+	classify,
+	lineAndColumn,
+	parseStatement,
+	parseTypeText,
+	quoteIdent,
+	sfTypeText,
+	splitStatements,
+	sqlString,
+	syntaxError,
+	tokenize,
+} from './translate';
+
+export const DEFAULT_DATABASE = 'EMULATOR_DB';
+export const DEFAULT_SCHEMA = 'PUBLIC';
+export const DEFAULT_WAREHOUSE = 'EMULATOR_WH';
+export const DEFAULT_ROLE = 'EMULATOR_ROLE';
+export const DEFAULT_USER = 'EMULATOR_USER';
+/** Snowflake's default TIMEZONE parameter. */
+export const DEFAULT_TIMEZONE = 'America/Los_Angeles';
+/** The DuckDB instance's own catalog: an empty search path for sessions without a current database. */
+const SCRATCH = 'memory';
+/** Prefix of the column comment that carries a column's declared Snowflake type. */
+const TYPE_COMMENT = 'snowflake-type:';
+const STATUS_OK = 'Statement executed successfully.';
+
+export interface DuckDbEngineOptions {
+	/** Directory holding one DuckDB file per Snowflake database (`<DB>.duckdb`); in-memory when absent. */
+	path?: string;
+	/** TIME/TIMESTAMP fraction digits: exactly `scale` (default) or always 9 (reference §9 question 1). */
+	fractionDigits?: EncodeOptions['fractionDigits'];
+	/** CURRENT_USER() and the owner shown by SHOW. */
+	user?: string;
+}
+
+export const canceled = () => new SnowflakeSqlError('000604', '57014', 'SQL execution canceled');
+
+/** The macros behind TIMESTAMP_TZ casts (the TZ value is a STRUCT of UTC nanoseconds + offset minutes). */
+const SESSION_MACROS = [
+	String.raw`CREATE OR REPLACE TEMP MACRO SF_TZ_OFFSET_TEXT(s) AS regexp_extract(trim(s), '[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', 3)`,
+	String.raw`CREATE OR REPLACE TEMP MACRO SF_TZ_LOCAL(s) AS CAST(CASE WHEN SF_TZ_OFFSET_TEXT(s) = '' THEN trim(s) ELSE regexp_replace(trim(s), '\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', '') END AS TIMESTAMP_NS)`,
+	`CREATE OR REPLACE TEMP MACRO SF_TZ_OFFSET_MINUTES(o) AS CASE WHEN o = '' THEN NULL WHEN o = 'Z' THEN 0 ELSE (CASE WHEN o[1] = '-' THEN -1 ELSE 1 END) * (CAST(o[2:3] AS INTEGER) * 60 + COALESCE(TRY_CAST(NULLIF(replace(o[4:], ':', ''), '') AS INTEGER), 0)) END`,
+	'CREATE OR REPLACE TEMP MACRO SF_SESSION_OFFSET(ts) AS CAST(round((epoch(CAST(ts AS TIMESTAMP)) - epoch(CAST(CAST(ts AS TIMESTAMP) AS TIMESTAMPTZ))) / 60) AS INTEGER)',
+	'CREATE OR REPLACE TEMP MACRO SF_TZ_MAKE(local_ts, off) AS struct_pack(SF_UTC := make_timestamp_ns(epoch_ns(local_ts) - CAST(off AS BIGINT) * 60000000000), SF_OFFSET := CAST(off AS SMALLINT))',
+	'CREATE OR REPLACE TEMP MACRO SF_TZ_FROM_TEXT(s) AS SF_TZ_MAKE(SF_TZ_LOCAL(s), COALESCE(SF_TZ_OFFSET_MINUTES(SF_TZ_OFFSET_TEXT(s)), SF_SESSION_OFFSET(SF_TZ_LOCAL(s))))',
+	'CREATE OR REPLACE TEMP MACRO SF_TO_TZ(x) AS SF_TZ_FROM_TEXT(CAST(x AS VARCHAR))',
+	"CREATE OR REPLACE TEMP MACRO SF_TO_LTZ(x) AS timezone('UTC', CAST(SF_TO_TZ(x).SF_UTC AS TIMESTAMP))",
+];
+
+export async function createDuckDbEngine(options: DuckDbEngineOptions = {}): Promise<DuckDbEngine> {
+	const instance = await DuckDBInstance.create(':memory:');
+	const engine = new DuckDbEngine(instance, options);
+	await engine.init();
+	return engine;
+}
+
+interface DatabaseEntry {
+	createdOn: number;
+}
+
+export class DuckDbEngine implements Engine {
+	readonly databases = new Map<string, DatabaseEntry>();
+	readonly startedOn = Date.now();
+	private readonly sessions = new Set<DuckDbSession>();
+	private admin: DuckDBConnection | undefined;
+
+	constructor(
+		readonly instance: DuckDBInstance,
+		readonly options: DuckDbEngineOptions,
+	) {}
+
+	async init(): Promise<void> {
+		this.admin = await this.instance.connect();
+		if (this.options.path) {
+			mkdirSync(this.options.path, { recursive: true });
+			for (const file of readdirSync(this.options.path)) {
+				if (file.endsWith('.duckdb')) await this.attach(file.slice(0, -'.duckdb'.length));
+			}
+		}
+		if (!this.databases.has(DEFAULT_DATABASE)) await this.attach(DEFAULT_DATABASE);
+	}
+
+	/** ATTACHes a Snowflake database (its PUBLIC schema included) for every session. */
+	async attach(name: string): Promise<void> {
+		const admin = this.adminConnection();
+		const target = this.options.path ? join(this.options.path, `${name}.duckdb`) : ':memory:';
+		await admin.run(`ATTACH ${sqlString(target)} AS ${quoteIdent(name)}`);
+		await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}.${quoteIdent(DEFAULT_SCHEMA)}`);
+		this.databases.set(name, { createdOn: Date.now() });
+	}
+
+	async detach(name: string): Promise<void> {
+		await this.adminConnection().run(`DETACH ${quoteIdent(name)}`);
+		this.databases.delete(name);
+		if (this.options.path) rmSync(join(this.options.path, `${name}.duckdb`), { force: true });
+		for (const s of this.sessions) s.forgetAppliedContext();
+	}
+
+	findDatabase(name: string): string | undefined {
+		if (this.databases.has(name)) return name;
+		// DuckDB catalog names are case-insensitive, so "db" and DB cannot coexist (ENGINE.md).
+		return [...this.databases.keys()].find((d) => d.toUpperCase() === name.toUpperCase());
+	}
+
+	private adminConnection(): DuckDBConnection {
+		if (!this.admin) throw new Error('engine closed');
+		return this.admin;
+	}
+
+	async openSession(): Promise<EngineSession> {
+		const connection = await this.instance.connect();
+		for (const macro of SESSION_MACROS) await connection.run(macro);
+		const session = new DuckDbSession(this, connection);
+		this.sessions.add(session);
+		return session;
+	}
+
+	sessionClosed(session: DuckDbSession): void {
+		this.sessions.delete(session);
+	}
+
+	splitStatements(sql: string): string[] {
+		return splitStatements(sql);
+	}
+
+	classify(statement: string): StatementKind | 'put' | 'get' {
+		try {
+			return classify(statement);
+		} catch {
+			return 'other';
+		}
+	}
+
+	async close(): Promise<void> {
+		for (const s of [...this.sessions]) await s.close();
+		this.admin?.closeSync();
+		this.admin = undefined;
+		this.instance.closeSync();
+	}
+}
+
+interface Effective {
+	database?: string;
+	schema?: string;
+	warehouse?: string;
+	role?: string;
+	parameters: Record<string, string>;
+}
+
+export class DuckDbSession implements EngineSession {
+	/** USE / CREATE DATABASE|SCHEMA inside the session override the request's context. */
+	private readonly override: { database?: string; schema?: string; warehouse?: string; role?: string } = {};
+	/** ALTER SESSION SET values (upper-case keys). */
+	private readonly sessionParameters: Record<string, string> = {};
+	private applied: string | undefined;
+	private queue: Promise<unknown> = Promise.resolve();
+	private closed = false;
+
+	constructor(
+		private readonly engine: DuckDbEngine,
+		private readonly connection: DuckDBConnection,
+	) {}
+
+	forgetAppliedContext(): void {
+		this.applied = undefined;
+	}
+
+	run(statement: string, bindings: Bindings | undefined, context: SessionContext, signal?: AbortSignal): Promise<EngineResult> {
+		// Statements of one session run one after another, like on one Snowflake connection.
+		const next = this.queue.then(() => this.runNow(statement, bindings, context, signal));
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		await this.queue;
+		this.connection.closeSync();
+		this.engine.sessionClosed(this);
+	}
+
+	private async runNow(statement: string, bindings: Bindings | undefined, context: SessionContext, signal?: AbortSignal): Promise<EngineResult> {
+		if (this.closed) throw new SnowflakeSqlError('390114', '08001', 'Session no longer exists.');
+		if (signal?.aborted) throw canceled();
+		const onAbort = () => this.connection.interrupt();
+		signal?.addEventListener('abort', onAbort);
+		try {
+			const effective = this.effective(context);
+			const parsed = parseStatement(statement, {
+				database: effective.database,
+				schema: effective.schema,
+				warehouse: effective.warehouse,
+				role: effective.role,
+				user: this.engine.options.user ?? DEFAULT_USER,
+			});
+			const result = await this.execute(parsed, statement, bindings ?? {}, effective);
+			if (signal?.aborted) throw canceled();
+			return result;
+		} catch (error) {
+			if (signal?.aborted) throw canceled();
+			throw toSnowflakeError(error, statement);
+		} finally {
+			signal?.removeEventListener('abort', onAbort);
+		}
+	}
+
+	private effective(context: SessionContext): Effective {
+		const parameters: Record<string, string> = { TIMEZONE: DEFAULT_TIMEZONE };
+		for (const [k, v] of Object.entries(context.parameters ?? {})) parameters[k.toUpperCase()] = String(v);
+		Object.assign(parameters, this.sessionParameters);
+		const database = this.override.database ?? context.database ?? DEFAULT_DATABASE;
+		const schema = this.override.schema ?? (this.override.database ? DEFAULT_SCHEMA : (context.schema ?? DEFAULT_SCHEMA));
+		const known = this.engine.findDatabase(database);
+		return {
+			// A missing database leaves the session without a current database, as drivers do.
+			database: known,
+			schema: known ? schema : undefined,
+			warehouse: this.override.warehouse ?? context.warehouse ?? DEFAULT_WAREHOUSE,
+			role: this.override.role ?? context.role ?? DEFAULT_ROLE,
+			parameters,
+		};
+	}
+
+	/** Points DuckDB's search path and TimeZone at the statement's context (only when it changed). */
+	private async applyContext(ctx: Effective): Promise<void> {
+		const key = `${ctx.database ?? ''}\u0000${ctx.schema ?? ''}\u0000${ctx.parameters.TIMEZONE}`;
+		if (key === this.applied) return;
+		try {
+			await this.connection.run(`SET TimeZone = ${sqlString(ctx.parameters.TIMEZONE)}`);
+		} catch {
+			throw new SnowflakeSqlError('002108', '22023', `Invalid value [${ctx.parameters.TIMEZONE}] for parameter 'TIMEZONE'`);
+		}
+		const target = ctx.database ? `${quoteIdent(ctx.database)}.${quoteIdent(ctx.schema ?? DEFAULT_SCHEMA)}` : SCRATCH;
+		try {
+			await this.connection.run(`USE ${target}`);
+		} catch {
+			// Unknown schema: the database stays current, unqualified names then fail to resolve.
+			await this.connection.run(ctx.database ? `USE ${quoteIdent(ctx.database)}.main` : `USE ${SCRATCH}`);
+		}
+		this.applied = key;
+	}
+
+	private async execute(parsed: ParsedStatement, statement: string, bindings: Bindings, ctx: Effective): Promise<EngineResult> {
+		const bindCount = Object.keys(bindings).length;
+		if (parsed.type !== 'sql' && bindCount > 0) throw bindCountError(bindCount, 0);
+		switch (parsed.type) {
+			case 'bench':
+				try {
+					return benchResult(parsed.rows);
+				} catch (e) {
+					throw new SnowflakeSqlError('100096', '22023', (e as Error).message);
+				}
+			case 'use':
+				return this.use(parsed.target, parsed.name);
+			case 'alterSession':
+				for (const [k, v] of Object.entries(parsed.set)) this.sessionParameters[k] = v;
+				for (const k of parsed.unset) delete this.sessionParameters[k];
+				return statusResult(STATUS_OK, 'session');
+			case 'transaction':
+				await this.applyContext(ctx);
+				await this.transaction(parsed.op);
+				return statusResult(STATUS_OK, 'transaction');
+			case 'database':
+				return this.database(parsed);
+			case 'schema':
+				await this.applyContext(ctx);
+				return this.schema(parsed, ctx);
+			case 'show':
+				return this.show(parsed, ctx);
+			case 'describe':
+				await this.applyContext(ctx);
+				return this.describe(parsed.name, ctx);
+			case 'sql':
+				await this.applyContext(ctx);
+				return this.sql(parsed, statement, bindings, ctx);
+		}
+	}
+
+	private use(target: string, name: ObjectName): EngineResult {
+		const last = name[name.length - 1];
+		if (target === 'DATABASE' || (target === 'SCHEMA' && name.length === 2)) {
+			const db = this.engine.findDatabase(name[0]);
+			if (!db) throw notExists('Database', name[0]);
+			this.override.database = db;
+			this.override.schema = target === 'SCHEMA' ? last : DEFAULT_SCHEMA;
+		} else if (target === 'SCHEMA') {
+			this.override.schema = last;
+		} else if (target === 'WAREHOUSE') {
+			this.override.warehouse = last;
+		} else if (target === 'ROLE') {
+			this.override.role = last;
+		}
+		return statusResult(STATUS_OK, 'session');
+	}
+
+	private async transaction(op: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): Promise<void> {
+		try {
+			await this.connection.run(op === 'BEGIN' ? 'BEGIN TRANSACTION' : op);
+		} catch (e) {
+			// Snowflake ignores COMMIT/ROLLBACK without a transaction and a BEGIN inside one.
+			if (!/no transaction is active|within a transaction/i.test((e as Error).message)) throw e;
+		}
+	}
+
+	private async database(p: ParsedStatement & { type: 'database' }): Promise<EngineResult> {
+		const existing = this.engine.findDatabase(p.name);
+		if (p.op === 'DROP') {
+			if (!existing) {
+				if (p.ifExists) return statusResult(`Drop statement executed successfully (${p.name} already dropped).`, 'ddl');
+				throw notExists('Database', p.name);
+			}
+			await this.engine.detach(existing);
+			if (this.override.database === existing) this.override.database = undefined;
+			return statusResult(`${existing} successfully dropped.`, 'ddl');
+		}
+		if (existing && p.ifNotExists) return statusResult(`${existing} already exists, statement succeeded.`, 'ddl');
+		if (existing && !p.orReplace) throw alreadyExists(p.name);
+		if (existing) await this.engine.detach(existing);
+		await this.engine.attach(p.name);
+		// Snowflake makes a new database (and its PUBLIC schema) current.
+		this.override.database = p.name;
+		this.override.schema = DEFAULT_SCHEMA;
+		return statusResult(`Database ${p.name} successfully created.`, 'ddl');
+	}
+
+	private async schema(p: ParsedStatement & { type: 'schema' }, ctx: Effective): Promise<EngineResult> {
+		const schemaName = p.name[p.name.length - 1];
+		const dbName = p.name.length > 1 ? this.engine.findDatabase(p.name[0]) : ctx.database;
+		if (!dbName) throw notExists('Database', p.name.length > 1 ? p.name[0] : '(none)');
+		const qualified = `${quoteIdent(dbName)}.${quoteIdent(schemaName)}`;
+		const exists = (await this.query(`SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2`, [dbName, schemaName])).length > 0;
+		if (p.op === 'DROP') {
+			if (!exists) {
+				if (p.ifExists) return statusResult(`Drop statement executed successfully (${schemaName} already dropped).`, 'ddl');
+				throw notExists('Schema', schemaName);
+			}
+			await this.connection.run(`DROP SCHEMA ${qualified} CASCADE`);
+			this.applied = undefined;
+			return statusResult(`${schemaName} successfully dropped.`, 'ddl');
+		}
+		if (exists && p.ifNotExists) return statusResult(`${schemaName} already exists, statement succeeded.`, 'ddl');
+		if (exists && !p.orReplace) throw alreadyExists(schemaName);
+		if (exists) await this.connection.run(`DROP SCHEMA ${qualified} CASCADE`);
+		await this.connection.run(`CREATE SCHEMA ${qualified}`);
+		this.override.database = dbName;
+		this.override.schema = schemaName;
+		return statusResult(`Schema ${schemaName} successfully created.`, 'ddl');
+	}
+
+	// ---------------------------------------------------------------- plain SQL
+
+	private async sql(p: ParsedStatement & { type: 'sql' }, statement: string, bindings: Bindings, ctx: Effective): Promise<EngineResult> {
+		const { translated } = p;
+		let ddlMessage: string | undefined;
+		if (p.ddl) ddlMessage = await this.ddlMessage(p.ddl, ctx);
+		const reader = await this.runTranslated(translated, statement, bindings, ctx);
+		if (p.dml) return dmlResult(p.dml, reader, p.mergeClauses);
+		if (p.ddl) {
+			if (p.ddl.columns.length > 0 && !ddlMessage?.includes('already exists')) await this.recordColumnTypes(p.ddl, ctx);
+			return statusResult(ddlMessage ?? STATUS_OK, 'ddl');
+		}
+		return this.queryResult(reader, translated, ctx, p.kind);
+	}
+
+	private async runTranslated(t: TranslatedSql, statement: string, bindings: Bindings, ctx: Effective): Promise<DuckDBResultReader> {
+		const count = Object.keys(bindings).length;
+		if (t.paramCount === 0 && count === 0) return this.connection.runAndReadAll(t.sql);
+		if (count !== t.paramCount) {
+			if (count < t.paramCount) {
+				const position = placeholderPosition(statement, count + 1);
+				const { line, column } = lineAndColumn(statement, position);
+				throw new SnowflakeSqlError('002049', '42601', `SQL compilation error: error line ${line} at position ${column}\nBind variable ? not set.`);
+			}
+			throw bindCountError(count, t.paramCount);
+		}
+		const prepared = await this.connection.prepare(t.sql);
+		try {
+			for (let i = 1; i <= t.paramCount; i++) {
+				const binding = bindings[String(i)];
+				if (!binding) throw bindCountError(count, t.paramCount);
+				bindOne(prepared, i, binding, ctx.parameters.TIMEZONE);
+			}
+			return await prepared.runAndReadAll();
+		} catch (e) {
+			throw bindingFailure(e, bindings) ?? e;
+		} finally {
+			prepared.destroySync();
+		}
+	}
+
+	private async query(sql: string, params: DuckDBValue[] = []): Promise<DuckDBValue[][]> {
+		const reader = await this.connection.runAndReadAll(sql, params);
+		return reader.getRows();
+	}
+
+	private async ddlMessage(ddl: DdlInfo, ctx: Effective): Promise<string | undefined> {
+		const name = ddl.name[ddl.name.length - 1] ?? '';
+		const relation = ddl.object === 'TABLE' || ddl.object === 'VIEW';
+		if (!relation) {
+			if (ddl.verb === 'CREATE') return `${capitalize(ddl.object)} ${name} successfully created.`;
+			if (ddl.verb === 'DROP') return `${name} successfully dropped.`;
+			return undefined;
+		}
+		const exists = (await this.relationColumns(ddl.name, ctx, ddl.temporary)).exists;
+		if (ddl.verb === 'CREATE') {
+			if (exists && ddl.ifNotExists) return `${name} already exists, statement succeeded.`;
+			return `${capitalize(ddl.object)} ${name} successfully created.`;
+		}
+		if (ddl.verb === 'DROP') {
+			if (!exists && ddl.ifExists) return `Drop statement executed successfully (${name} already dropped).`;
+			return `${name} successfully dropped.`;
+		}
+		return undefined;
+	}
+
+	/** Declared Snowflake types live in DuckDB column comments: transactional, persisted, dropped with the table. */
+	private async recordColumnTypes(ddl: DdlInfo, ctx: Effective): Promise<void> {
+		const [db, schema, table] = ddl.temporary ? ['temp', 'main', ddl.name[ddl.name.length - 1]] : qualify(ddl.name, ctx);
+		const target = [db ?? SCRATCH, schema ?? 'main', table].map(quoteIdent).join('.');
+		for (const col of ddl.columns) {
+			await this.connection.run(`COMMENT ON COLUMN ${target}.${quoteIdent(col.name)} IS ${sqlString(TYPE_COMMENT + sfTypeText(col.type))}`);
+		}
+	}
+
+	/** Columns of a table or view with their declared Snowflake types. */
+	private async relationColumns(name: ObjectName, ctx: Effective, temporary = false): Promise<{ exists: boolean; columns: TableColumn[] }> {
+		const [db, schema, table] = qualify(name, ctx);
+		const rows = await this.query(
+			`SELECT database_name, schema_name, table_name, column_name, comment, is_nullable, data_type, column_default
+			 FROM duckdb_columns()
+			 WHERE (lower(database_name) = lower($1) AND lower(schema_name) = lower($2) AND lower(table_name) = lower($3))
+			    OR ($4 AND database_name = 'temp' AND lower(table_name) = lower($3))
+			 ORDER BY database_name = 'temp' DESC, column_index`,
+			[db ?? '', schema ?? '', table, temporary || name.length === 1],
+		);
+		const columns = rows.map(toTableColumn);
+		const exists =
+			columns.length > 0 ||
+			(
+				await this.query(
+					`SELECT 1 FROM duckdb_tables() WHERE lower(database_name) = lower($1) AND lower(schema_name) = lower($2) AND lower(table_name) = lower($3)`,
+					[db ?? '', schema ?? '', table],
+				)
+			).length > 0;
+		return { exists, columns };
+	}
+
+	private async queryResult(reader: DuckDBResultReader, t: TranslatedSql, ctx: Effective, kind: StatementKind): Promise<EngineResult> {
+		const sources = await this.sourceColumns(t.sql, ctx);
+		const names = reader.columnNames();
+		const types = reader.columnTypes();
+		const columns: ColumnInfo[] = names.map((name, i) => {
+			const derived = sfTypeOf(types[i]);
+			const source = sources.get((t.sourceColumns.get(name) ?? name).toUpperCase());
+			const declared = t.castTypes.get(name) ?? source?.declared;
+			const compatible = declared && sameFamily(declared, derived);
+			return {
+				name,
+				type: compatible ? declared : derived,
+				database: source?.database ?? '',
+				schema: source?.schema ?? '',
+				table: source?.table ?? '',
+				nullable: source?.nullable ?? true,
+			};
+		});
+		const options: EncodeOptions = { fractionDigits: this.engine.options.fractionDigits ?? 'scale', parameters: ctx.parameters };
+		const encoders = columns.map((c, i) => cellEncoder(c.type, types[i], options));
+		const data = encodeRows(reader, encoders);
+		return { rowType: columns.map(rowTypeEntry), data, kind: kind === 'other' ? 'query' : kind };
+	}
+
+	/** Columns of the tables a query reads, by upper-cased name (first table wins), for rowType attribution. */
+	private async sourceColumns(sql: string, ctx: Effective): Promise<Map<string, TableColumn>> {
+		const out = new Map<string, TableColumn>();
+		let names: readonly string[] = [];
+		try {
+			names = this.connection.getTableNames(sql, true);
+		} catch {
+			return out;
+		}
+		for (const text of names) {
+			const name = parseTableName(text);
+			if (!name) continue;
+			for (const col of (await this.relationColumns(name, ctx)).columns) {
+				if (!out.has(col.column.toUpperCase())) out.set(col.column.toUpperCase(), col);
+			}
+		}
+		return out;
+	}
+
+	// ---------------------------------------------------------------- SHOW / DESCRIBE
+
+	private async show(s: ShowStatement, ctx: Effective): Promise<EngineResult> {
+		const user = this.engine.options.user ?? DEFAULT_USER;
+		const created = String(Math.floor(this.engine.startedOn / 1000));
+		const like = s.like === undefined ? undefined : likeMatcher(s.like);
+		const keep = (name: string) => !like || like(name);
+		const owner = ctx.role ?? DEFAULT_ROLE;
+		switch (s.object) {
+			case 'DATABASES': {
+				const rows = [...this.engine.databases.entries()]
+					.filter(([name]) => keep(name))
+					.sort(([a], [b]) => a.localeCompare(b))
+					.map(([name, e]) => [epochSeconds(e.createdOn), name, bool(name === DEFAULT_DATABASE), bool(name === ctx.database), '', owner, '', '', '1', 'STANDARD', null, 'ROLE']);
+				return table(SHOW_DATABASES, rows);
+			}
+			case 'SCHEMAS': {
+				const db = s.in?.kind === 'ACCOUNT' ? undefined : (s.in ? this.engine.findDatabase(s.in.name[0]) : ctx.database);
+				if (s.in && s.in.kind !== 'ACCOUNT' && !db) throw notExists('Database', s.in.name[0]);
+				const dbs = db ? [db] : [...this.engine.databases.keys()];
+				const rows = await this.query(
+					`SELECT database_name, schema_name FROM duckdb_schemas() WHERE NOT internal AND schema_name <> 'main' AND database_name IN (${dbs.map(sqlString).join(', ')})`,
+				);
+				// Every Snowflake database also shows its INFORMATION_SCHEMA.
+				const withInfo = [...rows.map(([d, n]) => [String(d), String(n)]), ...dbs.map((d) => [d, 'INFORMATION_SCHEMA'])]
+					.filter(([, n]) => keep(n))
+					.sort((a, b) => a.join('.').localeCompare(b.join('.')))
+					.map(([d, n]) => [created, n, 'N', bool(d === ctx.database && n === ctx.schema), d, n === 'INFORMATION_SCHEMA' ? 'SNOWFLAKE' : owner, '', '', '1', 'ROLE']);
+				return table(SHOW_SCHEMAS, withInfo);
+			}
+			case 'TABLES':
+			case 'VIEWS': {
+				const scope = this.showScope(s, ctx);
+				const views = s.object === 'VIEWS';
+				const rows = await this.query(
+					views
+						? `SELECT database_name, schema_name, view_name, temporary, NULL, NULL, sql FROM duckdb_views() WHERE NOT internal`
+						: `SELECT database_name, schema_name, table_name, temporary, estimated_size, estimated_size * 0, comment FROM duckdb_tables() WHERE NOT internal`,
+				);
+				const out = rows
+					.map((r) => ({ db: String(r[0]), schema: String(r[1]), name: String(r[2]), temporary: r[3] === true, rows: r[4], text: r[6] }))
+					.map((r) => (r.db === 'temp' && ctx.database ? { ...r, db: ctx.database, schema: ctx.schema ?? DEFAULT_SCHEMA } : r))
+					.filter((r) => this.engine.databases.has(r.db) && scope(r.db, r.schema) && keep(r.name))
+					.sort((a, b) => `${a.db}.${a.schema}.${a.name}`.localeCompare(`${b.db}.${b.schema}.${b.name}`))
+					.map((r) =>
+						views
+							? [created, r.name, '', r.db, r.schema, owner, '', r.text === null ? null : String(r.text), 'false', 'false', 'ROLE', 'OFF']
+							: [created, r.name, r.db, r.schema, r.temporary ? 'TEMPORARY' : 'TABLE', '', '', String(r.rows ?? 0), '0', owner, '1', 'OFF', 'OFF', 'N', 'N', 'ROLE', 'N', null, 'N', 'N', 'N', 'N'],
+					);
+				return table(views ? SHOW_VIEWS : SHOW_TABLES, out);
+			}
+			case 'COLUMNS': {
+				const rows: Array<Array<string | null>> = [];
+				if (s.in && (s.in.kind === 'TABLE' || s.in.kind === 'VIEW')) {
+					const [db, schema, tbl] = qualify(s.in.name, ctx);
+					for (const c of (await this.relationColumns(s.in.name, ctx)).columns) {
+						if (keep(c.column)) rows.push(showColumnRow(c, tbl, schema ?? '', db ?? ''));
+					}
+				} else {
+					const scope = this.showScope(s, ctx);
+					const all = await this.query(`SELECT database_name, schema_name, table_name, column_name, comment, is_nullable, data_type, column_default FROM duckdb_columns() WHERE NOT internal ORDER BY database_name, schema_name, table_name, column_index`);
+					for (const c of all.map(toTableColumn)) {
+						if (this.engine.databases.has(c.database) && scope(c.database, c.schema) && keep(c.column)) rows.push(showColumnRow(c, c.table, c.schema, c.database));
+					}
+				}
+				return table(SHOW_COLUMNS, rows);
+			}
+			case 'WAREHOUSES': {
+				const rows = [DEFAULT_WAREHOUSE]
+					.filter(keep)
+					.map((name) => [name, 'STARTED', 'STANDARD', 'X-Small', '1', '1', '1', '0', '0', bool(true), bool(name === ctx.warehouse), '600', 'true', '', '', '', '', created, created, created, owner, '', 'ROLE']);
+				return table(SHOW_WAREHOUSES, rows);
+			}
+			case 'ROLES': {
+				const rows = [DEFAULT_ROLE, 'PUBLIC']
+					.filter(keep)
+					.map((name) => [created, name, bool(name === DEFAULT_ROLE), bool(name === ctx.role), 'N', name === DEFAULT_ROLE ? '1' : '0', '0', '0', '', '']);
+				return table(SHOW_ROLES, rows);
+			}
+			case 'USERS':
+				return table(SHOW_USERS, [[user, created, user, user, '', '', 'false', 'false', ctx.role ?? DEFAULT_ROLE]].filter((r) => keep(r[0])));
+		}
+	}
+
+	/** SHOW ... IN ACCOUNT | DATABASE d | SCHEMA d.s; default: the current schema (Snowflake's default scope). */
+	private showScope(s: ShowStatement, ctx: Effective): (db: string, schema: string) => boolean {
+		const up = (x: string | undefined) => x?.toUpperCase();
+		if (s.in?.kind === 'ACCOUNT') return () => true;
+		if (s.in?.kind === 'DATABASE') {
+			const db = this.engine.findDatabase(s.in.name[0]);
+			if (!db) throw notExists('Database', s.in.name[0]);
+			return (d) => d === db;
+		}
+		const [db, schema] = s.in?.kind === 'SCHEMA' ? (s.in.name.length > 1 ? s.in.name : [ctx.database ?? '', s.in.name[0]]) : [ctx.database ?? '', ctx.schema ?? ''];
+		return (d, sc) => up(d) === up(db) && up(sc) === up(schema);
+	}
+
+	private async describe(name: ObjectName, ctx: Effective): Promise<EngineResult> {
+		const { exists, columns } = await this.relationColumns(name, ctx);
+		if (!exists && columns.length === 0) throw notExists('Object', name.join('.'));
+		return table(
+			DESCRIBE_TABLE,
+			columns.map((c) => [c.column, sfTypeText(c.type), 'COLUMN', c.nullable ? 'Y' : 'N', c.default, 'N', 'N', null, null, null, null, null]),
+		);
+	}
+}
+
+// ---------------------------------------------------------------- helpers: results
+
+function encodeRows(reader: DuckDBResultReader, encoders: Array<(v: DuckDBValue) => string | null>): Array<Array<string | null>> {
+	const columns = reader.getColumns();
+	const rowCount = reader.currentRowCount;
+	const data: Array<Array<string | null>> = new Array(rowCount);
+	for (let r = 0; r < rowCount; r++) {
+		const row: Array<string | null> = new Array(encoders.length);
+		for (let c = 0; c < encoders.length; c++) row[c] = encoders[c](columns[c][r]);
+		data[r] = row;
+	}
+	return data;
+}
+
+const TEXT: SfType = { type: 'text', length: MAX_TEXT_LENGTH };
+const COUNTER: SfType = { type: 'fixed', precision: 19, scale: 0 };
+
+function column(name: string, type: SfType = TEXT, nullable = true): RowType {
+	return rowTypeEntry({ name, type, database: '', schema: '', table: '', nullable });
+}
+
+function statusResult(message: string, kind: StatementKind): EngineResult {
+	return { rowType: [column('status')], data: [[message]], kind };
+}
+
+function table(rowType: RowType[], data: Array<Array<string | null>>): EngineResult {
+	return { rowType, data, kind: 'query' };
+}
+
+function dmlResult(dml: 'INSERT' | 'UPDATE' | 'DELETE' | 'MERGE', reader: DuckDBResultReader, clauses: Array<'inserted' | 'updated' | 'deleted'> = []): EngineResult {
+	const stats = { numRowsInserted: 0, numRowsUpdated: 0, numRowsDeleted: 0, numDuplicateRowsUpdated: 0 };
+	const changed = () => Number(reader.getRows()[0]?.[0] ?? reader.rowsChanged);
+	let counters: Array<[string, number]>;
+	if (dml === 'MERGE') {
+		for (const [action] of reader.getRows()) {
+			if (action === 'INSERT') stats.numRowsInserted++;
+			else if (action === 'UPDATE') stats.numRowsUpdated++;
+			else if (action === 'DELETE') stats.numRowsDeleted++;
+		}
+		const by = { inserted: stats.numRowsInserted, updated: stats.numRowsUpdated, deleted: stats.numRowsDeleted };
+		counters = clauses.map((c) => [`number of rows ${c}`, by[c]]);
+	} else if (dml === 'INSERT') {
+		stats.numRowsInserted = changed();
+		counters = [['number of rows inserted', stats.numRowsInserted]];
+	} else if (dml === 'UPDATE') {
+		stats.numRowsUpdated = changed();
+		counters = [
+			['number of rows updated', stats.numRowsUpdated],
+			['number of multi-joined rows updated', 0],
+		];
+	} else {
+		stats.numRowsDeleted = changed();
+		counters = [['number of rows deleted', stats.numRowsDeleted]];
+	}
+	return {
+		rowType: counters.map(([name]) => column(name, COUNTER, false)),
+		data: [counters.map(([, n]) => String(n))],
+		stats,
+		kind: 'dml',
+	};
+}
+
+interface TableColumn {
+	database: string;
+	schema: string;
+	table: string;
+	column: string;
+	declared?: SfType;
+	type: SfType;
+	nullable: boolean;
+	default: string | null;
+}
+
+function toTableColumn(r: DuckDBValue[]): TableColumn {
+	const comment = typeof r[4] === 'string' && r[4].startsWith(TYPE_COMMENT) ? parseTypeText(r[4].slice(TYPE_COMMENT.length)) : undefined;
+	return {
+		database: String(r[0]),
+		schema: String(r[1]),
+		table: String(r[2]),
+		column: String(r[3]),
+		declared: comment,
+		type: comment ?? typeFromDuckName(String(r[6])),
+		nullable: r[5] !== false,
+		default: r[7] === null || r[7] === undefined ? null : String(r[7]),
+	};
+}
+
+/** Snowflake type of a column declared without our comment (CREATE TABLE AS SELECT, DuckDB-native DDL). */
+function typeFromDuckName(name: string): SfType {
+	if (/^DECIMAL\((\d+),(\d+)\)$/.test(name)) {
+		const [, p, s] = /^DECIMAL\((\d+),(\d+)\)$/.exec(name) as RegExpExecArray;
+		return { type: 'fixed', precision: Number(p), scale: Number(s) };
+	}
+	if (/INT$|^HUGEINT|^BIGINT|^UBIGINT/.test(name)) return { type: 'fixed', precision: 38, scale: 0 };
+	if (name === 'DOUBLE' || name === 'FLOAT') return { type: 'real' };
+	if (name === 'BOOLEAN') return { type: 'boolean' };
+	if (name === 'DATE') return { type: 'date' };
+	if (name.startsWith('TIME') && !name.startsWith('TIMESTAMP')) return { type: 'time', scale: 9 };
+	if (name === 'TIMESTAMP WITH TIME ZONE') return { type: 'timestamp_ltz', scale: 9 };
+	if (name.startsWith('TIMESTAMP')) return { type: 'timestamp_ntz', scale: 9 };
+	if (/^STRUCT\("?SF_UTC"? TIMESTAMP_NS, "?SF_OFFSET"? SMALLINT\)$/i.test(name)) return { type: 'timestamp_tz', scale: 9 };
+	if (name === 'JSON') return { type: 'variant' };
+	if (name === 'BLOB') return { type: 'binary' };
+	return TEXT;
+}
+
+/** A declared type applies to a result column only if DuckDB's type still matches it (e.g. not after SUM()). */
+function sameFamily(declared: SfType, derived: SfType): boolean {
+	const semi = (t: SfType) => (t.type === 'object' || t.type === 'array' ? 'variant' : t.type);
+	if (semi(declared) !== semi(derived)) return false;
+	if (declared.type === 'fixed') return declared.precision === derived.precision && declared.scale === derived.scale;
+	return true;
+}
+
+function showColumnRow(c: TableColumn, tableName: string, schema: string, db: string): Array<string | null> {
+	const t = c.type;
+	const dataType: Record<string, unknown> = { type: t.type === 'fixed' ? 'FIXED' : t.type.toUpperCase() };
+	if (t.type === 'fixed') Object.assign(dataType, { precision: t.precision, scale: t.scale });
+	if (t.type === 'text') Object.assign(dataType, { length: t.length, byteLength: Math.min((t.length ?? MAX_TEXT_LENGTH) * 4, MAX_TEXT_LENGTH), fixed: false });
+	if (t.type.startsWith('time')) Object.assign(dataType, { precision: 0, scale: t.scale });
+	dataType.nullable = c.nullable;
+	return [tableName, schema, c.column, JSON.stringify(dataType), c.nullable ? 'true' : 'false', c.default ?? '', 'COLUMN', '', '', db, ''];
+}
+
+const epochSeconds = (ms: number) => (ms / 1000).toFixed(3);
+const bool = (b: boolean) => (b ? 'Y' : 'N');
+const capitalize = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
+const LTZ: SfType = { type: 'timestamp_ltz', scale: 3 };
+const cols = (spec: Array<string | [string, SfType]>) => spec.map((s) => (typeof s === 'string' ? column(s) : column(s[0], s[1])));
+
+const SHOW_DATABASES = cols([['created_on', LTZ], 'name', 'is_default', 'is_current', 'origin', 'owner', 'comment', 'options', 'retention_time', 'kind', 'budget', 'owner_role_type']);
+const SHOW_SCHEMAS = cols([['created_on', LTZ], 'name', 'is_default', 'is_current', 'database_name', 'owner', 'comment', 'options', 'retention_time', 'owner_role_type']);
+const SHOW_TABLES = cols([
+	['created_on', LTZ],
+	'name',
+	'database_name',
+	'schema_name',
+	'kind',
+	'comment',
+	'cluster_by',
+	['rows', COUNTER],
+	['bytes', COUNTER],
+	'owner',
+	'retention_time',
+	'automatic_clustering',
+	'change_tracking',
+	'is_external',
+	'enable_schema_evolution',
+	'owner_role_type',
+	'is_event',
+	'budget',
+	'is_hybrid',
+	'is_iceberg',
+	'is_dynamic',
+	'is_immutable',
+]);
+const SHOW_VIEWS = cols([['created_on', LTZ], 'name', 'reserved', 'database_name', 'schema_name', 'owner', 'comment', 'text', 'is_secure', 'is_materialized', 'owner_role_type', 'change_tracking']);
+const SHOW_COLUMNS = cols(['table_name', 'schema_name', 'column_name', 'data_type', 'null?', 'default', 'kind', 'expression', 'comment', 'database_name', 'autoincrement']);
+const SHOW_WAREHOUSES = cols([
+	'name',
+	'state',
+	'type',
+	'size',
+	'min_cluster_count',
+	'max_cluster_count',
+	'started_clusters',
+	'running',
+	'queued',
+	'is_default',
+	'is_current',
+	'auto_suspend',
+	'auto_resume',
+	'available',
+	'provisioning',
+	'quiescing',
+	'other',
+	['created_on', LTZ],
+	['resumed_on', LTZ],
+	['updated_on', LTZ],
+	'owner',
+	'comment',
+	'owner_role_type',
+]);
+const SHOW_ROLES = cols([['created_on', LTZ], 'name', 'is_default', 'is_current', 'is_inherited', 'assigned_to_users', 'granted_to_roles', 'granted_roles', 'owner', 'comment']);
+const SHOW_USERS = cols(['name', ['created_on', LTZ], 'login_name', 'display_name', 'first_name', 'last_name', 'disabled', 'must_change_password', 'default_role']);
+const DESCRIBE_TABLE = cols(['name', 'type', 'kind', 'null?', 'default', 'primary key', 'unique key', 'check', 'expression', 'comment', 'policy name', 'privacy domain']);
+
+/** Snowflake LIKE for SHOW: case-insensitive, % and _ wildcards, backslash escapes. */
+function likeMatcher(pattern: string): (name: string) => boolean {
+	let re = '';
+	for (let i = 0; i < pattern.length; i++) {
+		const c = pattern[i];
+		if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		else if (c === '%') re += '.*';
+		else if (c === '_') re += '.';
+		else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	}
+	const regex = new RegExp(`^${re}$`, 'is');
+	return (name) => regex.test(name);
+}
+
+// ---------------------------------------------------------------- helpers: names
+
+function qualify(name: ObjectName, ctx: Effective): [string | undefined, string | undefined, string] {
+	const t = name[name.length - 1];
+	if (name.length >= 3) return [name[name.length - 3], name[name.length - 2], t];
+	if (name.length === 2) return [ctx.database, name[0], t];
+	return [ctx.database, ctx.schema, t];
+}
+
+function parseTableName(text: string): ObjectName | undefined {
+	const tokens = tokenize(text).filter((t) => t.kind !== 'ws');
+	const name: string[] = [];
+	for (let i = 0; i < tokens.length; i += 2) {
+		const t = tokens[i];
+		if (t.kind !== 'word' && t.kind !== 'quoted') break;
+		name.push(t.kind === 'word' ? t.text : t.value);
+		if (tokens[i + 1]?.kind !== 'dot') break;
+	}
+	return name.length > 0 ? name : undefined;
+}
+
+function placeholderPosition(statement: string, n: number): number {
+	let seen = 0;
+	for (const t of tokenize(statement)) {
+		if (t.kind === 'param' && (t.value === '' ? ++seen === n : Number(t.value) === n)) return t.start;
+	}
+	return 0;
+}
+
+// ---------------------------------------------------------------- helpers: bindings
+
+const BINDING_TYPES = new Set(['FIXED', 'REAL', 'DECFLOAT', 'TEXT', 'BINARY', 'BOOLEAN', 'DATE', 'TIME', 'TIMESTAMP_TZ', 'TIMESTAMP_LTZ', 'TIMESTAMP_NTZ']);
+const NS_PER_MINUTE = 60_000_000_000n;
+const NS_PER_DAY = 86_400_000_000_000n;
+
+function bindCountError(given: number, expected: number): SnowflakeSqlError {
+	return new SnowflakeSqlError(
+		'002049',
+		'42601',
+		`SQL compilation error:\nNumber of bind values (${given}) does not match the number of bind variables (${expected}) in the statement.`,
+	);
+}
+
+function notRecognized(binding: Binding): SnowflakeSqlError {
+	return new SnowflakeSqlError('100037', '22018', `${binding.type} value '${binding.value}' is not recognized`);
+}
+
+/** The bound value in a type-neutral form, validated per its binding type (reference §3.4). */
+type Neutral =
+	| { k: 'fixed'; text: string; v: bigint }
+	| { k: 'real'; text: string; v: number }
+	| { k: 'text'; text: string }
+	| { k: 'binary'; text: string; bytes: Uint8Array }
+	| { k: 'boolean'; v: boolean }
+	| { k: 'date'; days: number }
+	| { k: 'time'; ns: bigint }
+	| { k: 'ntz'; ns: bigint }
+	| { k: 'ltz'; ns: bigint }
+	| { k: 'tz'; ns: bigint; offset: number };
+
+function decodeBinding(b: Binding): Neutral {
+	const value = String(b.value);
+	const int = () => {
+		if (!/^[+-]?\d+$/.test(value.trim())) throw notRecognized(b);
+		return BigInt(value.trim());
+	};
+	switch (b.type) {
+		case 'FIXED':
+			return { k: 'fixed', text: int().toString(), v: int() };
+		case 'REAL':
+		case 'DECFLOAT': {
+			const t = value.trim();
+			if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) && !/^[+-]?(nan|inf|infinity)$/i.test(t)) throw notRecognized(b);
+			return { k: 'real', text: t, v: /^[+-]?inf/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : Number(t) };
+		}
+		case 'TEXT':
+			return { k: 'text', text: value };
+		case 'BINARY':
+			if (!/^([0-9a-fA-F]{2})*$/.test(value)) throw notRecognized(b);
+			return { k: 'binary', text: value.toUpperCase(), bytes: Uint8Array.from(Buffer.from(value, 'hex')) };
+		case 'BOOLEAN': {
+			const t = value.trim().toLowerCase();
+			if (!['true', 'false', '1', '0'].includes(t)) throw notRecognized(b);
+			return { k: 'boolean', v: t === 'true' || t === '1' };
+		}
+		case 'DATE': {
+			const ms = int();
+			return { k: 'date', days: Number(ms >= 0n ? ms / 86_400_000n : -((-ms + 86_399_999n) / 86_400_000n)) };
+		}
+		case 'TIME': {
+			const ns = int();
+			if (ns < 0n || ns >= NS_PER_DAY) throw notRecognized(b);
+			return { k: 'time', ns };
+		}
+		case 'TIMESTAMP_NTZ':
+			return { k: 'ntz', ns: int() };
+		case 'TIMESTAMP_LTZ':
+			return { k: 'ltz', ns: int() };
+		case 'TIMESTAMP_TZ': {
+			const m = /^\s*([+-]?\d+)\s+(\d+)\s*$/.exec(value);
+			if (!m || Number(m[2]) < 0 || Number(m[2]) > 2880) throw notRecognized(b);
+			return { k: 'tz', ns: BigInt(m[1]), offset: Number(m[2]) - 1440 };
+		}
+		default:
+			throw new SnowflakeSqlError('002040', '42601', `SQL compilation error:\nUnsupported data type '${String(b.type)}'.`);
+	}
+}
+
+/** Wall clock of an instant in a zone, and back (both nanoseconds since epoch). */
+function wallFromInstant(ns: bigint, zone: string): { wall: bigint; offset: number } {
+	const offset = zoneOffset(zone, Number(ns / 1_000_000n));
+	return { wall: ns + BigInt(offset) * NS_PER_MINUTE, offset };
+}
+
+function instantFromWall(wall: bigint, zone: string): { ns: bigint; offset: number } {
+	const guess = zoneOffset(zone, Number(wall / 1_000_000n));
+	const offset = zoneOffset(zone, Number((wall - BigInt(guess) * NS_PER_MINUTE) / 1_000_000n));
+	return { ns: wall - BigInt(offset) * NS_PER_MINUTE, offset };
+}
+
+const TEXT_TIMESTAMP = /^\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$/i;
+
+/** TEXT bound into a date/time target: ISO-like text, or digits = epoch seconds/ms/µs/ns (Snowflake's AUTO rule by magnitude). */
+function textToWallOrInstant(text: string, b: Binding, zone: string): { ns: bigint; offset: number; hasZone: boolean } {
+	if (/^\s*[+-]?\d+\s*$/.test(text)) {
+		const n = BigInt(text.trim());
+		const abs = n < 0n ? -n : n;
+		const ns = abs < 31_536_000_000n ? n * 1_000_000_000n : abs < 31_536_000_000_000n ? n * 1_000_000n : abs < 31_536_000_000_000_000n ? n * 1000n : n;
+		return { ns, offset: 0, hasZone: true };
+	}
+	const m = TEXT_TIMESTAMP.exec(text);
+	if (!m) throw notRecognized(b);
+	const [y, mo, d] = m[1].split('-').map(Number);
+	const [hms, frac = ''] = (m[2] ?? '00:00:00').split('.');
+	const [h, mi, s = 0] = hms.split(':').map(Number);
+	const days = BigInt(Math.floor(Date.UTC(y, mo - 1, d) / 86_400_000));
+	const wall = days * NS_PER_DAY + BigInt(h * 3600 + mi * 60 + s) * 1_000_000_000n + BigInt(frac.padEnd(9, '0'));
+	if (!m[3]) {
+		const { ns, offset } = instantFromWall(wall, zone);
+		return { ns, offset, hasZone: false };
+	}
+	const z = m[3].toUpperCase();
+	const offset = z === 'Z' ? 0 : (z.startsWith('-') ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
+	return { ns: wall - BigInt(offset) * NS_PER_MINUTE, offset, hasZone: true };
+}
+
+const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && a < 0n ? a / b - 1n : a / b);
+
+function tzStruct(ns: bigint, offset: number): DuckDBStructValue {
+	return new DuckDBStructValue({ SF_UTC: new DuckDBTimestampNanosecondsValue(ns), SF_OFFSET: offset });
+}
+const TZ_TYPE = STRUCT({ SF_UTC: TIMESTAMP_NS, SF_OFFSET: SMALLINT });
+
+/** Binds one Snowflake binding as a typed DuckDB parameter, converted for the placeholder's target type. */
+function bindOne(prepared: DuckDBPreparedStatement, index: number, binding: Binding, zone: string): void {
+	if (!binding || typeof binding !== 'object' || !BINDING_TYPES.has(String(binding.type))) {
+		throw new SnowflakeSqlError('002040', '42601', `SQL compilation error:\nUnsupported data type '${String(binding?.type ?? null)}'.`);
+	}
+	if (binding.value === null || binding.value === undefined) {
+		prepared.bindNull(index);
+		return;
+	}
+	const n = decodeBinding(binding);
+	let target: DuckDBTypeId;
+	try {
+		target = prepared.parameterTypeId(index);
+	} catch {
+		target = DuckDBTypeId.INVALID;
+	}
+	let isTz = false;
+	if (target === DuckDBTypeId.STRUCT) {
+		try {
+			isTz = isTzStruct(prepared.parameterType(index));
+		} catch {
+			isTz = false;
+		}
+	}
+	// Instant (UTC ns) and wall clock (ns) of every temporal binding, in the session's TIMEZONE.
+	const temporal = (): { instant: bigint; wall: bigint; offset: number } => {
+		switch (n.k) {
+			case 'date':
+			case 'ntz': {
+				const wall = n.k === 'date' ? BigInt(n.days) * NS_PER_DAY : n.ns;
+				const { ns, offset } = instantFromWall(wall, zone);
+				return { instant: ns, wall, offset };
+			}
+			case 'ltz': {
+				const { wall, offset } = wallFromInstant(n.ns, zone);
+				return { instant: n.ns, wall, offset };
+			}
+			case 'tz':
+				return { instant: n.ns, wall: n.ns + BigInt(n.offset) * NS_PER_MINUTE, offset: n.offset };
+			case 'text': {
+				const t = textToWallOrInstant(n.text, binding, zone);
+				const offset = t.hasZone && t.offset === 0 && /^\s*[+-]?\d+\s*$/.test(n.text) ? wallFromInstant(t.ns, zone).offset : t.offset;
+				return { instant: t.ns, wall: t.ns + BigInt(offset) * NS_PER_MINUTE, offset };
+			}
+			default:
+				throw notRecognized(binding);
+		}
+	};
+	const text = (): string => {
+		switch (n.k) {
+			case 'fixed':
+			case 'real':
+			case 'text':
+			case 'binary':
+				return n.text;
+			case 'boolean':
+				return String(n.v);
+			case 'time':
+				return new DuckDBTimeNSValue(n.ns).toString();
+			default: {
+				const { wall, offset } = temporal();
+				const base = n.k === 'date' ? new DuckDBDateValue(Number(floorDiv(wall, NS_PER_DAY))).toString() : new DuckDBTimestampNanosecondsValue(wall).toString();
+				return n.k === 'tz' || n.k === 'ltz' ? `${base} ${offset < 0 ? '-' : '+'}${String(Math.trunc(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}` : base;
+			}
+		}
+	};
+	switch (target) {
+		case DuckDBTypeId.VARCHAR:
+			prepared.bindValue(index, text(), VARCHAR);
+			return;
+		case DuckDBTypeId.BOOLEAN:
+			if (n.k === 'fixed' || n.k === 'real') prepared.bindValue(index, Number(n.v) !== 0, BOOLEAN);
+			else if (n.k === 'boolean') prepared.bindValue(index, n.v, BOOLEAN);
+			else if (n.k === 'text') prepared.bindValue(index, n.text, VARCHAR);
+			else throw notRecognized(binding);
+			return;
+		case DuckDBTypeId.DATE:
+			if (n.k === 'time' || n.k === 'binary' || n.k === 'boolean' || n.k === 'fixed' || n.k === 'real') throw notRecognized(binding);
+			prepared.bindValue(index, new DuckDBDateValue(Number(floorDiv(temporal().wall, NS_PER_DAY))), DATE);
+			return;
+		case DuckDBTypeId.TIME:
+		case DuckDBTypeId.TIME_NS:
+			if (n.k === 'time') prepared.bindValue(index, new DuckDBTimeNSValue(n.ns), TIME_NS);
+			else if (n.k === 'text' && /^\s*\d{1,2}:\d{2}/.test(n.text)) prepared.bindValue(index, n.text.trim(), VARCHAR);
+			else if (n.k === 'ntz' || n.k === 'ltz' || n.k === 'tz' || n.k === 'text') {
+				const wall = temporal().wall;
+				prepared.bindValue(index, new DuckDBTimeNSValue(wall - floorDiv(wall, NS_PER_DAY) * NS_PER_DAY), TIME_NS);
+			} else throw notRecognized(binding);
+			return;
+		case DuckDBTypeId.TIMESTAMP:
+		case DuckDBTypeId.TIMESTAMP_S:
+		case DuckDBTypeId.TIMESTAMP_MS:
+		case DuckDBTypeId.TIMESTAMP_NS:
+			if (!['date', 'ntz', 'ltz', 'tz', 'text'].includes(n.k)) throw notRecognized(binding);
+			prepared.bindValue(index, new DuckDBTimestampNanosecondsValue(temporal().wall), TIMESTAMP_NS);
+			return;
+		case DuckDBTypeId.TIMESTAMP_TZ:
+			if (!['date', 'ntz', 'ltz', 'tz', 'text'].includes(n.k)) throw notRecognized(binding);
+			prepared.bindValue(index, new DuckDBTimestampTZValue(floorDiv(temporal().instant, 1000n)), TIMESTAMPTZ);
+			return;
+		case DuckDBTypeId.BLOB:
+			if (n.k === 'binary') prepared.bindValue(index, new DuckDBBlobValue(n.bytes), BLOB);
+			else if (n.k === 'text' && /^([0-9a-fA-F]{2})*$/.test(n.text)) prepared.bindValue(index, new DuckDBBlobValue(Uint8Array.from(Buffer.from(n.text, 'hex'))), BLOB);
+			else throw notRecognized(binding);
+			return;
+		case DuckDBTypeId.STRUCT:
+			if (!isTz || !['date', 'ntz', 'ltz', 'tz', 'text'].includes(n.k)) throw notRecognized(binding);
+			{
+				const t = temporal();
+				prepared.bindValue(index, tzStruct(t.instant, t.offset), TZ_TYPE);
+			}
+			return;
+		case DuckDBTypeId.INVALID:
+		case DuckDBTypeId.ANY:
+		case DuckDBTypeId.SQLNULL:
+			bindNatural(prepared, index, n, binding, zone, temporal);
+			return;
+		default:
+			// Numbers and JSON: DuckDB casts the text to the target type, reporting what it cannot.
+			if (n.k === 'boolean' || n.k === 'fixed' || n.k === 'real' || n.k === 'text' || n.k === 'binary') prepared.bindValue(index, text(), VARCHAR);
+			else throw notRecognized(binding);
+	}
+}
+
+/** A placeholder whose type DuckDB cannot infer (`SELECT ?`): bind the binding type's own Snowflake type. */
+function bindNatural(
+	prepared: DuckDBPreparedStatement,
+	index: number,
+	n: Neutral,
+	binding: Binding,
+	zone: string,
+	temporal: () => { instant: bigint; wall: bigint; offset: number },
+): void {
+	switch (n.k) {
+		case 'fixed':
+			if (n.text.replace('-', '').length > 38) throw notRecognized(binding);
+			prepared.bindValue(index, decimalValue(n.v, 38, 0), DECIMAL(38, 0));
+			return;
+		case 'real':
+			prepared.bindValue(index, n.v, DOUBLE);
+			return;
+		case 'text':
+			prepared.bindValue(index, n.text, VARCHAR);
+			return;
+		case 'binary':
+			prepared.bindValue(index, new DuckDBBlobValue(n.bytes), BLOB);
+			return;
+		case 'boolean':
+			prepared.bindValue(index, n.v, BOOLEAN);
+			return;
+		case 'date':
+			prepared.bindValue(index, new DuckDBDateValue(n.days), DATE);
+			return;
+		case 'time':
+			prepared.bindValue(index, new DuckDBTimeNSValue(n.ns), TIME_NS);
+			return;
+		case 'ntz':
+			prepared.bindValue(index, new DuckDBTimestampNanosecondsValue(n.ns), TIMESTAMP_NS);
+			return;
+		case 'ltz':
+			prepared.bindValue(index, new DuckDBTimestampTZValue(floorDiv(n.ns, 1000n)), TIMESTAMPTZ);
+			return;
+		case 'tz': {
+			void zone;
+			const t = temporal();
+			prepared.bindValue(index, tzStruct(t.instant, t.offset), TZ_TYPE);
+			return;
+		}
+	}
+}
+
+/** A DuckDB conversion failure of a bound value → Snowflake's "<TYPE> value '<v>' is not recognized". */
+function bindingFailure(error: unknown, bindings: Bindings): SnowflakeSqlError | undefined {
+	if (error instanceof SnowflakeSqlError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	if (!/^Conversion Error|^Invalid Input Error/.test(message)) return undefined;
+	const culprit = Object.values(bindings).find((b) => b.value !== null && message.includes(String(b.value)));
+	return culprit ? notRecognized(culprit) : undefined;
+}
+
+// ---------------------------------------------------------------- helpers: errors
+
+function notExists(kind: string, name: string): SnowflakeSqlError {
+	return new SnowflakeSqlError('002003', kind === 'Object' ? '42S02' : '02000', `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`);
+}
+
+function alreadyExists(name: string): SnowflakeSqlError {
+	return new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nObject '${name}' already exists.`);
+}
+
+/** Where a name first appears in the statement, for "error line L at position P". */
+function positionOf(statement: string, name: string): string {
+	const tokens = tokenize(statement);
+	const hit = tokens.find((t) => (t.kind === 'word' || t.kind === 'quoted') && t.value.toUpperCase() === name.toUpperCase());
+	const { line, column } = lineAndColumn(statement, hit?.start ?? 0);
+	return `error line ${line} at position ${column}`;
+}
+
+/** DuckDB's error classes mapped to Snowflake's codes (ENGINE.md, "Errors"). */
+export function toSnowflakeError(error: unknown, statement: string): SnowflakeSqlError {
+	if (error instanceof SnowflakeSqlError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	const first = message.split('\n')[0];
+	const detail = first.replace(/^[A-Za-z ]+ Error: /, '');
+	let m: RegExpExecArray | null;
+	if (/^INTERRUPT Error/.test(first)) return canceled();
+	if ((m = /Table with name "?([^"!]+?)"? does not exist/.exec(first)) || (m = /Table "([^"]+)" does not exist/.exec(first))) {
+		return notExists('Object', m[1].toUpperCase() === m[1] ? m[1] : m[1]);
+	}
+	if ((m = /Catalog "([^"]+)" does not exist/.exec(first))) return notExists('Database', m[1]);
+	if ((m = /schema "([^"]+)" does not exist|Schema with name "?([^"]+?)"? does not exist/.exec(first))) return notExists('Schema', m[1] ?? m[2]);
+	if (
+		(m = /Referenced column "([^"]+)" not found/.exec(first)) ||
+		(m = /Referenced table "([^"]+)" not found/.exec(first)) ||
+		(m = /does not have a column (?:named|with name) "([^"]+)"/.exec(first))
+	) {
+		return new SnowflakeSqlError('000904', '42000', `SQL compilation error: ${positionOf(statement, m[1])}\ninvalid identifier '${m[1]}'`);
+	}
+	if ((m = /with name "?([^"]+?)"? already exists/.exec(first))) return alreadyExists(m[1]);
+	if ((m = /^Parser Error: syntax error at or near "(.*)"/.exec(first))) {
+		const hit = tokenize(statement).find((t) => t.text.toUpperCase() === m?.[1].toUpperCase());
+		return syntaxError(statement, hit?.start ?? 0, hit?.text ?? m[1]);
+	}
+	if (/^Parser Error/.test(first)) return new SnowflakeSqlError('001003', '42000', `SQL compilation error:\n${detail}`);
+	if ((m = /(?:Scalar|Table|Aggregate) Function with name "?([^"\s]+?)"? does not exist/.exec(first))) {
+		return new SnowflakeSqlError('002140', '42601', `SQL compilation error:\nUnknown function ${m[1].toUpperCase()}`);
+	}
+	if ((m = /Could not convert string ['"](.*)['"] to (\w+)/.exec(first))) {
+		if (m[2] === 'BOOL') return new SnowflakeSqlError('100037', '22018', `Boolean value '${m[1]}' is not recognized`);
+		return new SnowflakeSqlError('100038', '22018', `Numeric value '${m[1]}' is not recognized`);
+	}
+	if ((m = /date field value out of range: "(.*)"|invalid date field format: "(.*)"/.exec(first))) {
+		return new SnowflakeSqlError('100040', '22007', `Date '${m[1] ?? m[2]}' is not recognized`);
+	}
+	if ((m = /timestamp field value out of range: "(.*)"|invalid timestamp field format: "(.*)"/.exec(first))) {
+		return new SnowflakeSqlError('100035', '22007', `Timestamp '${m[1] ?? m[2]}' is not recognized`);
+	}
+	if (/Malformed JSON/.test(first)) return new SnowflakeSqlError('100069', '22P02', `Error parsing JSON: ${detail}`);
+	if (/^Out of Range Error|Overflow/.test(first)) return new SnowflakeSqlError('100046', '22003', `Number out of representable range: ${detail}`);
+	if (/NOT NULL constraint failed/.test(first)) return new SnowflakeSqlError('100072', '22000', 'NULL result in a non-nullable column');
+	if (/^Binder Error|^Catalog Error/.test(first)) return new SnowflakeSqlError('002016', '42601', `SQL compilation error:\n${detail}`);
+	if (/^Conversion Error|^Invalid Input Error/.test(first)) return new SnowflakeSqlError('100038', '22018', detail);
+	if (/^TransactionContext Error|Conflict/.test(first)) return new SnowflakeSqlError('000625', '57014', `Statement aborted: ${detail}`);
+	return new SnowflakeSqlError('000603', 'XX000', `SQL execution internal error: ${detail}`);
+}
