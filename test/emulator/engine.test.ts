@@ -1,9 +1,13 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport/types';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
 import { formatNanos, formatReal } from './encode';
+import { benchRow, benchRowType } from './largeResult';
 
 const ctx = (parameters: Record<string, string> = {}, extra: Partial<SessionContext> = {}): SessionContext => ({ parameters, ...extra });
 
@@ -450,5 +454,128 @@ describe('cancel', () => {
 		expect(await cells("select system$wait(10, 'MILLISECONDS')")).toEqual([['waited 10 milliseconds']]);
 		const e = await session.run('select 1', undefined, ctx(), AbortSignal.abort()).catch((x: unknown) => x as SnowflakeSqlError);
 		expect((e as SnowflakeSqlError).code).toBe('000604');
+	});
+});
+
+describe('databases, schemas, USE and SHOW', () => {
+	const column = (r: EngineResult, name: string) => r.data.map((row) => row[r.rowType.findIndex((c) => c.name === name)]);
+
+	it('lists the defaults: EMULATOR_DB.PUBLIC, EMULATOR_WH, EMULATOR_ROLE', async () => {
+		const dbs = await run('show databases');
+		expect(dbs.rowType.map((c) => c.name)).toEqual(expect.arrayContaining(['created_on', 'name', 'is_default', 'is_current', 'owner', 'kind']));
+		expect(column(dbs, 'name')).toContain('EMULATOR_DB');
+		expect(dbs.rowType[0].type).toBe('timestamp_ltz');
+		const schemas = await run('show schemas in database emulator_db');
+		expect(column(schemas, 'name')).toEqual(['INFORMATION_SCHEMA', 'PUBLIC']);
+		expect(column(schemas, 'database_name')).toEqual(['EMULATOR_DB', 'EMULATOR_DB']);
+		expect(column(await run('show warehouses'), 'name')).toEqual(['EMULATOR_WH']);
+		expect(column(await run("show roles like 'emulator%'"), 'name')).toEqual(['EMULATOR_ROLE']);
+	});
+
+	it('creates databases and schemas, makes them current, and scopes SHOW TABLES', async () => {
+		const s = await engine.openSession();
+		const exec = (sql: string) => s.run(sql, undefined, ctx());
+		expect((await exec('create database sales')).data).toEqual([['Database SALES successfully created.']]);
+		expect((await exec('create table orders (id int)')).data).toEqual([['Table ORDERS successfully created.']]);
+		expect((await exec('create schema raw')).data).toEqual([['Schema RAW successfully created.']]);
+		await exec('create table events (id int)');
+		expect((await exec('select current_database(), current_schema()')).data).toEqual([['SALES', 'RAW']]);
+		const tables = await exec('show tables in database sales');
+		expect(tables.data.map((r) => [r[1], r[2], r[3], r[4]])).toEqual([
+			['ORDERS', 'SALES', 'PUBLIC', 'TABLE'],
+			['EVENTS', 'SALES', 'RAW', 'TABLE'],
+		].sort((a, b) => `${a[2]}.${a[0]}`.localeCompare(`${b[2]}.${b[0]}`)));
+		expect(column(await exec('show tables in schema sales.public'), 'name')).toEqual(['ORDERS']);
+		expect(column(await exec("show tables like 'EV%' in account"), 'name')).toEqual(['EVENTS']);
+		expect((await exec('use schema sales.public')).kind).toBe('session');
+		expect(column(await exec('show tables'), 'name')).toEqual(['ORDERS']);
+		expect((await exec('select * from raw.events')).rowType[0]).toMatchObject({ database: 'SALES', schema: 'RAW', table: 'EVENTS' });
+		expect((await exec('select id from sales.public.orders')).rowType[0]).toMatchObject({ database: 'SALES', schema: 'PUBLIC', table: 'ORDERS' });
+		const cols = await exec('show columns in table orders');
+		expect(cols.data.map((r) => [r[0], r[2], JSON.parse(r[3] as string).type])).toEqual([['ORDERS', 'ID', 'FIXED']]);
+		const desc = await exec('describe table orders');
+		expect(desc.data.map((r) => [r[0], r[1], r[3]])).toEqual([['ID', 'NUMBER(38,0)', 'Y']]);
+		expect((await exec('drop database sales')).data).toEqual([['SALES successfully dropped.']]);
+		expect(column(await exec('show databases'), 'name')).not.toContain('SALES');
+		await s.close();
+	});
+
+	it('uses the request context: database and schema, case-sensitive; unknown USE fails', async () => {
+		await run('create or replace table ctx_t (id int)');
+		const r = await session.run('select count(*) from ctx_t', undefined, ctx({}, { database: 'EMULATOR_DB', schema: 'PUBLIC' }));
+		expect(r.data).toEqual([['0']]);
+		const e = await failure('use database NOPE');
+		expect([e.code, e.message]).toEqual(['002003', "SQL compilation error:\nDatabase 'NOPE' does not exist or not authorized."]);
+		const noDb = await session.run('select count(*) from ctx_t', undefined, ctx({}, { database: 'MISSING' })).catch((x: unknown) => x as SnowflakeSqlError);
+		expect((noDb as SnowflakeSqlError).code).toBe('002003');
+	});
+
+	it('keeps ALTER SESSION parameters for later statements of the session', async () => {
+		const s = await engine.openSession();
+		await s.run("alter session set DATE_OUTPUT_FORMAT = 'YYYY/MM/DD'", undefined, ctx());
+		expect((await s.run("select '2020-01-02'::date", undefined, ctx())).data).toEqual([['2020/01/02']]);
+		await s.run('alter session unset DATE_OUTPUT_FORMAT', undefined, ctx());
+		expect((await s.run("select '2020-01-02'::date", undefined, ctx())).data).toEqual([['18263']]);
+		await s.close();
+	});
+
+	it('keeps databases in files under the optional path', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+		try {
+			const first = await createDuckDbEngine({ path: dir });
+			const a = await first.openSession();
+			await a.run('create database keep_db', undefined, ctx());
+			await a.run("create table kept (v varchar(3)); ", undefined, ctx());
+			await a.run("insert into kept values ('abc')", undefined, ctx());
+			await first.close();
+			const second = await createDuckDbEngine({ path: dir });
+			const b = await second.openSession();
+			const r = await b.run('select v from kept', undefined, ctx({}, { database: 'KEEP_DB', schema: 'PUBLIC' }));
+			expect(r.data).toEqual([['abc']]);
+			expect(r.rowType[0]).toMatchObject({ type: 'text', length: 3, database: 'KEEP_DB' });
+			await second.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('engine helpers for the server', () => {
+	it('splits multi-statement text outside quotes, comments and $$ blocks and classifies statements', () => {
+		expect(engine.splitStatements("select ';'; -- x;\n select $$a;b$$ ; /* ; */ ;; begin")).toEqual(["select ';'", '-- x;\n select $$a;b$$', 'begin']);
+		expect(['select 1', 'insert into t values (1)', 'create table t (a int)', 'begin', 'commit', 'use schema x', 'alter session set timezone = \'UTC\'', 'put file:///x @~', 'get @~ file:///x', 'call x()'].map((s) => engine.classify(s))).toEqual([
+			'query',
+			'dml',
+			'ddl',
+			'transaction',
+			'transaction',
+			'session',
+			'session',
+			'put',
+			'get',
+			'other',
+		]);
+	});
+});
+
+describe('pre-staged large result', () => {
+	it('serves n rows × 10 typed columns, generated in JS and cached per n', async () => {
+		const r = await run('SELECT * FROM TABLE(EMULATOR$BENCH(30))');
+		expect(r.kind).toBe('query');
+		expect(r.rowType.map((c) => c.type)).toEqual(['fixed', 'fixed', 'real', 'text', 'boolean', 'date', 'time', 'timestamp_ntz', 'timestamp_tz', 'variant']);
+		expect(r.rowType[1]).toMatchObject({ precision: 38, scale: 2 });
+		expect(r.rowType).toBe(benchRowType);
+		expect(r.data).toHaveLength(30);
+		expect(r.data[3]).toEqual(benchRow(3));
+		expect(r.data[3]).toEqual(['4', '7.03', '4.25', 'name-3', 'false', '-3647', '3.000023757', '1500000003.000023757', '1600000003.000023757 900', '{"id":3,"tags":["t3"],"ok":false}']);
+		expect(r.data[9][9]).toBeNull();
+		expect((await run('select * from emulator_db.public.bench_30')).data).toBe(r.data);
+		for (const row of r.data) {
+			expect(row[1]).toMatch(/^\d+\.\d{2}$/);
+			const tz = Number((row[8] as string).split(' ')[1]);
+			expect(tz).toBeGreaterThanOrEqual(720);
+			expect(tz).toBeLessThanOrEqual(2280);
+			if (row[9] !== null) JSON.parse(row[9]);
+		}
 	});
 });
