@@ -579,3 +579,80 @@ describe('pre-staged large result', () => {
 		}
 	});
 });
+
+describe("the node's statement shapes", () => {
+	beforeAll(async () => {
+		await run('create or replace table sync_t (id number, name varchar(20), at timestamp_ntz, tz timestamp_tz, doc variant, d date)');
+	});
+
+	it('inserts from VALUES with $n references, PARSE_JSON and typed bindings', async () => {
+		const insert = 'INSERT INTO "SYNC_T" ("ID", "NAME", "AT", "TZ", "DOC", "D") SELECT $1, $2, $3, $4, PARSE_JSON($5), $6 FROM VALUES (?, ?, ?, ?, ?, ?)';
+		const typed = await run(insert, {
+			'1': { type: 'FIXED', value: '1' },
+			'2': { type: 'TEXT', value: 'one' },
+			'3': { type: 'TIMESTAMP_NTZ', value: '1600000000123456789' },
+			'4': { type: 'TIMESTAMP_TZ', value: '1600000000123456789 1500' },
+			'5': { type: 'TEXT', value: '{"a":1}' },
+			'6': { type: 'DATE', value: '0' },
+		});
+		expect(typed.data).toEqual([['1']]);
+		// The node binds a column with one type across rows; TEXT is cast to the column type.
+		const text = (value: string | null) => ({ type: 'TEXT' as const, value });
+		const texts = await run(`${insert}, (?, ?, ?, ?, ?, ?)`, {
+			'1': { type: 'FIXED', value: '2' },
+			'2': text(null),
+			'3': text('2021-01-01 00:00:00'),
+			'4': text('2021-01-01 00:00:00 +02:00'),
+			'5': text('[1]'),
+			'6': text('2021-01-02'),
+			'7': { type: 'FIXED', value: '3' },
+			'8': text('three'),
+			'9': text(null),
+			'10': text('2021-01-01 00:00:00'),
+			'11': text(null),
+			'12': text(null),
+		});
+		expect(texts.data).toEqual([['2']]);
+		expect(await cells('select * from sync_t order by id', undefined, ctx({ TIMEZONE: 'Asia/Kolkata' }))).toEqual([
+			['1', 'one', '1600000000.123456789', '1600000000.123456789 1500', '{"a":1}', '0'],
+			['2', null, '1609459200.000000000', '1609452000.000000000 1560', '[1]', '18629'],
+			['3', 'three', null, '1609488000.000000000 960', null, null],
+		]);
+		await run('delete from sync_t where id = 3');
+		expect(await cells('select * from values (1, 2), (3, 4)')).toEqual([
+			['1', '2'],
+			['3', '4'],
+		]);
+		expect((await run('select * from values (1, 2)')).rowType.map((c) => c.name)).toEqual(['COLUMN1', 'COLUMN2']);
+	});
+
+	it('updates, upserts and deletes through MERGE/DELETE ... USING a VALUES source', async () => {
+		const text = (value: string | null) => ({ type: 'TEXT' as const, value });
+		const update = await run(
+			'MERGE INTO "SYNC_T" AS t USING (SELECT $1 AS "ID", $2 AS "NAME" FROM VALUES (?, ?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN MATCHED THEN UPDATE SET "NAME" = s."NAME"',
+			{ '1': { type: 'FIXED', value: '2' }, '2': text('two') },
+		);
+		expect(update.data).toEqual([['1']]);
+		const upsert = await run(
+			'MERGE INTO "SYNC_T" AS t USING (SELECT $1 AS "ID", $2 AS "AT" FROM VALUES (?, ?), (?, ?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN MATCHED THEN UPDATE SET "AT" = s."AT" WHEN NOT MATCHED THEN INSERT ("ID", "AT") VALUES (s."ID", s."AT")',
+			{ '1': { type: 'FIXED', value: '1' }, '2': text('2022-02-02 02:02:02'), '3': { type: 'FIXED', value: '3' }, '4': text('2023-03-03 03:03:03') },
+		);
+		expect(upsert.rowType.map((c) => c.name)).toEqual(['number of rows inserted', 'number of rows updated']);
+		expect(upsert.data).toEqual([['1', '1']]);
+		const del = await run('DELETE FROM "SYNC_T" AS t USING (SELECT $1 AS "ID" FROM VALUES (?), (?)) AS s WHERE t."ID" IS NOT DISTINCT FROM s."ID"', {
+			'1': { type: 'FIXED', value: '1' },
+			'2': { type: 'FIXED', value: '3' },
+		});
+		expect(del.data).toEqual([['2']]);
+		expect(await cells('select id, name from sync_t')).toEqual([['2', 'two']]);
+	});
+
+	it('selects with bound conditions, order and limit', async () => {
+		const r = await run('SELECT "ID", "NAME" FROM "EMULATOR_DB"."PUBLIC"."SYNC_T" WHERE "ID" >= ? AND "NAME" = ? ORDER BY "ID" DESC LIMIT 10 OFFSET 0', {
+			'1': { type: 'FIXED', value: '1' },
+			'2': { type: 'TEXT', value: 'two' },
+		});
+		expect(r.data).toEqual([['2', 'two']]);
+		expect(r.rowType[1]).toMatchObject({ name: 'NAME', table: 'SYNC_T', length: 20 });
+	});
+});

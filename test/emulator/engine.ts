@@ -49,9 +49,11 @@ import {
 	type ParsedStatement,
 	type SfType,
 	type ShowStatement,
+	type TranslateContext,
 	type TranslatedSql,
 	MAX_TEXT_LENGTH,
 	classify,
+	dmlTarget,
 	lineAndColumn,
 	parseStatement,
 	parseTypeText,
@@ -94,8 +96,11 @@ const SESSION_MACROS = [
 	`CREATE OR REPLACE TEMP MACRO SF_TZ_OFFSET_MINUTES(o) AS CASE WHEN o = '' THEN NULL WHEN o = 'Z' THEN 0 ELSE (CASE WHEN o[1] = '-' THEN -1 ELSE 1 END) * (CAST(o[2:3] AS INTEGER) * 60 + COALESCE(TRY_CAST(NULLIF(replace(o[4:], ':', ''), '') AS INTEGER), 0)) END`,
 	'CREATE OR REPLACE TEMP MACRO SF_SESSION_OFFSET(ts) AS CAST(round((epoch(CAST(ts AS TIMESTAMP)) - epoch(CAST(CAST(ts AS TIMESTAMP) AS TIMESTAMPTZ))) / 60) AS INTEGER)',
 	'CREATE OR REPLACE TEMP MACRO SF_TZ_MAKE(local_ts, off) AS struct_pack(SF_UTC := make_timestamp_ns(epoch_ns(local_ts) - CAST(off AS BIGINT) * 60000000000), SF_OFFSET := CAST(off AS SMALLINT))',
-	'CREATE OR REPLACE TEMP MACRO SF_TZ_FROM_TEXT(s) AS SF_TZ_MAKE(SF_TZ_LOCAL(s), COALESCE(SF_TZ_OFFSET_MINUTES(SF_TZ_OFFSET_TEXT(s)), SF_SESSION_OFFSET(SF_TZ_LOCAL(s))))',
-	'CREATE OR REPLACE TEMP MACRO SF_TO_TZ(x) AS SF_TZ_FROM_TEXT(CAST(x AS VARCHAR))',
+	// A TIMESTAMP_TZ value cast to text reads "{'SF_UTC': <utc>, 'SF_OFFSET': <minutes>}": taken apart again, so SF_TO_TZ accepts TZ values too.
+	String.raw`CREATE OR REPLACE TEMP MACRO SF_TZ_FROM_STRUCT_TEXT(s) AS struct_pack(SF_UTC := CAST(regexp_extract(s, 'SF_UTC''?: ''?([^,'']+)', 1) AS TIMESTAMP_NS), SF_OFFSET := CAST(regexp_extract(s, 'SF_OFFSET''?: (-?[0-9]+)', 1) AS SMALLINT))`,
+	"CREATE OR REPLACE TEMP MACRO SF_TZ_FROM_TEXT(s) AS CASE WHEN s IS NULL THEN NULL WHEN starts_with(s, '{') THEN SF_TZ_FROM_STRUCT_TEXT(s) ELSE SF_TZ_MAKE(SF_TZ_LOCAL(s), COALESCE(SF_TZ_OFFSET_MINUTES(SF_TZ_OFFSET_TEXT(s)), SF_SESSION_OFFSET(SF_TZ_LOCAL(s)))) END",
+	// The lambda evaluates x once: macros inline their arguments, and nesting would multiply the expression.
+	'CREATE OR REPLACE TEMP MACRO SF_TO_TZ(x) AS list_transform([CAST(x AS VARCHAR)], lambda s: SF_TZ_FROM_TEXT(s))[1]',
 	"CREATE OR REPLACE TEMP MACRO SF_TO_LTZ(x) AS timezone('UTC', CAST(SF_TO_TZ(x).SF_UTC AS TIMESTAMP))",
 ];
 
@@ -245,6 +250,7 @@ export class DuckDbSession implements EngineSession {
 				warehouse: effective.warehouse,
 				role: effective.role,
 				user: this.engine.options.user ?? DEFAULT_USER,
+				target: await this.targetColumns(statement, effective),
 			});
 			const result = await this.execute(parsed, statement, bindings ?? {}, effective);
 			if (signal?.aborted) throw canceled();
@@ -272,6 +278,15 @@ export class DuckDbSession implements EngineSession {
 			role: this.override.role ?? context.role ?? DEFAULT_ROLE,
 			parameters,
 		};
+	}
+
+	/** Columns of the table a DML statement writes, when it has TIMESTAMP_TZ columns (TranslateContext.target). */
+	private async targetColumns(statement: string, ctx: Effective): Promise<TranslateContext['target']> {
+		const name = dmlTarget(statement);
+		if (!name) return undefined;
+		const { columns } = await this.relationColumns(name, ctx);
+		const tz = new Set(columns.filter((c) => c.type.type === 'timestamp_tz').map((c) => c.column.toUpperCase()));
+		return tz.size > 0 ? { columns: columns.map((c) => c.column.toUpperCase()), tz } : undefined;
 	}
 
 	/** Points DuckDB's search path and TimeZone at the statement's context (only when it changed). */
@@ -527,7 +542,8 @@ export class DuckDbSession implements EngineSession {
 		const out = new Map<string, TableColumn>();
 		let names: readonly string[] = [];
 		try {
-			names = this.connection.getTableNames(sql, true);
+			// DuckDB's table-name extraction gives up on parameters; NULL stands in for them here only.
+			names = this.connection.getTableNames(sql.replace(/\$\d+/g, 'NULL'), true);
 		} catch {
 			return out;
 		}
@@ -1178,7 +1194,7 @@ function bindingFailure(error: unknown, bindings: Bindings): SnowflakeSqlError |
 	if (error instanceof SnowflakeSqlError) return error;
 	const message = error instanceof Error ? error.message : String(error);
 	if (!/^Conversion Error|^Invalid Input Error/.test(message)) return undefined;
-	const culprit = Object.values(bindings).find((b) => b.value !== null && message.includes(String(b.value)));
+	const culprit = Object.values(bindings).find((b) => b.value !== null && (message.includes(`'${String(b.value)}'`) || message.includes(`"${String(b.value)}"`)));
 	return culprit ? notRecognized(culprit) : undefined;
 }
 

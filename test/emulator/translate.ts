@@ -130,6 +130,11 @@ export function tokenize(sql: string): Token[] {
 		} else if (WORD_START.test(ch)) {
 			while (i < sql.length && WORD_PART.test(sql[i])) i++;
 			push('word', start, i, sql.slice(start, i).toUpperCase());
+		} else if (ch === '$' && next !== undefined && /[0-9]/.test(next)) {
+			// `$1`: a positional column reference (of a VALUES source), not a parameter.
+			i++;
+			while (i < sql.length && /[0-9]/.test(sql[i])) i++;
+			push('word', start, i, `COLUMN${sql.slice(start + 1, i)}`);
 		} else if (ch === '?') {
 			i++;
 			push('param', start, i, '');
@@ -449,6 +454,20 @@ export interface TranslateContext {
 	warehouse?: string;
 	role?: string;
 	user?: string;
+	/**
+	 * Columns (in order, upper-cased) of the table an INSERT/UPDATE/MERGE writes, and which of them are
+	 * TIMESTAMP_TZ: values assigned to those are wrapped in SF_TO_TZ, since DuckDB cannot cast text
+	 * (e.g. a TEXT binding) to the STRUCT that stands in for TIMESTAMP_TZ.
+	 */
+	target?: { columns: string[]; tz: Set<string> };
+}
+
+/** The table a DML statement writes (INSERT INTO t, UPDATE t, MERGE INTO t), for TranslateContext.target. */
+export function dmlTarget(statement: string): ObjectName | undefined {
+	const tokens = significant(tokenize(statement));
+	const first = tokens[0]?.kind === 'word' ? tokens[0].value : '';
+	const at = first === 'UPDATE' ? 1 : (first === 'INSERT' || first === 'MERGE') && tokens[1]?.value === 'INTO' ? 2 : -1;
+	return at < 0 ? undefined : readName(tokens, at)?.name;
 }
 
 export interface TranslatedSql {
@@ -777,7 +796,7 @@ function formatArg(arg: Arg): string {
 const cast = (type: string): FunctionRewrite => (args) => `CAST(${args[0].sql} AS ${type})`;
 const tryCast = (type: string): FunctionRewrite => (args) => `TRY_CAST(${args[0].sql} AS ${type})`;
 const rename = (name: string): FunctionRewrite => (args) => `${name}(${args.map((a) => a.sql).join(', ')})`;
-const contextLiteral = (key: keyof TranslateContext): FunctionRewrite => (_args, t) => {
+const contextLiteral = (key: 'database' | 'schema' | 'warehouse' | 'role' | 'user'): FunctionRewrite => (_args, t) => {
 	const v = t.ctx[key];
 	return v === undefined ? 'CAST(NULL AS VARCHAR)' : sqlString(v);
 };
@@ -914,6 +933,14 @@ const NOT_ALIAS = new Set([
 	'LOCALTIMESTAMP',
 	'LOCALTIME',
 ]);
+/** Keywords a parenthesis can follow without being a function call. */
+const NOT_FUNCTIONS = new Set([
+	'AS', 'FROM', 'JOIN', 'USING', 'ON', 'IN', 'EXISTS', 'WHERE', 'AND', 'OR', 'NOT', 'SELECT', 'VALUES', 'INTO', 'SET',
+	'WHEN', 'THEN', 'ELSE', 'CASE', 'OVER', 'FILTER', 'WITHIN', 'ANY', 'ALL', 'SOME', 'BY', 'UNION', 'EXCEPT', 'MINUS',
+	'INTERSECT', 'WITH', 'HAVING', 'QUALIFY', 'LATERAL', 'INSERT', 'IS', 'LIKE', 'ILIKE', 'BETWEEN', 'RETURNING',
+]);
+/** Keywords that can follow a VALUES source and are no alias. */
+const VALUES_FOLLOWERS = new Set(['ON', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'USING', 'WHEN', 'SET', 'LATERAL']);
 const SELECT_LIST_END = new Set([
 	'FROM',
 	'WHERE',
@@ -939,6 +966,8 @@ class Translator {
 	private readonly sourceColumns = new Map<string, string>();
 	private readonly castTypes = new Map<string, SfType>();
 	private readonly declared: Array<{ name: string; type: SfType }> = [];
+	/** Token ranges [start → end) whose translation is wrapped in SF_TO_TZ (values for TIMESTAMP_TZ columns). */
+	private readonly tzWraps = new Map<number, number>();
 
 	constructor(
 		all: Token[],
@@ -985,6 +1014,83 @@ class Translator {
 		return out;
 	}
 
+	/** Marks the expressions an INSERT/UPDATE/MERGE assigns to TIMESTAMP_TZ columns (see TranslateContext.target). */
+	private findTzAssignments(dml: string, target: { columns: string[]; tz: Set<string> }): void {
+		const toks = this.tokens;
+		const isTz = (name: string | undefined) => name !== undefined && target.tz.has(name.toUpperCase());
+		const wrapList = (cols: string[], from: number, to: number) => {
+			this.splitCommas(from, to).forEach(([a, b], i) => {
+				if (isTz(cols[i])) this.tzWraps.set(a, this.withoutAlias(a, b));
+			});
+		};
+		const columnList = (open: number): string[] => this.splitCommas(open + 1, this.closeParen(open)).map(([a]) => toks[a].value);
+		/** `SET a = x, b = y` from `at` up to FROM/WHERE/WHEN or the end. */
+		const setList = (at: number) => {
+			let end = at;
+			let depth = 0;
+			for (; end < toks.length; end++) {
+				const t = toks[end];
+				if (t.kind === 'lparen') depth++;
+				else if (t.kind === 'rparen') {
+					if (depth === 0) break;
+					depth--;
+				} else if (depth === 0 && t.kind === 'word' && ['FROM', 'WHERE', 'WHEN', 'RETURNING'].includes(t.value)) break;
+			}
+			for (const [a, b] of this.splitCommas(at, end)) {
+				const eq = toks.findIndex((t, i) => i > a && i < b && t.text === '=');
+				if (eq > 0 && isTz(toks[eq - 1].value)) this.tzWraps.set(eq + 1, b);
+			}
+		};
+		/** `VALUES (..), (..)` rows starting at `at`. */
+		const valuesRows = (cols: string[], at: number) => {
+			let i = at;
+			while (toks[i]?.kind === 'lparen') {
+				const close = this.closeParen(i);
+				wrapList(cols, i + 1, close);
+				i = close + 1;
+				if (toks[i]?.kind !== 'comma') break;
+				i++;
+			}
+		};
+		if (dml === 'INSERT') {
+			const name = readName(toks, 2);
+			if (!name) return;
+			let k = name.next;
+			let cols = target.columns;
+			if (toks[k]?.kind === 'lparen' && this.w(k + 1) !== 'SELECT') {
+				cols = columnList(k).map((c) => c.toUpperCase());
+				k = this.closeParen(k) + 1;
+			}
+			if (this.w(k) === 'VALUES') valuesRows(cols, k + 1);
+			else {
+				const select = toks.findIndex((t, i) => i >= k && t.kind === 'word' && t.value === 'SELECT');
+				if (select < 0) return;
+				let end = select + 1;
+				for (let depth = 0; end < toks.length; end++) {
+					const t = toks[end];
+					if (t.kind === 'lparen') depth++;
+					else if (t.kind === 'rparen') depth--;
+					else if (depth === 0 && t.kind === 'word' && SELECT_LIST_END.has(t.value)) break;
+				}
+				wrapList(cols, select + (this.w(select + 1) === 'DISTINCT' ? 2 : 1), end);
+			}
+			return;
+		}
+		for (let i = 0; i < toks.length; i++) {
+			if (this.w(i) === 'SET' && (dml === 'UPDATE' || this.w(i - 1) === 'UPDATE')) setList(i + 1);
+			if (dml === 'MERGE' && this.w(i) === 'INSERT' && this.w(i - 1) === 'THEN' && toks[i + 1]?.kind === 'lparen') {
+				const cols = columnList(i + 1).map((c) => c.toUpperCase());
+				const values = this.closeParen(i + 1) + 1;
+				if (this.w(values) === 'VALUES') valuesRows(cols, values + 1);
+			}
+		}
+	}
+
+	/** End of a select item without its `AS alias`. */
+	private withoutAlias(a: number, b: number): number {
+		return b - a > 2 && this.w(b - 2) === 'AS' ? b - 2 : b;
+	}
+
 	translateStatement(): ParsedStatement {
 		const first = this.w(0);
 		const kind = classify(this.sql);
@@ -998,6 +1104,7 @@ class Translator {
 			if (first === 'INSERT' || first === 'UPDATE' || first === 'DELETE' || first === 'MERGE') out.dml = first;
 			if (first === 'INSERT' && this.w(1) === 'OVERWRITE') throw unsupported('INSERT OVERWRITE');
 			if (first === 'INSERT' && (this.w(1) === 'ALL' || this.w(1) === 'FIRST')) throw unsupported('multi-table INSERT');
+			if (out.dml && this.ctx.target && this.ctx.target.tz.size > 0) this.findTzAssignments(out.dml, this.ctx.target);
 			body = this.emit(0, this.tokens.length, kind === 'query');
 			if (first === 'MERGE') {
 				out.mergeClauses = this.mergeClauses();
@@ -1162,6 +1269,14 @@ class Translator {
 		while (k < to) {
 			const t = this.tokens[k];
 			const startLen = out.length;
+			const wrapEnd = this.tzWraps.get(k);
+			if (wrapEnd !== undefined && wrapEnd <= to) {
+				this.tzWraps.delete(k);
+				out.push(`SF_TO_TZ(${this.emit(k, wrapEnd)})`);
+				primaryStart = startLen;
+				k = wrapEnd;
+				continue;
+			}
 			if (t.kind === 'word' && t.value === 'SELECT' && !namedSelect) {
 				namedSelect = true;
 				k = this.emitSelectList(k, to, out);
@@ -1179,7 +1294,12 @@ class Translator {
 				k = this.emitJsonPath(k, out, primaryStart);
 				continue;
 			}
-			if (t.kind === 'word' && k + 1 < to && this.tokens[k + 1]?.kind === 'lparen') {
+			if (t.kind === 'word' && t.value === 'VALUES' && this.tokens[k + 1]?.kind === 'lparen' && ['FROM', 'JOIN', 'USING'].includes(this.w(k - 1) ?? '')) {
+				k = this.emitValuesSource(k, to, out);
+				primaryStart = startLen;
+				continue;
+			}
+			if (t.kind === 'word' && k + 1 < to && this.tokens[k + 1]?.kind === 'lparen' && !NOT_FUNCTIONS.has(t.value)) {
 				const close = this.closeParen(k + 1);
 				out.push(this.emitCall(t, k + 2, close));
 				primaryStart = startLen;
@@ -1200,6 +1320,39 @@ class Translator {
 			k++;
 		}
 		return out.join(' ').replace(/ \. /g, '.').replace(/ \.$/g, '.');
+	}
+
+	/**
+	 * Snowflake's `FROM VALUES (..), (..) [[AS] v]` → DuckDB's `FROM (VALUES ..) AS v(COLUMN1, ..)`:
+	 * Snowflake names VALUES columns COLUMN1..n, and `$n` (tokenised as COLUMNn) refers to them.
+	 */
+	private emitValuesSource(k: number, to: number, out: string[]): number {
+		const rows: string[] = [];
+		let columns = 0;
+		let i = k + 1;
+		while (i < to && this.tokens[i]?.kind === 'lparen') {
+			const close = this.closeParen(i);
+			columns = Math.max(columns, this.splitCommas(i + 1, close).length);
+			rows.push(`(${this.emit(i + 1, close)})`);
+			i = close + 1;
+			if (this.tokens[i]?.kind !== 'comma' || this.tokens[i + 1]?.kind !== 'lparen') break;
+			i++;
+		}
+		let alias = '"VALUES"';
+		if (this.w(i) === 'AS') i++;
+		const next = this.tokens[i];
+		if (i < to && (next?.kind === 'quoted' || (next?.kind === 'word' && !SELECT_LIST_END.has(next.value) && !VALUES_FOLLOWERS.has(next.value)))) {
+			alias = this.emitToken(next);
+			i++;
+			if (this.tokens[i]?.kind === 'lparen') {
+				const close = this.closeParen(i);
+				out.push(`(VALUES ${rows.join(', ')}) AS ${alias}(${this.emit(i + 1, close)})`);
+				return close + 1;
+			}
+		}
+		const names = Array.from({ length: columns }, (_, c) => `COLUMN${c + 1}`);
+		out.push(`(VALUES ${rows.join(', ')}) AS ${alias}(${names.join(', ')})`);
+		return i;
 	}
 
 	private emitToken(t: Token): string {
