@@ -519,20 +519,25 @@ describe('databases, schemas, USE and SHOW', () => {
 		await s.close();
 	});
 
-	it('keeps databases in files under the optional path', async () => {
+	it.each([
+		['a directory', (dir: string) => dir],
+		['a .duckdb file', (dir: string) => join(dir, 'emulator.duckdb')],
+	])('keeps databases on disk when the path is %s', async (_what, path) => {
 		const dir = mkdtempSync(join(tmpdir(), 'engine-'));
 		try {
-			const first = await createDuckDbEngine({ path: dir });
+			const first = await createDuckDbEngine({ path: path(dir) });
 			const a = await first.openSession();
+			await a.run('create table in_default (id int)', undefined, ctx());
 			await a.run('create database keep_db', undefined, ctx());
-			await a.run("create table kept (v varchar(3)); ", undefined, ctx());
+			await a.run('create table kept (v varchar(3)); ', undefined, ctx());
 			await a.run("insert into kept values ('abc')", undefined, ctx());
 			await first.close();
-			const second = await createDuckDbEngine({ path: dir });
+			const second = await createDuckDbEngine({ path: path(dir) });
 			const b = await second.openSession();
 			const r = await b.run('select v from kept', undefined, ctx({}, { database: 'KEEP_DB', schema: 'PUBLIC' }));
 			expect(r.data).toEqual([['abc']]);
 			expect(r.rowType[0]).toMatchObject({ type: 'text', length: 3, database: 'KEEP_DB' });
+			expect((await b.run('select count(*) from in_default', undefined, ctx())).data).toEqual([['0']]);
 			await second.close();
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  * Snowflake database is an attached DuckDB catalog, its schemas DuckDB schemas.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
 	DuckDBConnection,
 	DuckDBInstance,
@@ -77,9 +77,13 @@ const SCRATCH = 'memory';
 /** Prefix of the column comment that carries a column's declared Snowflake type. */
 const TYPE_COMMENT = 'snowflake-type:';
 const STATUS_OK = 'Statement executed successfully.';
+const FILE_PATH = /\.(duckdb|db)$/i;
 
 export interface DuckDbEngineOptions {
-	/** Directory holding one DuckDB file per Snowflake database (`<DB>.duckdb`); in-memory when absent. */
+	/**
+	 * On-disk databases; in-memory when absent. A directory holds one `<DB>.duckdb` per Snowflake database;
+	 * a `.duckdb`/`.db` file holds EMULATOR_DB, other databases go beside it as `<stem>.<DB>.duckdb`.
+	 */
 	path?: string;
 	/** TIME/TIMESTAMP fraction digits: exactly `scale` (default) or always 9 (reference §9 question 1). */
 	fractionDigits?: EncodeOptions['fractionDigits'];
@@ -128,19 +132,14 @@ export class DuckDbEngine implements Engine {
 
 	async init(): Promise<void> {
 		this.admin = await this.instance.connect();
-		if (this.options.path) {
-			mkdirSync(this.options.path, { recursive: true });
-			for (const file of readdirSync(this.options.path)) {
-				if (file.endsWith('.duckdb')) await this.attach(file.slice(0, -'.duckdb'.length));
-			}
-		}
+		for (const name of this.storedDatabases()) await this.attach(name);
 		if (!this.databases.has(DEFAULT_DATABASE)) await this.attach(DEFAULT_DATABASE);
 	}
 
 	/** ATTACHes a Snowflake database (its PUBLIC schema included) for every session. */
 	async attach(name: string): Promise<void> {
 		const admin = this.adminConnection();
-		const target = this.options.path ? join(this.options.path, `${name}.duckdb`) : ':memory:';
+		const target = this.databaseFile(name) ?? ':memory:';
 		await admin.run(`ATTACH ${sqlString(target)} AS ${quoteIdent(name)}`);
 		await admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}.${quoteIdent(DEFAULT_SCHEMA)}`);
 		this.databases.set(name, { createdOn: Date.now() });
@@ -149,8 +148,33 @@ export class DuckDbEngine implements Engine {
 	async detach(name: string): Promise<void> {
 		await this.adminConnection().run(`DETACH ${quoteIdent(name)}`);
 		this.databases.delete(name);
-		if (this.options.path) rmSync(join(this.options.path, `${name}.duckdb`), { force: true });
+		const file = this.databaseFile(name);
+		if (file) rmSync(file, { force: true });
 		for (const s of this.sessions) s.forgetAppliedContext();
+	}
+
+	/**
+	 * Where a database lives on disk: `path` a directory → `<path>/<DB>.duckdb`; `path` a `.duckdb`/`.db`
+	 * file → EMULATOR_DB in that file, every other database beside it as `<stem>.<DB>.duckdb`.
+	 */
+	private databaseFile(name: string): string | undefined {
+		const path = this.options.path;
+		if (!path) return undefined;
+		if (!FILE_PATH.test(path)) return join(path, `${name}.duckdb`);
+		return name === DEFAULT_DATABASE ? path : join(dirname(path), `${basename(path).replace(FILE_PATH, '')}.${name}.duckdb`);
+	}
+
+	/** Databases already on disk under `path`. */
+	private storedDatabases(): string[] {
+		const path = this.options.path;
+		if (!path) return [];
+		const dir = FILE_PATH.test(path) ? dirname(path) : path;
+		mkdirSync(dir, { recursive: true });
+		const files = readdirSync(dir);
+		if (!FILE_PATH.test(path)) return files.filter((f) => f.endsWith('.duckdb')).map((f) => f.slice(0, -'.duckdb'.length));
+		const prefix = `${basename(path).replace(FILE_PATH, '')}.`;
+		const others = files.filter((f) => f.startsWith(prefix) && f.endsWith('.duckdb')).map((f) => f.slice(prefix.length, -'.duckdb'.length));
+		return [DEFAULT_DATABASE, ...others.filter((n) => n !== '' && n !== DEFAULT_DATABASE)];
 	}
 
 	findDatabase(name: string): string | undefined {
