@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
 import type { Bindings, BindingType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import { createDuckDbEngine, DEFAULT_DATABASE, DEFAULT_ROLE, DEFAULT_SCHEMA, DEFAULT_WAREHOUSE } from './engine';
 import type { Engine } from './engine-types';
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
@@ -92,12 +93,12 @@ export interface EmulatorOptions {
 	schema?: string;
 	warehouse?: string;
 	role?: string;
-	/** An engine to use (not closed by `stop`). Default: the DuckDB engine. */
+	/** An engine to use instead of the DuckDB one; not closed by `stop` (several emulators may share it). */
 	engine?: Engine;
-	/** Factory for the default engine; receives `dbPath`. */
-	createEngine?: (dbPath: string | undefined) => Promise<Engine>;
-	/** DuckDB file for the default engine; default in-memory. */
+	/** Database file (or folder) of the DuckDB engine; default in memory (ENGINE.md). */
 	dbPath?: string;
+	/** DuckDB engine: TIME/TIMESTAMP fraction digits, exactly `scale` or always nine (§9 question 1). Default 'scale'. */
+	fractionDigits?: 'scale' | 'nine';
 	/** Seed of the fault injector's generator. Default 1. */
 	faultSeed?: number;
 	switches?: Partial<EmulatorSwitches>;
@@ -321,7 +322,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	for (const extra of options.users ?? []) setUserKeys(extra.user, extra.publicKeys, extra.account);
 
 	const ownsEngine = options.engine === undefined;
-	const engine = options.engine ?? (await (options.createEngine ?? defaultEngine)(options.dbPath));
+	const engine =
+		options.engine ?? (await createDuckDbEngine({ path: options.dbPath, fractionDigits: options.fractionDigits, user: defaultUser }));
 	const store = new StatementStore({
 		engine,
 		partitionRows: options.partitionRows,
@@ -489,10 +491,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			multi,
 			bindings,
 			context: {
-				database: (body.database as string | undefined) ?? options.database ?? 'EMULATOR_DB',
-				schema: (body.schema as string | undefined) ?? options.schema ?? 'PUBLIC',
-				warehouse: (body.warehouse as string | undefined) ?? options.warehouse ?? 'EMULATOR_WH',
-				role: (body.role as string | undefined) ?? options.role ?? 'PUBLIC',
+				database: (body.database as string | undefined) ?? options.database ?? DEFAULT_DATABASE,
+				schema: (body.schema as string | undefined) ?? options.schema ?? DEFAULT_SCHEMA,
+				warehouse: (body.warehouse as string | undefined) ?? options.warehouse ?? DEFAULT_WAREHOUSE,
+				role: (body.role as string | undefined) ?? options.role ?? DEFAULT_ROLE,
 				parameters,
 			},
 			timeoutSeconds: timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (timeout as number),
@@ -705,8 +707,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				if (ownsEngine) await engine.close();
 			})()),
 	};
-}
-
-async function defaultEngine(): Promise<Engine> {
-	throw new Error('No engine: pass `engine` or `createEngine` (the DuckDB engine is not wired in yet)');
 }
