@@ -247,6 +247,7 @@ describe('results', () => {
 		expect(meta.partitionInfo[1].compressedSize).toBeGreaterThan(0);
 		expect(response.body.data).toHaveLength(10);
 		const handle = response.body.statementHandle;
+		const requests = { ...emulator.stats.requests };
 
 		const raw = await api.raw(`/api/v2/statements/${handle}?partition=1`);
 		expect(raw.status).toBe(200);
@@ -259,6 +260,35 @@ describe('results', () => {
 		const last = await api.status(handle, { partition: '2' });
 		expect(last.body).toEqual({ data: [['20'], ['21'], ['22'], ['23'], ['24']] });
 		expect((await api.status(handle, { partition: '3' })).status).toBe(400);
+		expect(emulator.stats.requests.partition - requests.partition).toBe(3);
+		expect(emulator.stats.requests.status - requests.status).toBe(0);
+	});
+
+	it('cuts partitions by JSON size when no row count is set', async () => {
+		const bySize = await startEmulator({ publicKeys: [key1.publicKeyPem], engine: emulator.engine, partitionBytes: 100 });
+		try {
+			const response = await new SqlApi(bySize.url, api.token).submit({
+				statement: "SELECT SEQ4() AS N, 'abcdefghij' AS S FROM TABLE(GENERATOR(ROWCOUNT => 20))",
+			});
+			const info: Array<{ rowCount: number; uncompressedSize: number }> = response.body.resultSetMetaData.partitionInfo;
+			expect(info.length).toBeGreaterThan(2);
+			expect(info.reduce((sum, partition) => sum + partition.rowCount, 0)).toBe(20);
+			for (const partition of info) expect(partition.uncompressedSize).toBeLessThanOrEqual(101);
+			expect(info[0].uncompressedSize).toBe(Buffer.byteLength(JSON.stringify(response.body.data)));
+		} finally {
+			await bySize.stop();
+		}
+	});
+
+	it('gzips the ResultSet for Accept-Encoding: gzip only when switched on', async () => {
+		const post = () =>
+			api.raw('/api/v2/statements', { method: 'POST', body: JSON.stringify({ statement: 'SELECT 1 AS N' }), headers: { 'Content-Type': 'application/json' } });
+		const plain = await post();
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		emulator.switches.gzipResultSets = true;
+		const compressed = await post();
+		expect(compressed.headers['content-encoding']).toBe('gzip');
+		expect(JSON.parse(gunzipSync(compressed.body).toString('utf8')).data).toEqual([['1']]);
 	});
 
 	it('serves partition 0 as the full ResultSet, or data only when switched', async () => {
