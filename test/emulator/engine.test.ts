@@ -376,6 +376,23 @@ describe('functions of a data sync', () => {
 		expect(row).toEqual(['y', 'd', '0', '12.35', '42', '18295', '1580702706.000000000', null, '5', '18293', '60', 'x', 'a', 'true']);
 	});
 
+	it('covers dates, text aggregation, views and local time', async () => {
+		const [row] = await cells(`select try_to_date('nope'), date_trunc(month, '2020-05-17'::date)::date, datediff(hour, '2020-01-01 00:00:00'::timestamp, '2020-01-02 01:00:00'::timestamp),
+			to_timestamp_tz('2020-01-01 00:00:00 +05:00'), to_timestamp_ltz('2020-01-01 00:00:00 +05:00'), to_varchar('2020-01-02'::date, 'DD.MM.YYYY'), startswith('abc', 'a'),
+			current_time() is not null, object_construct('a', 1):a::number, array_size(array_construct(1, 2, 3))`);
+		expect(row).toEqual([null, '18383', '25', '1577818800.000000000 1740', '1577818800.000000000', '02.01.2020', 'true', 'true', '1', '3']);
+		await run("create or replace table agg_t (g int, v varchar)");
+		await run("insert into agg_t values (1, 'a'), (1, 'b'), (2, 'c')");
+		expect(await cells("select g, listagg(v, '|') within group (order by v) from agg_t group by g order by g")).toEqual([
+			['1', 'a|b'],
+			['2', 'c'],
+		]);
+		expect((await run('create or replace view agg_v as select g, count(*) from agg_t group by g')).data).toEqual([['View AGG_V successfully created.']]);
+		expect((await run('select * from agg_v order by g')).rowType.map((c) => c.name)).toEqual(['G', 'COUNT(*)']);
+		const flatten = await failure('select * from table(flatten(input => parse_json(\'[1]\')))');
+		expect(flatten.code).toBe('002140');
+	});
+
 	it('generates rows with GENERATOR, SEQ4 and UNIFORM', async () => {
 		const r = await run('select seq4() as s, uniform(1, 6, random()) as u from table(generator(rowcount => 5)) order by s');
 		expect(r.data.map((x) => x[0])).toEqual(['0', '1', '2', '3', '4']);
@@ -448,6 +465,20 @@ describe('cancel', () => {
 		expect([error?.code, error?.sqlState, error?.message]).toEqual(['000604', '57014', 'SQL execution canceled']);
 		expect(Date.now() - started).toBeLessThan(2000);
 		expect(await cells('select 1')).toEqual([['1']]);
+	});
+
+	it('interrupts inside an explicit transaction; ROLLBACK then leaves nothing behind', async () => {
+		const s = await engine.openSession();
+		await s.run('create or replace table cancel_t (id int)', undefined, ctx());
+		await s.run('begin', undefined, ctx());
+		await s.run('insert into cancel_t values (1)', undefined, ctx());
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 100);
+		const e = await s.run('select system$wait(5)', undefined, ctx(), controller.signal).catch((x: unknown) => x as SnowflakeSqlError);
+		expect((e as SnowflakeSqlError).code).toBe('000604');
+		await s.run('rollback', undefined, ctx());
+		expect((await s.run('select count(*) from cancel_t', undefined, ctx())).data).toEqual([['0']]);
+		await s.close();
 	});
 
 	it('returns SYSTEM$WAIT like Snowflake when not canceled, and rejects an already aborted signal at once', async () => {

@@ -1245,7 +1245,8 @@ export function toSnowflakeError(error: unknown, statement: string): SnowflakeSq
 	if (error instanceof SnowflakeSqlError) return error;
 	const message = error instanceof Error ? error.message : String(error);
 	const first = message.split('\n')[0];
-	const detail = first.replace(/^[A-Za-z ]+ Error: /, '');
+	// DuckDB's text without its "LINE n: ..." excerpt, which quotes the translated SQL.
+	const detail = message.split(/\n\s*\nLINE \d+:/)[0].replace(/^[A-Za-z ]+ Error: /, '').trim();
 	let m: RegExpExecArray | null;
 	if (/^INTERRUPT Error/.test(first)) return canceled();
 	if ((m = /Table with name "?([^"!]+?)"? does not exist/.exec(first)) || (m = /Table "([^"]+)" does not exist/.exec(first))) {
@@ -1266,7 +1267,7 @@ export function toSnowflakeError(error: unknown, statement: string): SnowflakeSq
 		return syntaxError(statement, hit?.start ?? 0, hit?.text ?? m[1]);
 	}
 	if (/^Parser Error/.test(first)) return new SnowflakeSqlError('001003', '42000', `SQL compilation error:\n${detail}`);
-	if ((m = /(?:Scalar|Table|Aggregate) Function with name "?([^"\s]+?)"? does not exist/.exec(first))) {
+	if ((m = /(?:Scalar|Table|Aggregate) Function with name "?([^"\s]+?)"? (?:does not exist|is not in the catalog)/.exec(first))) {
 		return new SnowflakeSqlError('002140', '42601', `SQL compilation error:\nUnknown function ${m[1].toUpperCase()}`);
 	}
 	if ((m = /Could not convert string ['"](.*)['"] to (\w+)/.exec(first))) {

@@ -1014,6 +1014,12 @@ class Translator {
 		return out;
 	}
 
+	/** A word that ends a select list (GROUP only as GROUP BY: `WITHIN GROUP (...)` belongs to the item). */
+	private endsSelectList(k: number): boolean {
+		const word = this.w(k);
+		return word !== undefined && SELECT_LIST_END.has(word) && (word !== 'GROUP' || this.w(k + 1) === 'BY');
+	}
+
 	/** Marks the expressions an INSERT/UPDATE/MERGE assigns to TIMESTAMP_TZ columns (see TranslateContext.target). */
 	private findTzAssignments(dml: string, target: { columns: string[]; tz: Set<string> }): void {
 		const toks = this.tokens;
@@ -1070,7 +1076,7 @@ class Translator {
 					const t = toks[end];
 					if (t.kind === 'lparen') depth++;
 					else if (t.kind === 'rparen') depth--;
-					else if (depth === 0 && t.kind === 'word' && SELECT_LIST_END.has(t.value)) break;
+					else if (depth === 0 && this.endsSelectList(end)) break;
 				}
 				wrapList(cols, select + (this.w(select + 1) === 'DISTINCT' ? 2 : 1), end);
 			}
@@ -1177,7 +1183,7 @@ class Translator {
 			}
 			// Table options (CLUSTER BY, COMMENT =, DATA_RETENTION_TIME_IN_DAYS, ...) are dropped; AS SELECT is kept.
 			const asAt = toks.findIndex((t, i) => i >= k && t.kind === 'word' && t.value === 'AS');
-			const query = asAt >= 0 ? ` AS ${this.emit(asAt + 1, toks.length, false)}` : '';
+			const query = asAt >= 0 ? ` AS ${this.emit(asAt + 1, toks.length, true)}` : '';
 			if (!columns && !query) throw this.error(k);
 			return `${head} ${columns}${query}`;
 		}
@@ -1195,6 +1201,7 @@ class Translator {
 					.join('; ');
 			}
 		}
+		if (ddl.verb === 'CREATE' && ddl.object === 'VIEW') return this.emit(0, toks.length, true);
 		if (ddl.verb === 'TRUNCATE') {
 			const name = readName(toks, toks.findIndex((t, i) => i > 0 && (t.kind === 'quoted' || (t.kind === 'word' && !['TABLE', 'IF', 'EXISTS'].includes(t.value)))));
 			return `DELETE FROM ${name ? name.name.map(quoteIdent).join('.') : ''}`;
@@ -1301,9 +1308,16 @@ class Translator {
 			}
 			if (t.kind === 'word' && k + 1 < to && this.tokens[k + 1]?.kind === 'lparen' && !NOT_FUNCTIONS.has(t.value)) {
 				const close = this.closeParen(k + 1);
-				out.push(this.emitCall(t, k + 2, close));
-				primaryStart = startLen;
+				let call = this.emitCall(t, k + 2, close);
 				k = close + 1;
+				// LISTAGG(x, ',') WITHIN GROUP (ORDER BY y) → STRING_AGG(x, ',' ORDER BY y)
+				if (this.w(k) === 'WITHIN' && this.w(k + 1) === 'GROUP' && this.tokens[k + 2]?.kind === 'lparen') {
+					const end = this.closeParen(k + 2);
+					call = `${call.slice(0, -1)} ${this.emit(k + 3, end)})`;
+					k = end + 1;
+				}
+				out.push(call);
+				primaryStart = startLen;
 				continue;
 			}
 			if (t.kind === 'lparen') {
@@ -1394,6 +1408,8 @@ class Translator {
 			if (!named) throw unsupported('GENERATOR without ROWCOUNT');
 			return `RANGE(${this.emit(named[0] + 2, named[1])})`;
 		}
+		// TABLE(f(...)) is a table function call; DuckDB writes it bare.
+		if (name.value === 'TABLE') return this.emit(from, close);
 		if (name.value === 'OBJECT_CONSTRUCT' && this.tokens[from]?.text === '*') throw unsupported('OBJECT_CONSTRUCT(*)');
 		const args: Arg[] = ranges.map(([s, e]) => ({ sql: this.emit(s, e), tokens: this.tokens.slice(s, e) }));
 		const rewrite = FUNCTIONS[name.value];
@@ -1446,7 +1462,7 @@ class Translator {
 			else if (t.kind === 'rparen') {
 				if (depth === 0) break;
 				depth--;
-			} else if (depth === 0 && t.kind === 'word' && SELECT_LIST_END.has(t.value)) break;
+			} else if (depth === 0 && this.endsSelectList(end)) break;
 		}
 		const items = this.splitCommas(k, end).map(([s, e]) => this.selectItem(s, e));
 		out.push(items.join(', '));
