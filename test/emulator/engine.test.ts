@@ -405,6 +405,24 @@ describe('functions of a data sync', () => {
 });
 
 describe('transactions', () => {
+	it('rejects several statements in one run (the server splits them)', async () => {
+		const e = await failure('select 1; select 2');
+		expect([e.code, e.message]).toEqual(['000008', 'Actual statement count 2 did not match the desired statement count 1.']);
+		expect(await cells('select 1;')).toEqual([['1']]);
+	});
+
+	it('aborts an explicit transaction at a failed statement (DuckDB cannot roll back one statement)', async () => {
+		const s = await engine.openSession();
+		await s.run('create or replace table abort_t (id int not null)', undefined, ctx());
+		await s.run('begin', undefined, ctx());
+		await s.run('insert into abort_t values (1)', undefined, ctx());
+		await expect(s.run('insert into abort_t values (null)', undefined, ctx())).rejects.toMatchObject({ code: '100072' });
+		await expect(s.run('select 1', undefined, ctx())).rejects.toMatchObject({ code: '000603', sqlState: '25P02' });
+		await s.run('commit', undefined, ctx());
+		expect((await s.run('select count(*) from abort_t', undefined, ctx())).data).toEqual([['0']]);
+		await s.close();
+	});
+
 	it('scopes BEGIN ... ROLLBACK to the session: no rows are left', async () => {
 		await run('create or replace table tx_t (id int)');
 		for (const sql of ['begin', 'insert into tx_t values (1)', 'insert into tx_t values (2)']) await run(sql);
@@ -440,6 +458,20 @@ describe('errors', () => {
 		expect(put.code).toBe('000002');
 		const db = await failure('select * from NODB.PUBLIC.T');
 		expect(db.code).toBe('002003');
+	});
+
+	it('answers malformed input with SnowflakeSqlError, never another exception', async () => {
+		const inputs = ['', ';', '(((', "'", 'select $$', 'select :1', 'show', 'show nothing', 'use', 'create', 'drop database', 'desc', 'alter session set',
+			'alter session set a', 'select * from table(generator())', 'merge into', 'insert into', 'insert into t values', 'create table x', 'create table x (a)',
+			'create table x (a number(40))', 'select 1::vector(int, 3)', 'select cast(1 as)', 'select x:', 'select * from values', 'begin; commit', '\u0000', 'select "unterminated',
+			'/* unterminated', 'call nothing()', 'set x = 1', 'select system$wait(1, \'HOURS\') where false', 'update', 'delete from'];
+		for (const sql of inputs) {
+			const outcome = await session.run(sql, undefined, ctx()).then(
+				() => 'ok',
+				(e: unknown) => (e instanceof SnowflakeSqlError ? 'snowflake' : String(e)),
+			);
+			expect([sql, outcome]).toEqual([sql, expect.stringMatching(/^(ok|snowflake)$/)]);
+		}
 	});
 
 	it('reports NOT NULL violations and bad JSON like Snowflake', async () => {
@@ -681,6 +713,14 @@ describe("the node's statement shapes", () => {
 		});
 		expect(del.data).toEqual([['2']]);
 		expect(await cells('select id, name from sync_t')).toEqual([['2', 'two']]);
+	});
+
+	it('wraps text assigned to TIMESTAMP_TZ columns in UPDATE and INSERT without a column list', async () => {
+		await run("insert into sync_t values (7, 'seven', null, '2020-01-01 00:00:00 -03:00', null, null);");
+		await run("update sync_t set tz = '2020-01-01 00:00:00 +03:00', name = 'x' where id = 7;");
+		expect(await cells('select tz from sync_t where id = 7;')).toEqual([['1577826000.000000000 1620']]);
+		await run('delete from sync_t where id = 7');
+		expect((await run('show tables like \'SYNC%\';')).data.map((r) => r[1])).toEqual(['SYNC_T']);
 	});
 
 	it('selects with bound conditions, order and limit', async () => {

@@ -319,7 +319,8 @@ export class DuckDbSession implements EngineSession {
 		if (key === this.applied) return;
 		try {
 			await this.connection.run(`SET TimeZone = ${sqlString(ctx.parameters.TIMEZONE)}`);
-		} catch {
+		} catch (e) {
+			if (!/time ?zone/i.test((e as Error).message)) throw e;
 			throw new SnowflakeSqlError('002108', '22023', `Invalid value [${ctx.parameters.TIMEZONE}] for parameter 'TIMEZONE'`);
 		}
 		const target = ctx.database ? `${quoteIdent(ctx.database)}.${quoteIdent(ctx.schema ?? DEFAULT_SCHEMA)}` : SCRATCH;
@@ -1285,6 +1286,9 @@ export function toSnowflakeError(error: unknown, statement: string): SnowflakeSq
 	if (/NOT NULL constraint failed/.test(first)) return new SnowflakeSqlError('100072', '22000', 'NULL result in a non-nullable column');
 	if (/^Binder Error|^Catalog Error/.test(first)) return new SnowflakeSqlError('002016', '42601', `SQL compilation error:\n${detail}`);
 	if (/^Conversion Error|^Invalid Input Error/.test(first)) return new SnowflakeSqlError('100038', '22018', detail);
+	if (/Current transaction is aborted/.test(first)) {
+		return new SnowflakeSqlError('000603', '25P02', 'SQL execution error: the transaction was aborted by a failed statement; only ROLLBACK (or COMMIT, which rolls back) is accepted.');
+	}
 	if (/^TransactionContext Error|Conflict/.test(first)) return new SnowflakeSqlError('000625', '57014', `Statement aborted: ${detail}`);
 	return new SnowflakeSqlError('000603', 'XX000', `SQL execution internal error: ${detail}`);
 }

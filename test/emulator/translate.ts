@@ -172,6 +172,13 @@ function endsOperand(token: Token | undefined): boolean {
 
 const significant = (tokens: Token[]) => tokens.filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
 
+/** Significant tokens of one statement, without the `;` that may end it. */
+function statementTokens(tokens: Token[]): Token[] {
+	const out = significant(tokens);
+	while (out[out.length - 1]?.kind === 'semicolon') out.pop();
+	return out;
+}
+
 /** Splits on `;` outside quotes, comments and $$ blocks; statements holding only whitespace/comments are dropped. */
 export function splitStatements(sql: string): string[] {
 	const tokens = tokenize(sql);
@@ -527,8 +534,11 @@ export function parseStatement(statement: string, ctx: TranslateContext): Parsed
 	const bench = BENCH.exec(statement);
 	if (bench) return { type: 'bench', rows: Number(bench[1] ?? bench[2]) };
 	const all = tokenize(statement);
-	const tokens = significant(all);
+	const tokens = statementTokens(all);
 	if (tokens.length === 0) throw syntaxError(statement, 0, '<EOF>');
+	// One statement per run: the server splits multi-statement requests (MULTI_STATEMENT_COUNT).
+	const count = splitStatements(statement).length;
+	if (count > 1) throw new SnowflakeSqlError('000008', '0A000', `Actual statement count ${count} did not match the desired statement count 1.`);
 	const w = (k: number) => (tokens[k]?.kind === 'word' ? tokens[k].value : undefined);
 	const first = w(0);
 
@@ -974,7 +984,7 @@ class Translator {
 		private readonly sql: string,
 		readonly ctx: TranslateContext,
 	) {
-		this.tokens = significant(all);
+		this.tokens = statementTokens(all);
 	}
 
 	private w(k: number): string | undefined {
