@@ -244,14 +244,18 @@ describe('bindings', () => {
 	});
 
 	it('binds untyped placeholders with the binding type', async () => {
-		const r = await run('select ?, ?, ?, ?', {
+		const r = await run('select ?, ?, ?, ?, ?, ?', {
 			'1': { type: 'FIXED', value: '-5' },
 			'2': { type: 'DATE', value: '-86400000' },
 			'3': { type: 'TIMESTAMP_TZ', value: '0 1500' },
 			'4': { type: 'BOOLEAN', value: 'false' },
+			'5': { type: 'DECFLOAT', value: '1.23e-40' },
+			'6': { type: 'TIME', value: '1' },
 		});
-		expect(r.rowType.map((x) => x.type)).toEqual(['fixed', 'date', 'timestamp_tz', 'boolean']);
-		expect(r.data).toEqual([['-5', '-1', '0.000000000 1500', 'false']]);
+		expect(r.rowType.map((x) => x.type)).toEqual(['fixed', 'date', 'timestamp_tz', 'boolean', 'real', 'time']);
+		expect(r.data).toEqual([['-5', '-1', '0.000000000 1500', 'false', '1.23e-40', '0.000000001']]);
+		const exact = await run('select ?::number(38,2), ?::number(38,0)', { '1': { type: 'DECFLOAT', value: '12.345' }, '2': { type: 'FIXED', value: '99999999999999999999999999999999999999' } });
+		expect(exact.data).toEqual([['12.35', '99999999999999999999999999999999999999']]);
 	});
 
 	it('binds into WHERE clauses of UPDATE and DELETE', async () => {
