@@ -403,6 +403,14 @@ describe('functions of a data sync', () => {
 		expect(r.data.every((x) => Number(x[1]) >= 1 && Number(x[1]) <= 6)).toBe(true);
 	});
 
+	it('accepts names DuckDB reserves but Snowflake does not (quoted for DuckDB)', async () => {
+		await run('create or replace table kw_t (at timestamp_ntz, glob varchar, "END" int, "DESC" int)');
+		await run("insert into kw_t (at, glob, \"END\", \"DESC\") values ('2020-01-01', 'g', 1, 2)");
+		const r = await run('select at, glob, k.end, k.desc from kw_t k order by k.end desc limit 1');
+		expect(r.rowType.map((c) => c.name)).toEqual(['AT', 'GLOB', 'END', 'DESC']);
+		expect(r.data).toEqual([['1577836800.000000000', 'g', '1', '2']]);
+	});
+
 	it('reads $$ strings, backslash escapes and comments', async () => {
 		expect(await cells("select $$it's$$, 'a\\tb', 'x''y' -- comment\n, /* c */ 1")).toEqual([["it's", 'a\tb', "x'y", '1']]);
 	});

@@ -943,6 +943,17 @@ const NOT_ALIAS = new Set([
 	'LOCALTIMESTAMP',
 	'LOCALTIME',
 ]);
+/** DuckDB keywords that cannot be bare names but are plain identifiers in Snowflake SQL. */
+const DUCKDB_ONLY_KEYWORDS = new Set(
+	(
+		'ANALYSE ANALYZE ASYMMETRIC DEFERRABLE DO INITIALLY LAMBDA PIVOT_LONGER PIVOT_WIDER PLACING SUMMARIZE SYMMETRIC VARIADIC ' +
+		'ANTI ASOF AT AUTHORIZATION COLLATION CONCURRENTLY FREEZE GENERATED GLOB ISNULL NOTNULL OVERLAPS POSITIONAL SEMI SIMILAR UNPACK VERBOSE'
+	).split(' '),
+);
+/** DuckDB keywords Snowflake also uses as keywords: quoted only where they are clearly names (next to a `.`). */
+const DUCKDB_CONTEXT_KEYWORDS = new Set(
+	'ARRAY ASC BOTH COLLATE COLUMNS DEFAULT DESC DESCRIBE END EXCEPT FETCH FOREIGN LEADING LIMIT MAP OFFSET ONLY OUTER PIVOT PRIMARY REFERENCES RETURNING SHOW STRUCT TRAILING UNPIVOT BINARY'.split(' '),
+);
 /** Keywords a parenthesis can follow without being a function call. */
 const NOT_FUNCTIONS = new Set([
 	'AS', 'FROM', 'JOIN', 'USING', 'ON', 'IN', 'EXISTS', 'WHERE', 'AND', 'OR', 'NOT', 'SELECT', 'VALUES', 'INTO', 'SET',
@@ -1022,6 +1033,17 @@ class Translator {
 		}
 		if (to > start) out.push([start, to]);
 		return out;
+	}
+
+	/**
+	 * Words DuckDB reserves but Snowflake lets you use as plain names (`at`, `glob`, `t.end`, ...) are
+	 * quoted: always for words Snowflake never uses as keywords here, after/before a `.` for the rest.
+	 */
+	private keywordAsIdentifier(k: number): boolean {
+		const word = this.w(k);
+		if (word === undefined) return false;
+		if (DUCKDB_ONLY_KEYWORDS.has(word)) return !(word === 'AT' && this.tokens[k + 1]?.kind === 'lparen');
+		return DUCKDB_CONTEXT_KEYWORDS.has(word) && (this.tokens[k - 1]?.kind === 'dot' || this.tokens[k + 1]?.kind === 'dot');
 	}
 
 	/** A word that ends a select list (GROUP only as GROUP BY: `WITHIN GROUP (...)` belongs to the item). */
@@ -1338,7 +1360,7 @@ class Translator {
 				k = close + 1;
 				continue;
 			}
-			out.push(this.emitToken(t));
+			out.push(this.keywordAsIdentifier(k) ? quoteIdent(t.value) : this.emitToken(t));
 			const continuesName = t.kind === 'dot' || (this.tokens[k - 1]?.kind === 'dot' && k > from);
 			if (!continuesName) primaryStart = startLen;
 			k++;
