@@ -46,8 +46,9 @@ export interface ColumnInfo {
 
 export type CellEncoder = (value: DuckDBValue) => string | null;
 
-const NS_PER_SECOND = 1_000_000_000n;
-const NS_PER_DAY = 86_400n * NS_PER_SECOND;
+export const NS_PER_SECOND = 1_000_000_000n;
+export const NS_PER_MINUTE = 60n * NS_PER_SECOND;
+export const NS_PER_DAY = 86_400n * NS_PER_SECOND;
 
 // ---------------------------------------------------------------- rowType
 
@@ -212,7 +213,8 @@ export interface DateTimeParts {
 	offset: number;
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
+/** Division rounding toward negative infinity (dates and times before 1970). */
+export function floorDiv(a: bigint, b: bigint): bigint {
 	const q = a / b;
 	return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
@@ -386,7 +388,7 @@ export function cellEncoder(type: SfType, duck: DuckDBType, options: EncodeOptio
 				return nonNull((v) => {
 					const ns = nanosOf(v);
 					const offset = zoneOffset(timezone, Number(ns / 1_000_000n));
-					return formatDateTime(partsFromNanos(ns + BigInt(offset) * 60_000_000_000n, offset), format, scale);
+					return formatDateTime(partsFromNanos(ns + BigInt(offset) * NS_PER_MINUTE, offset), format, scale);
 				});
 			}
 			return nonNull((v) => formatNanos(nanosOf(v), digits));
@@ -396,7 +398,7 @@ export function cellEncoder(type: SfType, duck: DuckDBType, options: EncodeOptio
 			if (format) {
 				return nonNull((v) => {
 					const [utc, offset] = tzParts(v);
-					return formatDateTime(partsFromNanos(utc + BigInt(offset) * 60_000_000_000n, offset), format, scale);
+					return formatDateTime(partsFromNanos(utc + BigInt(offset) * NS_PER_MINUTE, offset), format, scale);
 				});
 			}
 			return nonNull((v) => {

@@ -41,7 +41,19 @@ import {
 	SnowflakeSqlError,
 	type StatementKind,
 } from './engine-types';
-import { type ColumnInfo, cellEncoder, isTzStruct, rowTypeEntry, sfTypeOf, zoneOffset, type EncodeOptions } from './encode';
+import {
+	type ColumnInfo,
+	type EncodeOptions,
+	NS_PER_DAY,
+	NS_PER_MINUTE,
+	NS_PER_SECOND,
+	cellEncoder,
+	floorDiv,
+	isTzStruct,
+	rowTypeEntry,
+	sfTypeOf,
+	zoneOffset,
+} from './encode';
 import { benchResult } from './largeResult';
 import {
 	type DdlInfo,
@@ -619,7 +631,7 @@ export class DuckDbSession implements EngineSession {
 				const rows = await this.query(
 					views
 						? `SELECT database_name, schema_name, view_name, temporary, NULL, NULL, sql FROM duckdb_views() WHERE NOT internal`
-						: `SELECT database_name, schema_name, table_name, temporary, estimated_size, estimated_size * 0, comment FROM duckdb_tables() WHERE NOT internal`,
+						: `SELECT database_name, schema_name, table_name, temporary, estimated_size, NULL, comment FROM duckdb_tables() WHERE NOT internal`,
 				);
 				const out = rows
 					.map((r) => ({ db: String(r[0]), schema: String(r[1]), name: String(r[2]), temporary: r[3] === true, rows: r[4], text: r[6] }))
@@ -922,8 +934,6 @@ function placeholderPosition(statement: string, n: number): number {
 // ---------------------------------------------------------------- helpers: bindings
 
 const BINDING_TYPES = new Set(['FIXED', 'REAL', 'DECFLOAT', 'TEXT', 'BINARY', 'BOOLEAN', 'DATE', 'TIME', 'TIMESTAMP_TZ', 'TIMESTAMP_LTZ', 'TIMESTAMP_NTZ']);
-const NS_PER_MINUTE = 60_000_000_000n;
-const NS_PER_DAY = 86_400_000_000_000n;
 
 function bindCountError(given: number, expected: number): SnowflakeSqlError {
 	return new SnowflakeSqlError(
@@ -977,7 +987,7 @@ function decodeBinding(b: Binding): Neutral {
 		}
 		case 'DATE': {
 			const ms = int();
-			return { k: 'date', days: Number(ms >= 0n ? ms / 86_400_000n : -((-ms + 86_399_999n) / 86_400_000n)) };
+			return { k: 'date', days: Number(floorDiv(ms, 86_400_000n)) };
 		}
 		case 'TIME': {
 			const ns = int();
@@ -1017,7 +1027,7 @@ function textToWallOrInstant(text: string, b: Binding, zone: string): { ns: bigi
 	if (/^\s*[+-]?\d+\s*$/.test(text)) {
 		const n = BigInt(text.trim());
 		const abs = n < 0n ? -n : n;
-		const ns = abs < 31_536_000_000n ? n * 1_000_000_000n : abs < 31_536_000_000_000n ? n * 1_000_000n : abs < 31_536_000_000_000_000n ? n * 1000n : n;
+		const ns = abs < 31_536_000_000n ? n * NS_PER_SECOND : abs < 31_536_000_000_000n ? n * 1_000_000n : abs < 31_536_000_000_000_000n ? n * 1000n : n;
 		return { ns, offset: 0, hasZone: true };
 	}
 	const m = TEXT_TIMESTAMP.exec(text);
@@ -1026,7 +1036,7 @@ function textToWallOrInstant(text: string, b: Binding, zone: string): { ns: bigi
 	const [hms, frac = ''] = (m[2] ?? '00:00:00').split('.');
 	const [h, mi, s = 0] = hms.split(':').map(Number);
 	const days = BigInt(Math.floor(Date.UTC(y, mo - 1, d) / 86_400_000));
-	const wall = days * NS_PER_DAY + BigInt(h * 3600 + mi * 60 + s) * 1_000_000_000n + BigInt(frac.padEnd(9, '0'));
+	const wall = days * NS_PER_DAY + BigInt(h * 3600 + mi * 60 + s) * NS_PER_SECOND + BigInt(frac.padEnd(9, '0'));
 	if (!m[3]) {
 		const { ns, offset } = instantFromWall(wall, zone);
 		return { ns, offset, hasZone: false };
@@ -1035,8 +1045,6 @@ function textToWallOrInstant(text: string, b: Binding, zone: string): { ns: bigi
 	const offset = z === 'Z' ? 0 : (z.startsWith('-') ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
 	return { ns: wall - BigInt(offset) * NS_PER_MINUTE, offset, hasZone: true };
 }
-
-const floorDiv = (a: bigint, b: bigint) => (a % b !== 0n && a < 0n ? a / b - 1n : a / b);
 
 function tzStruct(ns: bigint, offset: number): DuckDBStructValue {
 	return new DuckDBStructValue({ SF_UTC: new DuckDBTimestampNanosecondsValue(ns), SF_OFFSET: offset });
@@ -1158,7 +1166,7 @@ function bindOne(prepared: DuckDBPreparedStatement, index: number, binding: Bind
 		case DuckDBTypeId.INVALID:
 		case DuckDBTypeId.ANY:
 		case DuckDBTypeId.SQLNULL:
-			bindNatural(prepared, index, n, binding, zone, temporal);
+			bindNatural(prepared, index, n, binding, temporal);
 			return;
 		default:
 			// Numbers and JSON: DuckDB casts the text to the target type, reporting what it cannot.
@@ -1173,7 +1181,6 @@ function bindNatural(
 	index: number,
 	n: Neutral,
 	binding: Binding,
-	zone: string,
 	temporal: () => { instant: bigint; wall: bigint; offset: number },
 ): void {
 	switch (n.k) {
@@ -1206,7 +1213,6 @@ function bindNatural(
 			prepared.bindValue(index, new DuckDBTimestampTZValue(floorDiv(n.ns, 1000n)), TIMESTAMPTZ);
 			return;
 		case 'tz': {
-			void zone;
 			const t = temporal();
 			prepared.bindValue(index, tzStruct(t.instant, t.offset), TZ_TYPE);
 			return;
@@ -1251,7 +1257,7 @@ export function toSnowflakeError(error: unknown, statement: string): SnowflakeSq
 	let m: RegExpExecArray | null;
 	if (/^INTERRUPT Error/.test(first)) return canceled();
 	if ((m = /Table with name "?([^"!]+?)"? does not exist/.exec(first)) || (m = /Table "([^"]+)" does not exist/.exec(first))) {
-		return notExists('Object', m[1].toUpperCase() === m[1] ? m[1] : m[1]);
+		return notExists('Object', m[1]);
 	}
 	if ((m = /Catalog "([^"]+)" does not exist/.exec(first))) return notExists('Database', m[1]);
 	if ((m = /schema "([^"]+)" does not exist|Schema with name "?([^"]+?)"? does not exist/.exec(first))) return notExists('Schema', m[1] ?? m[2]);
