@@ -455,6 +455,9 @@ describe('errors', () => {
 		await run('create or replace table err_t (id int)');
 		const ident = await failure('select afaf from err_t');
 		expect([ident.code, ident.sqlState, ident.message]).toEqual(['000904', '42000', "SQL compilation error: error line 1 at position 7\ninvalid identifier 'AFAF'"]);
+		// Without FROM, DuckDB says "Referenced column ... was not found because the FROM clause is missing".
+		const noFrom = await failure('select 1,\n  afaf');
+		expect([noFrom.code, noFrom.sqlState, noFrom.message]).toEqual(['000904', '42000', "SQL compilation error: error line 2 at position 2\ninvalid identifier 'AFAF'"]);
 		const syntax = await failure('selec 1');
 		expect([syntax.code, syntax.sqlState]).toEqual(['001003', '42000']);
 		expect(syntax.message).toMatch(/^SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'selec'\.$/);

@@ -1262,7 +1262,7 @@ export function toSnowflakeError(error: unknown, statement: string): SnowflakeSq
 	if ((m = /Catalog "([^"]+)" does not exist/.exec(first))) return notExists('Database', m[1]);
 	if ((m = /schema "([^"]+)" does not exist|Schema with name "?([^"]+?)"? does not exist/.exec(first))) return notExists('Schema', m[1] ?? m[2]);
 	if (
-		(m = /Referenced column "([^"]+)" not found/.exec(first)) ||
+		(m = /Referenced column "([^"]+)" (?:was )?not found/.exec(first)) ||
 		(m = /Referenced table "([^"]+)" not found/.exec(first)) ||
 		(m = /does not have a column (?:named|with name) "([^"]+)"/.exec(first))
 	) {
