@@ -19,7 +19,7 @@ import {
 	valuesToSendField,
 } from '../common.descriptions';
 import { forEachItem, readOptions, requestContext } from '../runtime';
-import { buildWithoutBadItems, columnTypes, itemRows, matchSpecs, runBatches, tableName, writeOutput } from './rows';
+import { matchColumns, tableName, writeItems } from './rows';
 
 const deleteCommandField: INodeProperties = {
 	displayName: 'Command',
@@ -64,17 +64,7 @@ export async function execute(
 			return [{ json: { success: true, statementHandle: result.statementHandle }, pairedItem: { item: itemIndex } }];
 		});
 	}
-	const errors = new Map<number, INodeExecutionData>();
-	const { rows, fields } = itemRows(this, items);
-	const { statements, kept } = buildWithoutBadItems(
-		this,
-		rows,
-		(keptRows) => {
-			const match = matchSpecs(this.getNodeParameter('matchColumns', 0) as string, fields);
-			return buildDelete(tableName(this, 0), match, keptRows, { columnTypes: columnTypes(readOptions(this, 0)) });
-		},
-		errors,
+	return await writeItems(this, items, runtime, (table, fields, rows, options) =>
+		buildDelete(table, matchColumns(this, fields), rows, options),
 	);
-	await runBatches(this, statements, kept, runtime, errors);
-	return writeOutput(rows, errors);
 }

@@ -12,8 +12,7 @@ import {
 import type { OperationRuntime } from '../../helpers/interfaces';
 import { buildInsert } from '../../helpers/sql';
 import { dataModeField, optionsCollection, tableLocator, valuesToSendField } from '../common.descriptions';
-import { readOptions } from '../runtime';
-import { buildWithoutBadItems, columnTypes, itemRows, runBatches, tableName, writeOutput } from './rows';
+import { writeItems } from './rows';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, optionsCollection];
 
@@ -24,15 +23,5 @@ export async function execute(
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
-	const errors = new Map<number, INodeExecutionData>();
-	const { rows, fields } = itemRows(this, items);
-	const { statements, kept } = buildWithoutBadItems(
-		this,
-		rows,
-		(keptRows) =>
-			buildInsert(tableName(this, 0), fields, keptRows, { columnTypes: columnTypes(readOptions(this, 0)) }),
-		errors,
-	);
-	await runBatches(this, statements, kept, runtime, errors);
-	return writeOutput(rows, errors);
+	return await writeItems(this, items, runtime, (table, fields, rows, options) => buildInsert(table, fields, rows, options));
 }

@@ -9,7 +9,7 @@ import { errorItem, toNodeError } from '../../helpers/errors';
 import { quoteIdentifier } from '../../helpers/identifiers';
 import { SqlInputError } from '../../helpers/inputErrors';
 import type { LocatorValue, OperationRuntime, SnowflakeNodeOptions } from '../../helpers/interfaces';
-import type { BatchStatement, ColumnSpec, Row } from '../../helpers/sql';
+import type { BatchOptions, BatchStatement, ColumnSpec, Row } from '../../helpers/sql';
 import { readOptions, requestContext } from '../runtime';
 
 /** The table as the SQL builders read it: typed names follow the identifier rules, exact names are quoted. */
@@ -46,7 +46,7 @@ function fieldsOf(rows: readonly Row[]): string[] {
 	return [...fields];
 }
 
-export interface ItemRows {
+interface ItemRows {
 	/** One row per item, keyed by field (auto-mapped) or by column name as typed (mapped below). */
 	rows: Row[];
 	/** The value columns, as fields of `rows`. */
@@ -54,7 +54,7 @@ export interface ItemRows {
 }
 
 /** Rows from the items: each item's fields, or the Values to Send evaluated for each item. */
-export function itemRows(context: IExecuteFunctions, items: INodeExecutionData[]): ItemRows {
+function itemRows(context: IExecuteFunctions, items: INodeExecutionData[]): ItemRows {
 	const mode = context.getNodeParameter('dataMode', 0, 'autoMapInputData') as string;
 	if (mode === 'autoMapInputData') {
 		const rows = items.map((item) => ({ ...item.json }) as Row);
@@ -73,7 +73,7 @@ export function itemRows(context: IExecuteFunctions, items: INodeExecutionData[]
  * Match columns as typed, each mapped to the item field that names the same Snowflake column
  * (`id` and `ID` both name ID), so a field spelled in lower case still matches.
  */
-export function matchSpecs(typed: string, fields: readonly string[]): ColumnSpec[] {
+function matchSpecs(typed: string, fields: readonly string[]): ColumnSpec[] {
 	const names = splitColumnList(typed);
 	if (names.length === 0) throw new SqlInputError('Enter the columns to match on.');
 	return names.map((name) => {
@@ -91,7 +91,7 @@ export function matchSpecs(typed: string, fields: readonly string[]): ColumnSpec
 }
 
 /** Binding types per column from Options > Column Types. */
-export function columnTypes(options: SnowflakeNodeOptions): Record<string, string> {
+function columnTypes(options: SnowflakeNodeOptions): Record<string, string> {
 	const types: Record<string, string> = {};
 	for (const entry of options.columnTypes?.types ?? []) {
 		if (entry.column && entry.type && entry.type !== 'auto') types[entry.column] = entry.type;
@@ -104,7 +104,7 @@ export function columnTypes(options: SnowflakeNodeOptions): Record<string, strin
  * and the rest are built again without it. Returns the statements and the items they write
  * (`rowIndexes` of the statements index `kept`).
  */
-export function buildWithoutBadItems(
+function buildWithoutBadItems(
 	context: IExecuteFunctions,
 	rows: Row[],
 	build: (rows: Row[]) => BatchStatement[],
@@ -141,7 +141,7 @@ function renumber(error: SqlInputError, position: number, itemIndex: number): Sq
  * Runs the batch statements in order. A failed statement fails the items it writes (error items
  * with continueOnFail; otherwise the execution stops, naming its first item).
  */
-export async function runBatches(
+async function runBatches(
 	context: IExecuteFunctions,
 	statements: BatchStatement[],
 	kept: number[],
@@ -165,8 +165,38 @@ export async function runBatches(
 }
 
 /** Output of a write: each item's written values (or its error item), in item order. */
-export function writeOutput(rows: Row[], errors: Map<number, INodeExecutionData>): INodeExecutionData[] {
+function writeOutput(rows: Row[], errors: Map<number, INodeExecutionData>): INodeExecutionData[] {
 	return rows.map(
 		(row, itemIndex) => errors.get(itemIndex) ?? { json: row as IDataObject, pairedItem: { item: itemIndex } },
 	);
+}
+
+/** What Insert, Update, Upsert and Delete differ in: the statements built from the items' rows. */
+export type WriteBuilder = (table: string, fields: string[], rows: Row[], options: BatchOptions) => BatchStatement[];
+
+/**
+ * Insert, Update, Upsert and Delete: rows from the items, batched by `build` (items that cannot be
+ * bound become error items with continueOnFail), run in order; outputs each item's written values.
+ */
+export async function writeItems(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	runtime: OperationRuntime,
+	build: WriteBuilder,
+): Promise<INodeExecutionData[]> {
+	const errors = new Map<number, INodeExecutionData>();
+	const { rows, fields } = itemRows(context, items);
+	const { statements, kept } = buildWithoutBadItems(
+		context,
+		rows,
+		(keptRows) => build(tableName(context, 0), fields, keptRows, { columnTypes: columnTypes(readOptions(context, 0)) }),
+		errors,
+	);
+	await runBatches(context, statements, kept, runtime, errors);
+	return writeOutput(rows, errors);
+}
+
+/** The Columns to Match On parameter, mapped to the items' fields. */
+export function matchColumns(context: IExecuteFunctions, fields: readonly string[]): ColumnSpec[] {
+	return matchSpecs(context.getNodeParameter('matchColumns', 0) as string, fields);
 }

@@ -19,8 +19,7 @@ import {
 	tableLocator,
 	valuesToSendField,
 } from '../common.descriptions';
-import { readOptions } from '../runtime';
-import { buildWithoutBadItems, columnTypes, itemRows, matchSpecs, runBatches, tableName, writeOutput } from './rows';
+import { matchColumns, writeItems } from './rows';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, matchColumnsField, optionsCollection];
 
@@ -31,17 +30,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
-	const errors = new Map<number, INodeExecutionData>();
-	const { rows, fields } = itemRows(this, items);
-	const { statements, kept } = buildWithoutBadItems(
-		this,
-		rows,
-		(keptRows) => {
-			const match = matchSpecs(this.getNodeParameter('matchColumns', 0) as string, fields);
-			return buildUpdate(tableName(this, 0), match, fields, keptRows, { columnTypes: columnTypes(readOptions(this, 0)) });
-		},
-		errors,
+	return await writeItems(this, items, runtime, (table, fields, rows, options) =>
+		buildUpdate(table, matchColumns(this, fields), fields, rows, options),
 	);
-	await runBatches(this, statements, kept, runtime, errors);
-	return writeOutput(rows, errors);
 }
