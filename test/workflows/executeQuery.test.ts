@@ -1,18 +1,19 @@
 /**
- * Execute SQL end to end: workflows run in-process by n8n-core against the emulator over HTTP (fake
- * engine: FAIL fails, GENERATOR(ROWCOUNT => n) yields n rows, DML reports one row, anything else
- * echoes its first binding as VALUE). Outputs are compared whole: values, types and pairedItem.
+ * Execute SQL end to end: workflows run in-process by n8n-core against the emulator over HTTP, on its
+ * DuckDB engine. Each test seeds its own tables with real SQL straight through the engine (so seeding
+ * and reading back never show up among the proxy's recorded requests), runs the workflow, and compares
+ * outputs whole: values, JS types and pairedItem. Writes are read back from the table.
  */
 import type { IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
+import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../emulator/engine';
 import { plain, runWorkflow, snowflakeWorkflow, type RunResult } from './harness';
 import { useEmulator } from './setup';
 
-const env = useEmulator({ fakeEngine: true, partitionRows: 2 });
+const env = useEmulator({ partitionRows: 2 });
 const NODE = 'Snowflake SQL API';
 const HANDLE = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-const GENERATE_5 = 'SELECT SEQ4() AS N, LABEL FROM TABLE(GENERATOR(ROWCOUNT => 5))';
 
 async function run(parameters: Record<string, unknown>, items?: IDataObject[]): Promise<RunResult> {
 	return await runWorkflow(snowflakeWorkflow({ operation: 'executeQuery', ...parameters }, { items }), env.credentials());
@@ -22,14 +23,53 @@ function submits() {
 	return env.proxy.submits();
 }
 
+/**
+ * Runs statements on the emulator's engine in one session (default database and schema unless given)
+ * and returns the last one's jsonv2 cells: the wire strings, independent of the node's decoding.
+ */
+async function sql(statements: string[], context: { database?: string; schema?: string } = {}): Promise<Array<Array<string | null>>> {
+	const session = await env.emulator.engine.openSession();
+	try {
+		let data: Array<Array<string | null>> = [];
+		for (const statement of statements) {
+			data = (await session.run(statement, undefined, { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, ...context, parameters: {} })).data;
+		}
+		return data;
+	} finally {
+		await session.close();
+	}
+}
+
+/** Five rows over three partitions (partitionRows 2), NULLs included. */
+const OUTPUT_TABLE = 'EXEC_OUTPUT_ROWS';
+const SELECT_OUTPUT = `SELECT N, AMOUNT, LABEL FROM ${OUTPUT_TABLE} ORDER BY N`;
+async function seedOutputRows(): Promise<void> {
+	await sql([
+		`CREATE OR REPLACE TABLE ${OUTPUT_TABLE} (N NUMBER(38, 0), AMOUNT NUMBER(10, 2), LABEL VARCHAR)`,
+		`INSERT INTO ${OUTPUT_TABLE} VALUES (1, 10.5, NULL), (2, 20, 'row 2'), (3, -0.25, 'row 3'), (4, NULL, NULL), (5, 99999999.99, 'row 5')`,
+	]);
+}
+const OUTPUT_ROWS = [
+	{ N: 1, AMOUNT: 10.5, LABEL: null },
+	{ N: 2, AMOUNT: 20, LABEL: 'row 2' },
+	{ N: 3, AMOUNT: -0.25, LABEL: 'row 3' },
+	{ N: 4, AMOUNT: null, LABEL: null },
+	{ N: 5, AMOUNT: 99999999.99, LABEL: 'row 5' },
+];
+
 describe('Execute SQL: query parameters', () => {
 	it('binds ? placeholders from expressions with the inferred types, one statement per item', async () => {
+		await sql([
+			'CREATE OR REPLACE TABLE EXEC_BIND_EVENTS (ID NUMBER(38, 0), DAY DATE, NAME VARCHAR)',
+			"INSERT INTO EXEC_BIND_EVENTS VALUES (7, '2024-02-29', 'leap day'), (8, '2024-03-01', 'march'), (7, '2024-03-01', 'same id, other day')",
+		]);
 		const result = await run(
 			{
-				query: 'SELECT ? AS VALUE, ?',
+				query: 'SELECT ID, DAY, NAME, ? AS VALUE FROM EXEC_BIND_EVENTS WHERE ID = ? AND DAY = ?',
 				options: {
 					queryParameters: {
 						parameters: [
+							{ value: '={{ $json.id }}', type: 'auto' },
 							{ value: '={{ $json.id }}', type: 'auto' },
 							{ value: '={{ $json.when }}', type: 'DATE' },
 						],
@@ -43,35 +83,42 @@ describe('Execute SQL: query parameters', () => {
 		);
 		expect(result.run.status).toBe('success');
 		expect(plain(result.output(NODE))).toEqual([
-			{ json: { VALUE: '7' }, pairedItem: { item: 0 } },
-			{ json: { VALUE: '8' }, pairedItem: { item: 1 } },
+			{ json: { ID: 7, DAY: '2024-02-29', NAME: 'leap day', VALUE: 7 }, pairedItem: { item: 0 } },
+			{ json: { ID: 8, DAY: '2024-03-01', NAME: 'march', VALUE: 8 }, pairedItem: { item: 1 } },
 		]);
 		expect(submits().map((body) => body.bindings)).toEqual([
-			{ '1': { type: 'FIXED', value: '7' }, '2': { type: 'DATE', value: '1709164800000' } },
-			{ '1': { type: 'FIXED', value: '8' }, '2': { type: 'DATE', value: '1709251200000' } },
+			{ '1': { type: 'FIXED', value: '7' }, '2': { type: 'FIXED', value: '7' }, '3': { type: 'DATE', value: '1709164800000' } },
+			{ '1': { type: 'FIXED', value: '8' }, '2': { type: 'FIXED', value: '8' }, '3': { type: 'DATE', value: '1709251200000' } },
 		]);
-		expect(submits().map((body) => body.statement)).toEqual(['SELECT ? AS VALUE, ?', 'SELECT ? AS VALUE, ?']);
+		expect(submits().map((body) => body.statement)).toEqual([
+			'SELECT ID, DAY, NAME, ? AS VALUE FROM EXEC_BIND_EVENTS WHERE ID = ? AND DAY = ?',
+			'SELECT ID, DAY, NAME, ? AS VALUE FROM EXEC_BIND_EVENTS WHERE ID = ? AND DAY = ?',
+		]);
 	});
 
 	it('rewrites :1 placeholders to ? and binds a reused number twice; VARIANT goes through PARSE_JSON', async () => {
 		const result = await run({
-			query: 'SELECT :1, :2, :1',
+			query: 'SELECT :1 AS FIRST, :2 AS DOC, :1 AS AGAIN, :2:b[1]::STRING AS PATH',
 			options: {
 				queryParameters: {
 					parameters: [
 						{ value: 'abc', type: 'TEXT' },
-						{ value: '={{ { "a": 1 } }}', type: 'VARIANT' },
+						{ value: '={{ { "a": 1, "b": [true, "x", null] } }}', type: 'VARIANT' },
 					],
 				},
 			},
 		});
-		expect(plain(result.output(NODE))).toEqual([{ json: { VALUE: 'abc' }, pairedItem: { item: 0 } }]);
+		expect(result.run.status).toBe('success');
+		expect(plain(result.output(NODE))).toEqual([
+			{ json: { FIRST: 'abc', DOC: { a: 1, b: [true, 'x', null] }, AGAIN: 'abc', PATH: 'x' }, pairedItem: { item: 0 } },
+		]);
 		expect(submits()[0]).toMatchObject({
-			statement: 'SELECT ?, PARSE_JSON(?), ?',
+			statement: 'SELECT ? AS FIRST, PARSE_JSON(?) AS DOC, ? AS AGAIN, PARSE_JSON(?):b[1]::STRING AS PATH',
 			bindings: {
 				'1': { type: 'TEXT', value: 'abc' },
-				'2': { type: 'TEXT', value: '{"a":1}' },
+				'2': { type: 'TEXT', value: '{"a":1,"b":[true,"x",null]}' },
 				'3': { type: 'TEXT', value: 'abc' },
+				'4': { type: 'TEXT', value: '{"a":1,"b":[true,"x",null]}' },
 			},
 		});
 	});
@@ -85,10 +132,77 @@ describe('Execute SQL: query parameters', () => {
 });
 
 describe('Execute SQL: query batching', () => {
+	it('independently (default): one INSERT per item, each committed on its own; a failing item leaves the others in place', async () => {
+		await sql(['CREATE OR REPLACE TABLE EXEC_INDEPENDENT (ID NUMBER(38, 0), NAME VARCHAR)']);
+		const result = await runWorkflow(
+			snowflakeWorkflow(
+				{
+					operation: 'executeQuery',
+					query: 'INSERT INTO EXEC_INDEPENDENT (ID, NAME) VALUES (?, ?)',
+					options: {
+						queryParameters: {
+							parameters: [
+								{ value: '={{ $json.id }}', type: 'auto' },
+								{ value: '={{ $json.name }}', type: 'auto' },
+							],
+						},
+					},
+				},
+				{
+					items: [
+						{ id: 1, name: 'one' },
+						{ id: 'two', name: 'not a number' },
+						{ id: 3, name: 'three' },
+					],
+					onError: 'continueRegularOutput',
+				},
+			),
+			env.credentials(),
+		);
+		expect(plain(result.output(NODE))).toEqual([
+			{ json: { 'number of rows inserted': 1 }, pairedItem: { item: 0 } },
+			{
+				json: {
+					error: "TEXT value 'two' is not recognized (code 100037, SQL state 22018)",
+					code: '100037',
+					sqlState: '22018',
+					statementHandle: HANDLE,
+					itemIndex: 1,
+					description: expect.stringMatching(/^Statement handle: \S+$/),
+				},
+				pairedItem: { item: 1 },
+			},
+			{ json: { 'number of rows inserted': 1 }, pairedItem: { item: 2 } },
+		]);
+		expect(submits()).toHaveLength(3);
+		expect(await sql(['SELECT ID, NAME FROM EXEC_INDEPENDENT ORDER BY ID'])).toEqual([
+			['1', 'one'],
+			['3', 'three'],
+		]);
+	});
+
 	it('single: runs once for items that resolve to the same statement, rows paired with the first item', async () => {
-		const result = await run({ query: 'SELECT 1', options: { queryBatching: 'single' } }, [{ a: 1 }, { a: 2 }, { a: 3 }]);
-		expect(plain(result.output(NODE))).toEqual([{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } }]);
+		await sql([
+			'CREATE OR REPLACE TABLE EXEC_SINGLE (ID NUMBER(38, 0), NAME VARCHAR)',
+			"INSERT INTO EXEC_SINGLE VALUES (1, 'one'), (2, 'two')",
+		]);
+		const result = await run({ query: 'SELECT ID, NAME FROM EXEC_SINGLE ORDER BY ID', options: { queryBatching: 'single' } }, [
+			{ a: 1 },
+			{ a: 2 },
+			{ a: 3 },
+		]);
+		expect(plain(result.output(NODE))).toEqual([
+			{ json: { ID: 1, NAME: 'one' }, pairedItem: { item: 0 } },
+			{ json: { ID: 2, NAME: 'two' }, pairedItem: { item: 0 } },
+		]);
 		expect(submits()).toHaveLength(1);
+	});
+
+	it('single: a write runs once for all items', async () => {
+		await sql(['CREATE OR REPLACE TABLE EXEC_SINGLE_LOG (NOTE VARCHAR)']);
+		const result = await run({ query: "INSERT INTO EXEC_SINGLE_LOG VALUES ('ran')", options: { queryBatching: 'single' } }, [{ a: 1 }, { a: 2 }, { a: 3 }]);
+		expect(plain(result.output(NODE))).toEqual([{ json: { 'number of rows inserted': 1 }, pairedItem: { item: 0 } }]);
+		expect(await sql(['SELECT NOTE FROM EXEC_SINGLE_LOG'])).toEqual([['ran']]);
 	});
 
 	it('single: refuses items that resolve to different parameters instead of skipping them', async () => {
@@ -103,7 +217,8 @@ describe('Execute SQL: query batching', () => {
 	});
 
 	it('transaction: all items in one BEGIN … COMMIT multi-statement request, each item paired with its own result', async () => {
-		const result = await run({ query: '={{ "INSERT INTO T VALUES (" + $json.id + ");" }}', options: { queryBatching: 'transaction' } }, [
+		await sql(['CREATE OR REPLACE TABLE EXEC_TX_OK (ID NUMBER(38, 0))']);
+		const result = await run({ query: '={{ "INSERT INTO EXEC_TX_OK VALUES (" + $json.id + ");" }}', options: { queryBatching: 'transaction' } }, [
 			{ id: 1 },
 			{ id: 2 },
 		]);
@@ -112,22 +227,30 @@ describe('Execute SQL: query batching', () => {
 			{ json: { 'number of rows inserted': 1 }, pairedItem: { item: 1 } },
 		]);
 		expect(submits()).toHaveLength(1);
-		expect(submits()[0].statement).toBe('BEGIN TRANSACTION;\nINSERT INTO T VALUES (1);\nINSERT INTO T VALUES (2);\nCOMMIT');
+		expect(submits()[0].statement).toBe('BEGIN TRANSACTION;\nINSERT INTO EXEC_TX_OK VALUES (1);\nINSERT INTO EXEC_TX_OK VALUES (2);\nCOMMIT');
 		expect((submits()[0].parameters as Record<string, unknown>).MULTI_STATEMENT_COUNT).toBe(4);
+		expect(await sql(['SELECT ID FROM EXEC_TX_OK ORDER BY ID'])).toEqual([['1'], ['2']]);
 	});
 
 	it('transaction: a failing statement fails every item (nothing committed), as error items with continueOnFail', async () => {
+		await sql(['CREATE OR REPLACE TABLE EXEC_TX_FAIL (ID NUMBER(38, 0))', 'INSERT INTO EXEC_TX_FAIL VALUES (0)']);
+		const executed = env.emulator.stats.statementsExecuted;
 		const result = await runWorkflow(
 			snowflakeWorkflow(
 				{ operation: 'executeQuery', query: '={{ $json.sql }}', options: { queryBatching: 'transaction' } },
-				{ items: [{ sql: 'INSERT INTO T VALUES (1)' }, { sql: 'SELECT FAIL' }], onError: 'continueRegularOutput' },
+				{
+					items: [{ sql: 'INSERT INTO EXEC_TX_FAIL VALUES (1)' }, { sql: 'UPDATE EXEC_TX_FAIL SET ID = 10' }, { sql: 'SELECT FAIL' }],
+					onError: 'continueRegularOutput',
+				},
 			),
 			env.credentials(),
 		);
 		// Snowflake reports a failed child of a multi-statement request as 100132 / P0000, naming the statement.
-		const message = expect.stringMatching(
-			/^JavaScript execution error: Uncaught Execution of multiple statements failed on statement "SELECT FAIL" \(at line 3, position 0\)\.\nSQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL'[\s\S]*\(code 100132, SQL state P0000\)$/,
-		);
+		const message =
+			'JavaScript execution error: Uncaught Execution of multiple statements failed on statement "SELECT FAIL" (at line 4, position 0).\n' +
+			"SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL' in SYSTEM$MULTISTMT at " +
+			"'    throw `Execution of multiple statements failed on statement {0} (at line {1}, position {2}).`.replace('{1}', LINES[i])' position 4\n" +
+			'stackstrace: \nSYSTEM$MULTISTMT line: 10 (code 100132, SQL state P0000)';
 		const error = (itemIndex: number) => ({
 			json: {
 				error: message,
@@ -135,13 +258,15 @@ describe('Execute SQL: query batching', () => {
 				sqlState: 'P0000',
 				statementHandle: HANDLE,
 				itemIndex,
-				description: expect.stringMatching(
-					/^Statement handle: \S+\nThe transaction was not committed: none of the items' statements took effect\.$/,
-				),
+				description: expect.stringMatching(/^Statement handle: \S+\nThe transaction was not committed: none of the items' statements took effect\.$/),
 			},
 			pairedItem: { item: itemIndex },
 		});
-		expect(plain(result.output(NODE))).toEqual([error(0), error(1)]);
+		expect(plain(result.output(NODE))).toEqual([error(0), error(1), error(2)]);
+		expect(submits()[0].statement).toBe('BEGIN TRANSACTION;\nINSERT INTO EXEC_TX_FAIL VALUES (1);\nUPDATE EXEC_TX_FAIL SET ID = 10;\nSELECT FAIL;\nCOMMIT');
+		// BEGIN, the INSERT, the UPDATE and the failing SELECT ran (COMMIT never did); neither write is visible afterwards.
+		expect(env.emulator.stats.statementsExecuted - executed).toBe(4);
+		expect(await sql(['SELECT ID FROM EXEC_TX_FAIL'])).toEqual([['0']]);
 	});
 
 	it('transaction: refuses query parameters (the SQL API takes no bindings in multi-statement requests)', async () => {
@@ -158,14 +283,24 @@ describe('Execute SQL: query batching', () => {
 
 describe('Execute SQL: multi-statement', () => {
 	it('sets MULTI_STATEMENT_COUNT and labels each statement\'s rows with statementIndex and statementHandle', async () => {
-		const result = await run({ query: 'SELECT 1; SELECT 2;', options: { multiStatement: true } });
+		await sql(['CREATE OR REPLACE TABLE EXEC_MULTI (ID NUMBER(38, 0), NAME VARCHAR)']);
+		const result = await run({
+			query: "INSERT INTO EXEC_MULTI VALUES (1, 'one'), (2, 'two'); SELECT ID, NAME FROM EXEC_MULTI ORDER BY ID;",
+			options: { multiStatement: true },
+		});
 		expect(plain(result.output(NODE))).toEqual([
-			{ json: { VALUE: 'ok', statementIndex: 0, statementHandle: HANDLE }, pairedItem: { item: 0 } },
-			{ json: { VALUE: 'ok', statementIndex: 1, statementHandle: HANDLE }, pairedItem: { item: 0 } },
+			{ json: { 'number of rows inserted': 2, statementIndex: 0, statementHandle: HANDLE }, pairedItem: { item: 0 } },
+			{ json: { ID: 1, NAME: 'one', statementIndex: 1, statementHandle: HANDLE }, pairedItem: { item: 0 } },
+			{ json: { ID: 2, NAME: 'two', statementIndex: 1, statementHandle: HANDLE }, pairedItem: { item: 0 } },
 		]);
-		const [first, second] = result.output(NODE).map((item) => item.json.statementHandle);
+		const [first, second, third] = result.output(NODE).map((item) => item.json.statementHandle);
 		expect(first).not.toBe(second);
+		expect(second).toBe(third);
 		expect((submits()[0].parameters as Record<string, unknown>).MULTI_STATEMENT_COUNT).toBe(2);
+		expect(await sql(['SELECT ID, NAME FROM EXEC_MULTI ORDER BY ID'])).toEqual([
+			['1', 'one'],
+			['2', 'two'],
+		]);
 	});
 
 	it('refuses several statements without the option, and bindings with it, before sending anything', async () => {
@@ -186,47 +321,110 @@ describe('Execute SQL: multi-statement', () => {
 
 describe('Execute SQL: output', () => {
 	it('one item per row by default, reading every partition in order; numbers decoded as numbers', async () => {
-		const result = await run({ query: GENERATE_5 });
-		expect(plain(result.output(NODE))).toEqual([
-			{ json: { N: 1, LABEL: null }, pairedItem: { item: 0 } },
-			{ json: { N: 2, LABEL: 'row 2' }, pairedItem: { item: 0 } },
-			{ json: { N: 3, LABEL: 'row 3' }, pairedItem: { item: 0 } },
-			{ json: { N: 4, LABEL: null }, pairedItem: { item: 0 } },
-			{ json: { N: 5, LABEL: 'row 5' }, pairedItem: { item: 0 } },
-		]);
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT });
+		expect(plain(result.output(NODE))).toEqual(OUTPUT_ROWS.map((json) => ({ json, pairedItem: { item: 0 } })));
 		expect(env.proxy.requests.filter((request) => request.query.partition).map((request) => request.query.partition)).toEqual(['1', '2']);
 	});
 
-	it('numbers as text', async () => {
-		const result = await run({ query: GENERATE_5, options: { numbersAsText: true, maxRows: 2, onMaxRows: 'truncate' } });
-		expect(plain(result.output(NODE))).toEqual([
-			{ json: { N: '1', LABEL: null }, pairedItem: { item: 0 } },
-			{ json: { N: '2', LABEL: 'row 2' }, pairedItem: { item: 0 } },
+	it('decodes every column type to its JS value: exact strings where a number would lose digits', async () => {
+		await sql([
+			`CREATE OR REPLACE TABLE EXEC_TYPES (
+				SMALL NUMBER(38, 0), SAFE NUMBER(38, 0), BIG NUMBER(38, 0), PRICE NUMBER(10, 2), EXACT NUMBER(38, 10),
+				RATIO FLOAT, FLAG BOOLEAN, DAY DATE, OLD_DAY DATE, AT_NTZ TIMESTAMP_NTZ, AT_TZ TIMESTAMP_TZ, CLOCK TIME,
+				DOC VARIANT, BYTES BINARY, NOTE VARCHAR)`,
+			`INSERT INTO EXEC_TYPES SELECT -42, 9007199254740991, 12345678901234567890123, 12.5, 1234567890.0123456789,
+				1.5, TRUE, '2024-02-29'::DATE, '1969-07-20'::DATE, '2024-02-29 13:14:15.123456789'::TIMESTAMP_NTZ,
+				'2024-02-29 13:14:15.5 +05:30'::TIMESTAMP_TZ, '01:02:03'::TIME, PARSE_JSON('{"a":[1,"x",null],"b":{"c":true}}'),
+				TO_BINARY('CAFE01'), 'text'`,
+			'INSERT INTO EXEC_TYPES (SMALL) VALUES (0)',
 		]);
-	});
-
-	it('one item with all rows', async () => {
-		const result = await run({ query: GENERATE_5, options: { output: 'allRows', maxRows: 3, onMaxRows: 'truncate' } });
+		const query = 'SELECT * FROM EXEC_TYPES ORDER BY SMALL';
+		const result = await run({ query });
 		expect(plain(result.output(NODE))).toEqual([
 			{
 				json: {
-					statementHandle: HANDLE,
-					numRows: 5,
-					truncated: true,
-					rows: [
-						{ N: 1, LABEL: null },
-						{ N: 2, LABEL: 'row 2' },
-						{ N: 3, LABEL: 'row 3' },
-					],
+					SMALL: -42,
+					SAFE: 9007199254740991,
+					BIG: '12345678901234567890123',
+					PRICE: 12.5,
+					EXACT: '1234567890.0123456789',
+					RATIO: 1.5,
+					FLAG: true,
+					DAY: '2024-02-29',
+					OLD_DAY: '1969-07-20',
+					AT_NTZ: '2024-02-29T13:14:15.123456789',
+					AT_TZ: '2024-02-29T13:14:15.500000000+05:30',
+					CLOCK: '01:02:03.000000000',
+					DOC: { a: [1, 'x', null], b: { c: true } },
+					BYTES: 'CAFE01',
+					NOTE: 'text',
 				},
+				pairedItem: { item: 0 },
+			},
+			{
+				json: {
+					SMALL: 0,
+					SAFE: null,
+					BIG: null,
+					PRICE: null,
+					EXACT: null,
+					RATIO: null,
+					FLAG: null,
+					DAY: null,
+					OLD_DAY: null,
+					AT_NTZ: null,
+					AT_TZ: null,
+					CLOCK: null,
+					DOC: null,
+					BYTES: null,
+					NOTE: null,
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		const asText = await run({ query: 'SELECT SMALL, SAFE, BIG, PRICE, EXACT, RATIO, FLAG FROM EXEC_TYPES ORDER BY SMALL LIMIT 1', options: { numbersAsText: true } });
+		expect(plain(asText.output(NODE))).toEqual([
+			{
+				json: { SMALL: '-42', SAFE: '9007199254740991', BIG: '12345678901234567890123', PRICE: '12.50', EXACT: '1234567890.0123456789', RATIO: '1.5', FLAG: true },
 				pairedItem: { item: 0 },
 			},
 		]);
 	});
 
+	it('numbers as text', async () => {
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { numbersAsText: true, maxRows: 2, onMaxRows: 'truncate' } });
+		expect(plain(result.output(NODE))).toEqual([
+			{ json: { N: '1', AMOUNT: '10.50', LABEL: null }, pairedItem: { item: 0 } },
+			{ json: { N: '2', AMOUNT: '20.00', LABEL: 'row 2' }, pairedItem: { item: 0 } },
+		]);
+	});
+
+	it('one item with all rows', async () => {
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { output: 'allRows', maxRows: 3, onMaxRows: 'truncate' } });
+		expect(plain(result.output(NODE))).toEqual([
+			{
+				json: { statementHandle: HANDLE, numRows: 5, truncated: true, rows: OUTPUT_ROWS.slice(0, 3) },
+				pairedItem: { item: 0 },
+			},
+		]);
+	});
+
+	it('one item with all rows of every partition when nothing is cut', async () => {
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { output: 'allRows' } });
+		expect(plain(result.output(NODE))).toEqual([
+			{ json: { statementHandle: HANDLE, numRows: 5, truncated: false, rows: OUTPUT_ROWS }, pairedItem: { item: 0 } },
+		]);
+		expect(env.proxy.requests.filter((request) => request.query.partition).map((request) => request.query.partition)).toEqual(['1', '2']);
+	});
+
 	it('statement metadata only: no partition is downloaded', async () => {
-		const result = await run({ query: GENERATE_5, options: { output: 'metadata' } });
-		const column = { database: '', schema: '', table: '', nullable: true, collation: null };
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { output: 'metadata' } });
+		const column = { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, table: OUTPUT_TABLE, nullable: true, collation: null };
 		expect(plain(result.output(NODE))).toEqual([
 			{
 				json: {
@@ -240,6 +438,7 @@ describe('Execute SQL: output', () => {
 					partitionCount: 3,
 					rowType: [
 						{ name: 'N', type: 'fixed', length: null, byteLength: null, precision: 38, scale: 0, ...column },
+						{ name: 'AMOUNT', type: 'fixed', length: null, byteLength: null, precision: 10, scale: 2, ...column },
 						{ name: 'LABEL', type: 'text', length: 16777216, byteLength: 16777216, precision: null, scale: null, ...column },
 					],
 				},
@@ -250,8 +449,9 @@ describe('Execute SQL: output', () => {
 	});
 
 	it('max rows, on limit "stop": the first rows and a warning hint in the output pane', async () => {
-		const result = await run({ query: GENERATE_5, options: { maxRows: 2, onMaxRows: 'truncate' } });
-		expect(result.output(NODE)).toHaveLength(2);
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { maxRows: 2, onMaxRows: 'truncate' } });
+		expect(plain(result.output(NODE))).toEqual(OUTPUT_ROWS.slice(0, 2).map((json) => ({ json, pairedItem: { item: 0 } })));
 		expect(result.run.data.resultData.runData[NODE][0].hints).toEqual([
 			{
 				message: 'The result was cut at Max Rows (2): only the first 2 rows of a statement are in the output.',
@@ -262,22 +462,36 @@ describe('Execute SQL: output', () => {
 	});
 
 	it('max rows, on limit "fail": the execution stops with the row count', async () => {
-		const result = await run({ query: GENERATE_5, options: { maxRows: 2 } });
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { maxRows: 2 } });
+		expect(result.run.status).toBe('error');
 		expect(result.error()?.message).toBe(
 			'The result has 5 rows, more than the maximum of 2. Raise the maximum, add a LIMIT to the statement, or choose to truncate the result.',
 		);
+		expect(result.output(NODE)).toEqual([]);
 	});
 });
 
 describe('Execute SQL: context and session options', () => {
+	const CONTEXT_QUERY = 'SELECT CURRENT_ROLE() AS ROLE_NAME, CURRENT_WAREHOUSE() AS WAREHOUSE_NAME, CURRENT_DATABASE() AS DATABASE_NAME, CURRENT_SCHEMA() AS SCHEMA_NAME, NOTE FROM EXEC_CONTEXT';
+
 	it('sends the credential\'s role, warehouse, database and schema by default, and a query tag naming the workflow', async () => {
-		await runWorkflow(
-			snowflakeWorkflow({ operation: 'executeQuery', query: 'SELECT 1' }),
+		await sql(['CREATE DATABASE IF NOT EXISTS ANALYTICS']);
+		await sql(["CREATE OR REPLACE TABLE EXEC_CONTEXT (NOTE VARCHAR)", "INSERT INTO EXEC_CONTEXT VALUES ('in ANALYTICS.PUBLIC')"], { database: 'ANALYTICS', schema: 'PUBLIC' });
+		const result = await runWorkflow(
+			snowflakeWorkflow({ operation: 'executeQuery', query: CONTEXT_QUERY }),
 			env.credentials({ role: 'ANALYST', warehouse: 'COMPUTE_WH', database: 'ANALYTICS', schema: 'PUBLIC' }),
 		);
+		// The unqualified table resolves in the credential's database and schema.
+		expect(plain(result.output(NODE))).toEqual([
+			{
+				json: { ROLE_NAME: 'ANALYST', WAREHOUSE_NAME: 'COMPUTE_WH', DATABASE_NAME: 'ANALYTICS', SCHEMA_NAME: 'PUBLIC', NOTE: 'in ANALYTICS.PUBLIC' },
+				pairedItem: { item: 0 },
+			},
+		]);
 		const [body] = submits();
 		expect(body).toEqual({
-			statement: 'SELECT 1',
+			statement: CONTEXT_QUERY,
 			role: 'ANALYST',
 			warehouse: 'COMPUTE_WH',
 			database: 'ANALYTICS',
@@ -293,10 +507,14 @@ describe('Execute SQL: context and session options', () => {
 	});
 
 	it('overrides: picked and "by ID" names are exact, "by name" follows the identifier rules; timeout, time zone and tag', async () => {
-		await runWorkflow(
+		await sql(['CREATE DATABASE IF NOT EXISTS "MyDb"']);
+		await sql(['CREATE SCHEMA IF NOT EXISTS "MyDb"."Mixed Case"']);
+		await sql(["CREATE OR REPLACE TABLE EXEC_CONTEXT (NOTE VARCHAR)", "INSERT INTO EXEC_CONTEXT VALUES ('in MyDb.Mixed Case')"], { database: 'MyDb', schema: 'Mixed Case' });
+		const query = `${CONTEXT_QUERY.replace(' FROM', ", '2024-01-01 12:00:00 +00:00'::TIMESTAMP_LTZ AS NOON_UTC FROM")}`;
+		const result = await runWorkflow(
 			snowflakeWorkflow({
 				operation: 'executeQuery',
-				query: 'SELECT 1',
+				query,
 				options: {
 					role: { __rl: true, mode: 'list', value: 'Reporting Role' },
 					warehouse: { __rl: true, mode: 'name', value: 'compute_wh' },
@@ -309,8 +527,22 @@ describe('Execute SQL: context and session options', () => {
 			}),
 			env.credentials({ role: 'ANALYST', warehouse: 'OTHER_WH', database: 'OTHER', schema: 'OTHER' }),
 		);
+		// TIMESTAMP_LTZ is rendered in the requested time zone.
+		expect(plain(result.output(NODE))).toEqual([
+			{
+				json: {
+					ROLE_NAME: 'Reporting Role',
+					WAREHOUSE_NAME: 'COMPUTE_WH',
+					DATABASE_NAME: 'MyDb',
+					SCHEMA_NAME: 'Mixed Case',
+					NOON_UTC: '2024-01-01T13:00:00.000000000+01:00',
+					NOTE: 'in MyDb.Mixed Case',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 		expect(submits()[0]).toEqual({
-			statement: 'SELECT 1',
+			statement: query,
 			role: 'Reporting Role',
 			warehouse: 'COMPUTE_WH',
 			database: 'MyDb',
@@ -321,7 +553,8 @@ describe('Execute SQL: context and session options', () => {
 	});
 
 	it('an empty query tag sends none', async () => {
-		await run({ query: 'SELECT 1', options: { queryTag: '' } });
+		const result = await run({ query: 'SELECT 1', options: { queryTag: '' } });
+		expect(plain(result.output(NODE))).toEqual([{ json: { '1': 1 }, pairedItem: { item: 0 } }]);
 		expect(submits()[0]).toEqual({ statement: 'SELECT 1' });
 	});
 });
