@@ -1,12 +1,14 @@
 /**
  * The real SnowflakeClient over real HTTP (test/helpers/fetchHttp.ts, which signs every request with
- * the project's auth helper) against the emulator, with faults injected through its API: the
- * transport's promises hold on the wire, not only against the scripted fake of the unit tests.
- * Statements use the emulator's fake engine shapes (GENERATOR rows, SYSTEM$WAIT, FAIL).
+ * the project's auth helper) against the emulator and its DuckDB engine, with faults injected through
+ * its API: the transport's promises hold on the wire, not only against the scripted fake of the unit
+ * tests. Multi-partition results come from GENERATOR/SEQ4 queries, slow statements from SYSTEM$WAIT,
+ * and writes are read back to prove a retried statement ran exactly once.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { createFakeEngine } from '../emulator/fakeEngine';
+import type { EngineResult } from '../emulator/engine-types';
+
 import { startEmulator, type Emulator } from '../emulator/server';
 import { createFetchHttp } from '../helpers/fetchHttp';
 import { sleep } from '../helpers/sleep';
@@ -26,7 +28,7 @@ let emulator: Emulator;
 let credentials: SnowflakeKeyPairCredentials;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ port: 0, engine: createFakeEngine(), syncWaitMs: 2000, partitionRows: PARTITION_ROWS });
+	emulator = await startEmulator({ port: 0, syncWaitMs: 2000, partitionRows: PARTITION_ROWS });
 	credentials = {
 		// What a user pastes: lower case, and a region the claim must drop.
 		account: `${emulator.account.toLowerCase()}.eu-central-1`,
@@ -42,9 +44,26 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-	await emulator?.stop();
-	await emulator?.engine.close();
+	await emulator?.stop(); // closes the DuckDB engine it owns
 });
+
+/** Runs SQL on the emulator's engine directly (EMULATOR_DB.PUBLIC), outside the client under test. */
+async function sql(statement: string): Promise<EngineResult> {
+	const session = await emulator.engine.openSession();
+	try {
+		return await session.run(statement, undefined, { parameters: {} });
+	} finally {
+		await session.close();
+	}
+}
+
+beforeEach(async () => {
+	await sql('CREATE OR REPLACE TABLE T (V VARCHAR)');
+});
+
+/** N = 1..count, LABEL NULL for every third row from the first, else 'row N'. */
+const generate = (count: number) =>
+	`select seq4() + 1 as n, iff(n % 3 = 1, null, 'row ' || n) as label from table(generator(rowcount => ${count})) order by n`;
 
 /** A client wired the way the node wires it, with fast retries so fault tests stay quick. */
 function client(options: Partial<SnowflakeClientOptions> = {}) {
@@ -72,7 +91,7 @@ describe('SnowflakeClient against the emulator', () => {
 		emulator.syncWaitMs = 50;
 		const { snowflake, events } = client();
 		const result = await snowflake.execute({ statement: 'select system$wait(0.4)' });
-		expect(result).toMatchObject({ status: 'success', code: '090001', numRows: 1, rows: [{ 'SYSTEM$WAIT': 'waited 0.4 seconds' }] });
+		expect(result).toMatchObject({ status: 'success', code: '090001', numRows: 1, rows: [{ 'SYSTEM$WAIT(0.4)': 'waited 0.4 seconds' }] });
 		expect(events.some((event) => event.type === 'poll' && event.statementHandle === result.statementHandle)).toBe(true);
 		expect(events.filter((event) => event.type === 'request' && event.method === 'GET').length).toBeGreaterThan(0);
 	});
@@ -80,7 +99,11 @@ describe('SnowflakeClient against the emulator', () => {
 	it('reads every gzip partition in order with bounded concurrency', async () => {
 		const before = emulator.stats.requests.partition;
 		const { snowflake } = client({ partitionConcurrency: 3 });
-		const result = await snowflake.execute({ statement: 'select * from table(generator(rowcount => 1050))' });
+		const result = await snowflake.execute({ statement: generate(1050) });
+		expect(result.rowType.map((column) => [column.name, column.type, column.scale])).toEqual([
+			['N', 'fixed', 0],
+			['LABEL', 'text', null],
+		]);
 		expect(result.partitionCount).toBe(11);
 		expect(result.numRows).toBe(1050);
 		expect(result.rows).toEqual(generated(1050));
@@ -90,7 +113,7 @@ describe('SnowflakeClient against the emulator', () => {
 	it('retries a partition whose gzip body arrives truncated', async () => {
 		emulator.faults.add({ route: 'partition', kind: 'truncatedGzip' });
 		const { snowflake, events } = client();
-		const result = await snowflake.execute({ statement: 'select * from table(generator(rowcount => 250))' });
+		const result = await snowflake.execute({ statement: generate(250) });
 		expect(result.rows).toEqual(generated(250));
 		expect(emulator.faults.log.map((fault) => fault.kind)).toEqual(['truncatedGzip']);
 		expect(events.filter((event) => event.type === 'retry')).toHaveLength(1);
@@ -99,9 +122,14 @@ describe('SnowflakeClient against the emulator', () => {
 	it('waits for Retry-After on a 429 and resubmits with the same requestId and retry=true', async () => {
 		emulator.faults.add({ route: 'submit', kind: 'http429', retryAfterSeconds: 1 });
 		const { snowflake, events } = client({ uuid: () => 'rate-limited-request' });
-		await expect(snowflake.execute({ statement: 'select 1' })).resolves.toMatchObject({ status: 'success', requestId: 'rate-limited-request' });
+		await expect(snowflake.execute({ statement: "insert into t values ('limited')" })).resolves.toMatchObject({
+			status: 'success',
+			requestId: 'rate-limited-request',
+			stats: { numRowsInserted: 1 },
+		});
 		expect(events.filter((event) => event.type === 'retry')).toEqual([{ type: 'retry', reason: 'HTTP 429', status: 429, attempt: 1, delayMs: 1000 }]);
 		expect(emulator.executions('rate-limited-request')).toBe(1);
+		expect((await sql('SELECT V FROM T')).data).toEqual([['limited']]);
 	});
 
 	it('treats 429 while polling as still running', async () => {
@@ -122,14 +150,20 @@ describe('SnowflakeClient against the emulator', () => {
 		});
 		expect(events.filter((event) => event.type === 'retry').map((event) => (event.type === 'retry' ? event.status : 0))).toEqual([503, 500]);
 		expect(emulator.executions('five-hundred-request')).toBe(1);
+		expect((await sql('SELECT V FROM T')).data).toEqual([['x']]);
 	});
 
 	it('when the connection drops after the statement ran, the retry=true resubmit returns that run instead of running it again', async () => {
 		emulator.faults.add({ route: 'submit', kind: 'resetAfterCommit' });
 		const { snowflake, events } = client({ uuid: () => 'lost-answer-request' });
-		await expect(snowflake.execute({ statement: "insert into t values ('y')" })).resolves.toMatchObject({ status: 'success' });
+		await expect(snowflake.execute({ statement: "insert into t values ('y')" })).resolves.toMatchObject({
+			status: 'success',
+			stats: { numRowsInserted: 1 },
+		});
 		expect(events.filter((event) => event.type === 'retry')).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^network error/) })]);
 		expect(emulator.executions('lost-answer-request')).toBe(1);
+		// The write happened once: the resubmit returned the first run's result.
+		expect((await sql('SELECT V FROM T')).data).toEqual([['y']]);
 	});
 
 	it('aborting a running statement sends the cancel and stops it on the server', async () => {
@@ -149,7 +183,8 @@ describe('SnowflakeClient against the emulator', () => {
 		expect(emulator.stats.requests.cancel - cancelsBefore).toBe(1);
 		expect(emulator.statement(handle)?.state).not.toBe('running');
 		expect(emulator.running).toBe(0);
-		await expect(snowflake.getStatement(handle)).rejects.toMatchObject({ code: '000604' });
+		await expect(snowflake.getStatement(handle)).rejects.toMatchObject({ code: '000604', sqlState: '57014', statementHandle: handle });
+		expect(emulator.statement(handle)?.failure).toMatchObject({ kind: 'canceled', code: '000604', message: 'SQL execution canceled' });
 	});
 
 	it('re-signs once when Snowflake says the token expired, and succeeds', async () => {
@@ -157,7 +192,7 @@ describe('SnowflakeClient against the emulator', () => {
 		await snowflake.execute({ statement: 'select 1' }); // a cached token exists before the fault
 		const signaturesBefore = getAuthStats().signatures;
 		emulator.faults.add({ route: 'submit', kind: 'tokenExpired' });
-		await expect(snowflake.execute({ statement: 'select 2' })).resolves.toMatchObject({ status: 'success' });
+		await expect(snowflake.execute({ statement: 'select 2 as two' })).resolves.toMatchObject({ status: 'success', rows: [{ TWO: 2 }] });
 		expect(events.filter((event) => event.type === 'tokenRenewed')).toHaveLength(1);
 		expect(getAuthStats().signatures - signaturesBefore).toBe(1);
 		expect(emulator.faults.log.map((fault) => fault.kind)).toEqual(['tokenExpired']);
@@ -168,18 +203,30 @@ describe('SnowflakeClient against the emulator', () => {
 		const error = await snowflake.execute({ statement: 'select fail' }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(SnowflakeSqlError);
 		expect(error).toMatchObject({ code: '000904', sqlState: '42000', httpStatus: 422, statementHandle: expect.any(String) });
-		expect((error as Error).message).toMatch(/invalid identifier 'FAIL' \(code 000904, SQL state 42000\)$/);
+		expect((error as Error).message).toBe("SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL' (code 000904, SQL state 42000)");
+		expect(emulator.statement((error as SnowflakeSqlError).statementHandle!)?.failure).toMatchObject({ code: '000904', sqlState: '42000' });
+	});
+
+	it('maps a missing table to 002003 / 42S02, as Snowflake reports it', async () => {
+		const { snowflake } = client();
+		const error = await snowflake.execute({ statement: 'select * from no_such_table' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error).toMatchObject({ code: '002003', sqlState: '42S02', httpStatus: 422, statementHandle: expect.any(String) });
+		expect((error as Error).message).toBe("SQL compilation error:\nObject 'NO_SUCH_TABLE' does not exist or not authorized. (code 002003, SQL state 42S02)");
 	});
 
 	it('pages a result partition by partition by handle', async () => {
 		const { snowflake } = client();
-		const { statementHandle } = await snowflake.execute({ statement: 'select * from table(generator(rowcount => 230))' }, { maxRows: 0, onMaxRows: 'truncate' });
+		const { statementHandle } = await snowflake.execute({ statement: generate(230) }, { maxRows: 0, onMaxRows: 'truncate' });
 		const pages = [];
+		const rows = [];
 		for (let partition: number | undefined = 0; partition !== undefined; ) {
 			const page = await snowflake.getStatement(statementHandle, { partition });
 			pages.push(page.rows.length);
+			rows.push(...page.rows);
 			partition = page.nextPartition;
 		}
 		expect(pages).toEqual([100, 100, 30]);
+		expect(rows).toEqual(generated(230));
 	});
 });

@@ -1,20 +1,27 @@
 /**
- * Failure paths through real workflows: SQL errors with continueOnFail off, on (regular output) and
- * routed to the error output; key-pair auth failures and what they say; the account region; token
- * renewal; the statement timeout (408); and cancelling a running statement from the execution.
+ * Failure paths through real workflows against the emulator's DuckDB engine: SQL errors (a real invalid
+ * identifier, a missing table, a bad cast) with continueOnFail off, on (regular output) and routed to the
+ * error output, each with the code, SQL state, message and handle the engine produced; key-pair auth
+ * failures and what they say; the account region; token renewal; the statement timeout (408); and
+ * cancelling a running statement from the execution.
  */
 import { describe, expect, it } from 'vitest';
 
+import { getAuthStats } from '../../nodes/SnowflakeSqlApi/transport/auth';
 import { generateRsaKeyPair } from '../helpers/keys';
 import { plain, runWorkflow, snowflakeWorkflow } from './harness';
 import { until, useEmulator } from './setup';
 
-const env = useEmulator({ fakeEngine: true, syncWaitMs: 200 });
+const env = useEmulator({ syncWaitMs: 200 });
 const NODE = 'Snowflake SQL API';
 const HANDLE = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const SQL_ERROR = "SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL' (code 000904, SQL state 42000)";
 const query = { operation: 'executeQuery', query: '={{ $json.sql }}' };
-const items = [{ sql: 'SELECT 1' }, { sql: 'SELECT FAIL' }, { sql: 'SELECT 3' }];
+const items = [{ sql: 'SELECT 1 AS N' }, { sql: 'SELECT FAIL' }, { sql: 'SELECT 3 AS N' }];
+
+/** The failure the emulator recorded for the handle an error names. */
+const failureOf = (handle: unknown) => env.emulator.statement(String(handle))?.failure;
+const handleIn = (description: string | undefined) => /^Statement handle: ([0-9a-f-]{36})$/m.exec(description ?? '')?.[1];
 
 describe('SQL errors', () => {
 	it('continueOnFail off: the execution stops with Snowflake\'s message, code, sqlState and handle', async () => {
@@ -26,13 +33,21 @@ describe('SQL errors', () => {
 		expect(error?.httpCode).toBe('422');
 		expect(error?.context?.itemIndex).toBe(1);
 		expect(result.output('Success')).toEqual([]);
+		// The handle is the statement that failed on the emulator, with the same code, state and message.
+		expect(failureOf(handleIn(error?.description))).toMatchObject({
+			code: '000904',
+			sqlState: '42000',
+			message: "SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL'",
+		});
+		// Item 2 never ran: the execution stopped at item 1.
+		expect(env.proxy.submits().map((body) => body.statement)).toEqual(['SELECT 1 AS N', 'SELECT FAIL']);
 	});
 
 	it('continueOnFail (regular output): an error item in place of the failed item, the others run', async () => {
 		const result = await runWorkflow(snowflakeWorkflow(query, { items, onError: 'continueRegularOutput' }), env.credentials());
 		expect(result.run.status).toBe('success');
 		expect(plain(result.output(NODE))).toEqual([
-			{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } },
+			{ json: { N: 1 }, pairedItem: { item: 0 } },
 			{
 				json: {
 					error: SQL_ERROR,
@@ -44,15 +59,18 @@ describe('SQL errors', () => {
 				},
 				pairedItem: { item: 1 },
 			},
-			{ json: { VALUE: 'ok' }, pairedItem: { item: 2 } },
+			{ json: { N: 3 }, pairedItem: { item: 2 } },
 		]);
+		const failed = result.output(NODE)[1].json;
+		expect(failed.description).toBe(`Statement handle: ${String(failed.statementHandle)}`);
+		expect(failureOf(failed.statementHandle)).toMatchObject({ code: '000904', sqlState: '42000' });
 	});
 
 	it('continue using the error output: failed items go to the error branch with their input fields', async () => {
 		const result = await runWorkflow(snowflakeWorkflow(query, { items, onError: 'continueErrorOutput' }), env.credentials());
 		expect(plain(result.output(NODE, 0))).toEqual([
-			{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } },
-			{ json: { VALUE: 'ok' }, pairedItem: { item: 2 } },
+			{ json: { N: 1 }, pairedItem: { item: 0 } },
+			{ json: { N: 3 }, pairedItem: { item: 2 } },
 		]);
 		expect(plain(result.output(NODE, 1))).toEqual([
 			{
@@ -70,6 +88,43 @@ describe('SQL errors', () => {
 				pairedItem: { item: 1 },
 			},
 		]);
+	});
+});
+
+describe('SQL errors: other real codes', () => {
+	it.each([
+		[
+			'a table that does not exist',
+			'SELECT * FROM NO_SUCH_TABLE',
+			'002003',
+			'42S02',
+			"SQL compilation error:\nObject 'NO_SUCH_TABLE' does not exist or not authorized.",
+		],
+		[
+			'a database that does not exist',
+			'SELECT * FROM NO_SUCH_DB.PUBLIC.T',
+			'002003',
+			'02000',
+			"SQL compilation error:\nDatabase 'NO_SUCH_DB' does not exist or not authorized.",
+		],
+		['text that is no number', "SELECT '12x'::NUMBER AS N", '100038', '22018', "Numeric value '12x' is not recognized"],
+		['a syntax error', 'SELECT FROM WHERE', '001003', '42000', "SQL compilation error:\nsyntax error line 1 at position 12 unexpected 'WHERE'."],
+	])('%s: error item with code, SQL state, message and handle as Snowflake gives them', async (_label, sql, code, sqlState, message) => {
+		const result = await runWorkflow(snowflakeWorkflow(query, { items: [{ sql }], onError: 'continueRegularOutput' }), env.credentials());
+		expect(plain(result.output(NODE))).toEqual([
+			{
+				json: {
+					error: `${message} (code ${code}, SQL state ${sqlState})`,
+					code,
+					sqlState,
+					statementHandle: HANDLE,
+					itemIndex: 0,
+					description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(failureOf(result.output(NODE)[0].json.statementHandle)).toMatchObject({ code, sqlState, message });
 	});
 });
 
@@ -102,15 +157,27 @@ describe('authentication', () => {
 
 	it('an account locator with region: the region stays out of the JWT claim', async () => {
 		const result = await runWorkflow(snowflakeWorkflow(query, { items: [items[0]] }), env.credentials({ account: 'emulator.us-east-2.aws' }));
-		expect(plain(result.output(NODE))).toEqual([{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } }]);
+		expect(plain(result.output(NODE))).toEqual([{ json: { N: 1 }, pairedItem: { item: 0 } }]);
+		const claims = JSON.parse(Buffer.from(env.proxy.tokens()[0].split('.')[1], 'base64url').toString('utf8')) as { iss: string; sub: string };
+		expect(claims.sub).toBe('EMULATOR.N8N_USER');
+		expect(claims.iss).toMatch(/^EMULATOR\.N8N_USER\.SHA256:/);
 	});
 
 	it('an expired token (390198) is re-signed once and the statement runs', async () => {
 		env.emulator.faults.add({ route: 'submit', kind: 'tokenExpired' });
 		const result = await runWorkflow(snowflakeWorkflow(query, { items: [items[0]] }), env.credentials());
-		expect(plain(result.output(NODE))).toEqual([{ json: { VALUE: 'ok' }, pairedItem: { item: 0 } }]);
-		expect(env.proxy.submits()).toHaveLength(2);
+		expect(plain(result.output(NODE))).toEqual([{ json: { N: 1 }, pairedItem: { item: 0 } }]);
 		expect(result.run.status).toBe('success');
+		// The same request again (same requestId, retry=true), with a newly signed token.
+		const submits = env.proxy.requests.filter((request) => request.method === 'POST');
+		expect(submits.map((request) => request.query)).toEqual([
+			{ requestId: submits[0].query.requestId },
+			{ requestId: submits[0].query.requestId, retry: 'true' },
+		]);
+		// Signed twice (a token signed again within the same second may be byte-identical: iat has second precision).
+		expect(getAuthStats().signatures).toBe(2);
+		expect(env.emulator.faults.log.map((fault) => fault.kind)).toEqual(['tokenExpired']);
+		expect(env.emulator.executions(submits[0].query.requestId)).toBe(1);
 	});
 });
 
@@ -124,8 +191,14 @@ describe('timeouts and cancellation', () => {
 			);
 			const error = result.error();
 			expect(error?.httpCode).toBe('408');
+			expect(error?.message).toMatch(
+				/^Statement reached its statement or warehouse timeout of 1 second\(s\) and was canceled\. \(code 000630, SQL state 57014\)/,
+			);
 			expect(error?.description).toMatch(/^The statement reached its timeout and Snowflake cancelled it\. Raise the timeout option/);
 			expect(env.proxy.submits()[0].timeout).toBe(1);
+			const handle = handleIn(error?.description);
+			expect(failureOf(handle)).toMatchObject({ kind: 'timeout', code: '000630', sqlState: '57014' });
+			await until(() => env.emulator.running === 0); // the engine's SYSTEM$WAIT was interrupted, not left sleeping
 		} finally {
 			env.emulator.syncWaitMs = 200;
 		}

@@ -1,56 +1,68 @@
 /**
  * The resource locators' list searches, run through n8n-core's LoadOptionsContext (as the editor does)
- * against the emulator. The engine here answers SHOW with Snowflake's column names and records each
- * statement, so the test sees which SHOW ran in which context and how the UI filter is applied.
+ * against the emulator's DuckDB engine, seeded with real databases, schemas and tables. The engine is
+ * wrapped only to record each statement and its context, so the test sees which SHOW ran in which
+ * context and how the UI filter is applied.
  */
 import { LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { Engine, EngineResult, SessionContext } from '../emulator/engine-types';
-import { createFakeEngine } from '../emulator/fakeEngine';
+import { createDuckDbEngine, type DuckDbEngine } from '../emulator/engine';
+import type { Engine, SessionContext } from '../emulator/engine-types';
 import { createAdditionalData, createWorkflow, snowflakeWorkflow } from './harness';
 import { useEmulator } from './setup';
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 
 const ran: Array<{ statement: string; context: SessionContext }> = [];
-const SHOW: Record<string, string[][]> = {
-	ROLES: [['ANALYST'], ['Reporting Role'], ['SYSADMIN']],
-	WAREHOUSES: [['COMPUTE_WH'], ['LOAD_WH']],
-	DATABASES: [['ANALYTICS'], ['RAW']],
-	SCHEMAS: [['PUBLIC'], ['Staging']],
-	TABLES: [
-		['ORDERS', 'ANALYTICS', 'PUBLIC'],
-		['Order Lines', 'ANALYTICS', 'PUBLIC'],
-	],
+
+// Registered before useEmulator's hooks: the engine exists (and is seeded) before the emulator starts.
+let duckdb: DuckDbEngine | undefined;
+const engine = (): DuckDbEngine => {
+	if (!duckdb) throw new Error('The engine is not started');
+	return duckdb;
+};
+beforeAll(async () => {
+	duckdb = await createDuckDbEngine();
+	const session = await duckdb.openSession();
+	try {
+		for (const statement of [
+			'CREATE DATABASE ANALYTICS',
+			'CREATE DATABASE RAW',
+			'CREATE SCHEMA ANALYTICS."Staging"',
+			'CREATE TABLE ANALYTICS.PUBLIC.ORDERS (ID NUMBER)',
+			'CREATE TABLE ANALYTICS.PUBLIC."Order Lines" (ID NUMBER)',
+			'CREATE TABLE ANALYTICS."Staging".LOADS (ID NUMBER)',
+			'CREATE TABLE RAW.PUBLIC.EVENTS (ID NUMBER)',
+		]) {
+			await session.run(statement, undefined, { parameters: {} });
+		}
+	} finally {
+		await session.close();
+	}
+});
+afterAll(async () => {
+	await duckdb?.close(); // the emulator does not close an engine it was given
+});
+
+/** The DuckDB engine, recording every statement with the context the request gave it. */
+const recording: Engine = {
+	openSession: async () => {
+		const session = await engine().openSession();
+		return {
+			run: async (statement, bindings, context, signal) => {
+				ran.push({ statement, context });
+				return await session.run(statement, bindings, context, signal);
+			},
+			close: async () => await session.close(),
+		};
+	},
+	splitStatements: (sql) => engine().splitStatements(sql),
+	classify: (statement) => engine().classify(statement),
+	close: async () => {},
 };
 
-function column(name: string) {
-	return { name, database: '', schema: '', table: '', type: 'text', length: 255, byteLength: 1020, precision: null, scale: null, nullable: true, collation: null };
-}
-
-/** The fake engine, plus SHOW answers. */
-function showEngine(): Engine {
-	const base = createFakeEngine();
-	return {
-		...base,
-		openSession: async () => {
-			const session = await base.openSession();
-			return {
-				...session,
-				run: async (statement, bindings, context, signal): Promise<EngineResult> => {
-					ran.push({ statement, context });
-					const object = /^SHOW\s+(\w+)/i.exec(statement)?.[1]?.toUpperCase();
-					if (!object || !SHOW[object]) return await session.run(statement, bindings, context, signal);
-					const names = object === 'TABLES' ? ['name', 'database_name', 'schema_name'] : ['name'];
-					return { kind: 'query', rowType: names.map(column), data: SHOW[object] };
-				},
-			};
-		},
-	};
-}
-
-const env = useEmulator({ engine: showEngine() });
+const env = useEmulator({ engine: recording });
 const node = new SnowflakeSqlApi();
 
 async function search(method: keyof typeof node.methods.listSearch, parameters: INodeParameters, filter?: string, credentials: ICredentialDataDecryptedObject = {}) {
@@ -65,9 +77,9 @@ async function search(method: keyof typeof node.methods.listSearch, parameters: 
 
 describe('list search', () => {
 	it.each([
-		['searchRoles', 'SHOW ROLES', ['ANALYST', 'Reporting Role', 'SYSADMIN']],
-		['searchWarehouses', 'SHOW WAREHOUSES', ['COMPUTE_WH', 'LOAD_WH']],
-		['searchDatabases', 'SHOW DATABASES', ['ANALYTICS', 'RAW']],
+		['searchRoles', 'SHOW ROLES', ['EMULATOR_ROLE', 'PUBLIC']],
+		['searchWarehouses', 'SHOW WAREHOUSES', ['EMULATOR_WH']],
+		['searchDatabases', 'SHOW DATABASES', ['ANALYTICS', 'EMULATOR_DB', 'RAW']],
 	] as const)('%s runs %s through the SQL API; values are the exact names', async (method, statement, names) => {
 		const result = await search(method, {});
 		expect(result).toEqual({ results: names.map((name) => ({ name, value: name })) });
@@ -75,28 +87,43 @@ describe('list search', () => {
 	});
 
 	it('the filter is applied here, case-insensitively, never written into the SQL', async () => {
-		const result = await search('searchRoles', {}, "report' OR 1=1");
+		const result = await search('searchRoles', {}, "role' OR 1=1");
 		expect(result).toEqual({ results: [] });
-		const matching = await search('searchRoles', {}, 'REPORT');
-		expect(matching).toEqual({ results: [{ name: 'Reporting Role', value: 'Reporting Role' }] });
+		const matching = await search('searchRoles', {}, 'emulator_r');
+		expect(matching).toEqual({ results: [{ name: 'EMULATOR_ROLE', value: 'EMULATOR_ROLE' }] });
 		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW ROLES']);
 	});
 
 	it('schemas of the database chosen in Options ("by name" follows the identifier rules)', async () => {
 		const result = await search('searchSchemas', { options: { database: { __rl: true, mode: 'name', value: 'analytics' } } });
-		expect(result.results.map((entry) => entry.value)).toEqual(['PUBLIC', 'Staging']);
+		expect(result.results.map((entry) => entry.value)).toEqual(['INFORMATION_SCHEMA', 'PUBLIC', 'Staging']);
 		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW SCHEMAS IN DATABASE "ANALYTICS"']);
+	});
+
+	it('a database that does not exist: the list search fails with Snowflake\'s 002003', async () => {
+		await expect(search('searchSchemas', { options: { database: { __rl: true, mode: 'id', value: 'Nope' } } })).rejects.toMatchObject({
+			message: "SQL compilation error:\nDatabase 'Nope' does not exist or not authorized. (code 002003, SQL state 02000)",
+		});
+		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW SCHEMAS IN DATABASE "Nope"']);
 	});
 
 	it('tables of the credential\'s database and schema; the value is the quoted qualified name, run with its role and warehouse', async () => {
 		const result = await search('searchTables', {}, undefined, { database: 'ANALYTICS', schema: 'PUBLIC', role: 'ANALYST', warehouse: 'COMPUTE_WH' });
 		expect(result).toEqual({
 			results: [
-				{ name: 'PUBLIC.ORDERS', value: '"ANALYTICS"."PUBLIC"."ORDERS"' },
 				{ name: 'PUBLIC.Order Lines', value: '"ANALYTICS"."PUBLIC"."Order Lines"' },
+				{ name: 'PUBLIC.ORDERS', value: '"ANALYTICS"."PUBLIC"."ORDERS"' },
 			],
 		});
 		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW TABLES IN SCHEMA "ANALYTICS"."PUBLIC"']);
 		expect(ran[0].context).toMatchObject({ role: 'ANALYST', warehouse: 'COMPUTE_WH' });
+	});
+
+	it('tables of a schema chosen in Options, exact case kept', async () => {
+		const result = await search('searchTables', {
+			options: { database: { __rl: true, mode: 'name', value: 'analytics' }, schema: { __rl: true, mode: 'id', value: 'Staging' } },
+		});
+		expect(result).toEqual({ results: [{ name: 'Staging.LOADS', value: '"ANALYTICS"."Staging"."LOADS"' }] });
+		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW TABLES IN SCHEMA "ANALYTICS"."Staging"']);
 	});
 });

@@ -11,7 +11,7 @@ import { logLines, runWorkflow, snowflakeWorkflow, type RunResult } from './harn
 import { until, useEmulator } from './setup';
 
 const keys = testKeys();
-const env = useEmulator({ fakeEngine: true, syncWaitMs: 200, publicKeys: [keys.publicKeyPem] });
+const env = useEmulator({ syncWaitMs: 200, publicKeys: [keys.publicKeyPem] });
 
 /** Every 24-character window of the secret: a partial leak is a leak. */
 function fragments(secret: string): string[] {
@@ -49,8 +49,9 @@ const run = async (sql: string, options: IDataObject = {}, onError?: 'continueRe
 
 describe('no secret in output, errors or logs', () => {
 	it('success', async () => {
-		const result = await run('SELECT 1');
+		const result = await run('SELECT 1 AS N');
 		expect(result.run.status).toBe('success');
+		expect(result.output('Snowflake SQL API').map((item) => item.json)).toEqual([{ N: 1 }]);
 		// The scan covers real log lines: the node's transport events are among them.
 		expect(logLines.filter((line) => line.message === 'Snowflake SQL API: request').map((line) => line.meta)).toEqual([
 			{ method: 'POST', path: '/api/v2/statements', attempt: 1 },
@@ -64,7 +65,7 @@ describe('no secret in output, errors or logs', () => {
 		['error item on the error output', 'continueErrorOutput' as const],
 	])('SQL error: %s', async (_label, onError) => {
 		const result = await run('SELECT FAIL', {}, onError);
-		expect(JSON.stringify(result.run.data)).toContain("invalid identifier 'FAIL'");
+		expect(JSON.stringify(result.run.data)).toContain("invalid identifier 'FAIL' (code 000904, SQL state 42000)");
 		expectNoSecrets(result);
 	});
 

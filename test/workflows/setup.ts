@@ -7,7 +7,6 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 import { resetAuthCache } from '../../nodes/SnowflakeSqlApi/transport/auth';
-import { createFakeEngine } from '../emulator/fakeEngine';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server';
 import { logLines } from './harness';
 import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
@@ -19,17 +18,12 @@ export interface EmulatorFixture {
 	credentials(overrides?: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
 }
 
-export interface FixtureOptions extends EmulatorOptions {
-	/** The emulator's in-memory fake engine (no SQL) instead of DuckDB. */
-	fakeEngine?: boolean;
-}
-
-export function useEmulator(options: FixtureOptions = {}): EmulatorFixture {
+/** Starts the emulator (its DuckDB engine unless `options.engine` is given) behind a recording proxy. */
+export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 	let emulator: Emulator | undefined;
 	let proxy: RecordingProxy | undefined;
-	const { fakeEngine, ...emulatorOptions } = options;
 	beforeAll(async () => {
-		emulator = await startEmulator({ ...(fakeEngine ? { engine: createFakeEngine() } : {}), ...emulatorOptions });
+		emulator = await startEmulator(options);
 		proxy = await startRecordingProxy(emulator.url);
 	});
 	afterAll(async () => {
