@@ -80,9 +80,10 @@ const FIVE_ROWS_DONE = (statementHandle: unknown) => ({
 });
 
 /** A workflow of the example's trigger and one of its nodes, the trigger pinned with `items`. */
-function onlyNode(workflow: WorkflowJson, nodeName: string, items: IDataObject[]): WorkflowJson {
+function onlyNode(workflow: WorkflowJson, nodeName: string, items: IDataObject[], parameters: IDataObject = {}): WorkflowJson {
 	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE) as INode;
-	const node = workflow.nodes.find((candidate) => candidate.name === nodeName) as INode;
+	const original = workflow.nodes.find((candidate) => candidate.name === nodeName) as INode;
+	const node = { ...original, parameters: { ...original.parameters, ...parameters } };
 	return {
 		name: workflow.name,
 		nodes: [trigger, node],
@@ -186,14 +187,25 @@ const cases: Record<string, ExampleCase> = {
 	'submit-and-get-results.json': {
 		outputs: {
 			'Submit SQL (Async)': [item0({ statementHandle: HANDLE, requestId: REQUEST_ID, status: 'running' })],
-			// Asked right after the submit: still running, or already done, depending on timing.
-			'Get Statement Results': [expect.toBeOneOf([item0(running(HANDLE)), item0(FIVE_ROWS_DONE(HANDLE))])],
+			// Wait for Completion: the node polls until the statement is done, then returns its rows.
+			'Get Statement Results': [item0(FIVE_ROWS_DONE(HANDLE))],
 		},
 		after: async (result, workflow) => {
 			const handle = result.output('Submit SQL (Async)')[0].json.statementHandle as string;
 			expect(result.output('Get Statement Results')[0].json.statementHandle).toBe(handle);
-			await env.emulator.statement(handle)?.settled;
-			// Once it finished, the same node returns the rows.
+			// Without waiting, a statement still running answers its status and no rows.
+			const slow = await runWorkflow(
+				onlyNode(workflow, 'Submit SQL (Async)', [{}], { query: 'CALL SYSTEM$WAIT(2)' }),
+				env.credentials(),
+			);
+			const slowHandle = slow.output('Submit SQL (Async)')[0].json.statementHandle as string;
+			const status = await runWorkflow(
+				onlyNode(workflow, 'Get Statement Results', [{ statementHandle: slowHandle }], { waitForCompletion: false }),
+				env.credentials(),
+			);
+			expect(plain(status.output('Get Statement Results'))).toEqual([item0(running(slowHandle))]);
+			await env.emulator.statement(slowHandle)?.settled;
+			// Results stay available for later GETs of the handle.
 			const again = await runWorkflow(onlyNode(workflow, 'Get Statement Results', [{ statementHandle: handle }]), env.credentials());
 			expect(again.run.status).toBe('success');
 			expect(plain(again.output('Get Statement Results'))).toEqual([item0(FIVE_ROWS_DONE(handle))]);

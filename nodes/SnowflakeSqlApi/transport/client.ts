@@ -190,7 +190,8 @@ export class SnowflakeClient {
 				cause: signal?.reason,
 			});
 		return await abortAware(signal, stopped, async (): Promise<StatementPage> => {
-			const step = await this.checkStatus(handle, signal);
+			let step = await this.checkStatus(handle, signal);
+			if (!step.done && options.wait) step = { done: true, value: await this.pollStatus(handle, signal) };
 			if (!step.done) {
 				const running = step.running;
 				return {
@@ -256,13 +257,18 @@ export class SnowflakeClient {
 				const first = await this.checkStatus(handle, signal);
 				if (first.done) return first.value;
 			}
-			return await pollUntilDone(() => this.checkStatus(handle, signal), {
-				policy: this.pollPolicy,
-				sleep: this.sleep,
-				signal,
-				maxRetryAfterMs: this.retryPolicy.maxRetryAfterMs,
-				onPoll: (attempt, delayMs) => this.emit({ type: 'poll', statementHandle: handle, attempt: attempt + 1, delayMs }),
-			});
+			return await this.pollStatus(handle, signal);
+		});
+	}
+
+	/** Polls the statement's status with the poll policy's backoff until it is done. */
+	private async pollStatus(handle: string, signal: AbortSignal | undefined): Promise<ResultSet> {
+		return await pollUntilDone(() => this.checkStatus(handle, signal), {
+			policy: this.pollPolicy,
+			sleep: this.sleep,
+			signal,
+			maxRetryAfterMs: this.retryPolicy.maxRetryAfterMs,
+			onPoll: (attempt, delayMs) => this.emit({ type: 'poll', statementHandle: handle, attempt: attempt + 1, delayMs }),
 		});
 	}
 

@@ -274,6 +274,8 @@ export interface GetStatementOptions {
 	/** Aborts the reads only; a status check never cancels the statement. */
 	signal?: AbortSignal;
 	decode?: DecodeOptions;
+	/** Poll while the statement runs instead of answering `running` (the poll policy's backoff). Default false. */
+	wait?: boolean;
 }
 
 /** `getStatement`: the status of a statement and, once it succeeded, one partition of its rows. */

@@ -215,6 +215,20 @@ describe('getStatement and waitForResult', () => {
 		expect(delays).toEqual([]);
 	});
 
+	it('with wait, polls while it runs (never cancelling it) and returns the asked partition', async () => {
+		const counts = [1, 2];
+		const { fake, client, delays } = harness();
+		fake.on('GET', statementPath(), [running(), running(), resultSet(counts)]);
+		fake.on('GET', statementPath(), [partition(counts, 1)], 1);
+		await expect(client.getStatement(HANDLE, { partition: 1, wait: true })).resolves.toMatchObject({
+			status: 'success',
+			partition: 1,
+			rows: [{ N: 2 }, { N: 3 }],
+		});
+		expect(delays).toEqual([250, 375]);
+		expect(fake.requests.map((request) => request.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
+	});
+
 	it('waitForResult polls a submitted statement to the end and reads all partitions', async () => {
 		const counts = [1, 2];
 		const { fake, client, delays } = harness();

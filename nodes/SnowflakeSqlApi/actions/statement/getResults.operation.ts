@@ -35,6 +35,14 @@ const properties: INodeProperties[] = [
 		default: 0,
 		description: 'Which partition of the result to return (0 for the first); the output names the next one',
 	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait while the statement runs (polling as Execute SQL does) instead of returning status "running" at once. Stopping the execution stops the wait, not the statement.',
+	},
 	optionsCollection,
 ];
 
@@ -50,6 +58,7 @@ export async function execute(
 		const partition = this.getNodeParameter('partition', itemIndex, 0) as number;
 		const page = await runtime.client.getStatement(handle, {
 			partition,
+			wait: this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean,
 			signal: runtime.signal,
 			decode: decodeOptions(readOptions(this, itemIndex)),
 		});
