@@ -75,7 +75,7 @@ describe('fields per operation', () => {
 	it.each([
 		['executeQuery', {}, ['query', 'options']],
 		['submitAsync', {}, ['query', 'options']],
-		['getResults', {}, ['statementHandle', 'partition', 'options']],
+		['getResults', {}, ['statementHandle', 'partition', 'waitForCompletion', 'options']],
 		['cancel', {}, ['statementHandle']],
 		['insert', {}, ['table', 'dataMode', 'options']],
 		['insert', { dataMode: 'defineBelow' }, ['table', 'dataMode', 'valuesToSend', 'options']],
