@@ -28,7 +28,10 @@ export function locatorName(value: LocatorValue | string | undefined, label: str
 	return value.mode === 'name' ? resolveIdentifier(text, label) : text;
 }
 
-function defaultQueryTag(context: IExecuteFunctions): string {
+/** What the request context reads from n8n: the same for an execution and for a poll. */
+export type RequestSource = Pick<IExecuteFunctions, 'getWorkflow' | 'getExecutionId' | 'getNode'>;
+
+function defaultQueryTag(context: RequestSource): string {
 	const tag = {
 		source: 'n8n',
 		workflowId: context.getWorkflow().id ?? '',
@@ -40,7 +43,7 @@ function defaultQueryTag(context: IExecuteFunctions): string {
 
 /** Request fields from the options, with the credential's role, warehouse, database and schema as defaults. */
 export function requestContext(
-	context: IExecuteFunctions,
+	context: RequestSource,
 	options: SnowflakeNodeOptions,
 	runtime: OperationRuntime,
 ): RequestContext {

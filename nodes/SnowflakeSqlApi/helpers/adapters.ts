@@ -9,6 +9,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
+	type IPollFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -73,7 +74,7 @@ function toFullResponse(raw: unknown): HttpResponse {
  * credential's `authenticate` uses and sent with httpRequest.
  */
 export function createN8nHttp(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
+	context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions,
 	credentials: SnowflakeKeyPairCredentials,
 ): HttpFn {
 	const forcesCancelSignal = typeof (context as Partial<IExecuteFunctions>).getExecutionCancelSignal === 'function';

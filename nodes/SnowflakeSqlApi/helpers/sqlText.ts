@@ -121,6 +121,26 @@ export function findPlaceholders(sql: string): Placeholder[] {
 	return found;
 }
 
+/**
+ * Every `:name` (any case) outside strings, identifiers and comments, in text order: `:watermark` in
+ * `col >= :watermark`, never in `'a :watermark'`, `x::watermark` (a cast) or `:watermark_2`.
+ */
+export function findNamedPlaceholders(sql: string, name: string): Placeholder[] {
+	const found: Placeholder[] = [];
+	const wanted = `:${name.toLowerCase()}`;
+	for (const segment of segments(sql)) {
+		if (segment.kind !== 'code') continue;
+		for (let i = segment.start; i + wanted.length <= segment.end; i++) {
+			if (sql[i] !== ':' || sql[i - 1] === ':' || sql[i + 1] === ':') continue;
+			const end = i + wanted.length;
+			if (sql.slice(i, end).toLowerCase() !== wanted || IDENTIFIER_CHAR.test(sql[end] ?? '')) continue;
+			found.push({ start: i, end, parameter: found.length + 1, numbered: false });
+			i = end - 1;
+		}
+	}
+	return found;
+}
+
 /** How many query parameters the placeholders expect. */
 export function placeholderCount(placeholders: readonly Placeholder[]): number {
 	return Math.max(0, ...placeholders.map((p) => p.parameter));
