@@ -13,7 +13,7 @@ import { generateRsaKeyPair } from '../helpers/keys';
 import './harness';
 import { useEmulator } from './setup';
 
-const env = useEmulator({ fakeEngine: true });
+const env = useEmulator();
 const node = new SnowflakeSqlApi();
 
 async function test(data: ICredentialDataDecryptedObject) {
