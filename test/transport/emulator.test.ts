@@ -179,7 +179,7 @@ describe('SnowflakeClient against the emulator', () => {
 		const error = await snowflake.execute({ statement: 'select system$wait(60)' }, { signal: controller.signal }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(SnowflakeCancelledError);
 		const handle = (error as SnowflakeCancelledError).statementHandle!;
-		expect((error as Error).message).toBe(`Execution was cancelled; Snowflake cancelled statement ${handle}.`);
+		expect((error as Error).message).toBe(`Execution was canceled; Snowflake canceled statement ${handle}.`);
 		expect(emulator.stats.requests.cancel - cancelsBefore).toBe(1);
 		expect(emulator.statement(handle)?.state).not.toBe('running');
 		expect(emulator.running).toBe(0);

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { getAuthStats } from '../../nodes/SnowflakeSqlApi/transport/auth';
+import { SqlApi, signJwt } from '../emulator/harness';
 import { generateRsaKeyPair } from '../helpers/keys';
 import { plain, runWorkflow, snowflakeWorkflow } from './harness';
 import { until, useEmulator } from './setup';
@@ -182,6 +183,21 @@ describe('authentication', () => {
 });
 
 describe('timeouts and cancellation', () => {
+	it('a statement cancelled on Snowflake by someone else fails the run as an error, with 000604', async () => {
+		const running = runWorkflow(snowflakeWorkflow(query, { items: [{ sql: 'CALL SYSTEM$WAIT(60)' }] }), env.credentials());
+		await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
+		const poll = env.proxy.requests.find((request) => request.method === 'GET');
+		const handle = decodeURIComponent(String(poll?.path.split('/')[4]));
+		const key = env.emulator.generatedKey;
+		if (!key) throw new Error('The emulator has no generated key');
+		const admin = new SqlApi(env.emulator.url, await signJwt(key, { account: env.emulator.account, user: env.emulator.user }));
+		expect((await admin.cancel(handle)).status).toBe(200);
+		const result = await running;
+		expect(result.run.status).toBe('error');
+		expect(result.error()?.message).toBe('SQL execution cancelled (code 000604, SQL state 57014)');
+		expect(handleIn(result.error()?.description)).toBe(handle);
+	});
+
 	it('the statement timeout: Snowflake cancels the statement and the node fails with 408 and what to do', async () => {
 		env.emulator.syncWaitMs = 10_000; // the POST itself waits, so the timeout arrives as its 408
 		try {
@@ -190,9 +206,11 @@ describe('timeouts and cancellation', () => {
 				env.credentials(),
 			);
 			const error = result.error();
+			// A failed run, not a cancelled one: n8n reads "canceled" in a message as a stopped execution.
+			expect(result.run.status).toBe('error');
 			expect(error?.httpCode).toBe('408');
 			expect(error?.message).toMatch(
-				/^Statement reached its statement or warehouse timeout of 1 second\(s\) and was canceled\. \(code 000630, SQL state 57014\)/,
+				/^Statement reached its statement or warehouse timeout of 1 second\(s\) and was cancelled\. \(code 000630, SQL state 57014\)/,
 			);
 			expect(error?.description).toMatch(/^The statement reached its timeout and Snowflake cancelled it\. Raise the timeout option/);
 			expect(env.proxy.submits()[0].timeout).toBe(1);
@@ -218,7 +236,8 @@ describe('timeouts and cancellation', () => {
 		const cancels = env.proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/cancel'));
 		expect(cancels).toHaveLength(1);
 		const handle = decodeURIComponent(cancels[0].path.split('/')[4]);
-		expect(result.error()?.message).toBe(`Execution was cancelled; Snowflake cancelled statement ${handle}.`);
+		expect(result.error()?.message).toBe(`Execution was canceled; Snowflake canceled statement ${handle}.`);
+		expect(result.run.status).toBe('canceled');
 		expect(env.emulator.running).toBe(0);
 		expect(env.emulator.statement(handle)?.state).toBe('failed');
 		expect(env.emulator.statement(handle)?.failure).toMatchObject({ code: '000604' });

@@ -120,7 +120,7 @@ describe('no secret in output, errors or logs', () => {
 		await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
 		cancel?.();
 		const result = await running;
-		expect(result.error()?.message).toMatch(/^Execution was cancelled; Snowflake cancelled statement /);
+		expect(result.error()?.message).toMatch(/^Execution was canceled; Snowflake canceled statement /);
 		expectNoSecrets(result);
 	});
 });

@@ -37,6 +37,16 @@ function describe(error: SnowflakeError, extra?: string): string | undefined {
 }
 
 /**
+ * n8n marks a run "canceled" rather than "error" when the error message contains `canceled`: the
+ * node's own messages for a stopped execution use that spelling, and Snowflake's messages for
+ * statements stopped otherwise (a timeout "… and was canceled.", another session's cancel) are
+ * shown spelled `cancelled`, so those runs fail as errors and reach error workflows.
+ */
+function notCanceled(message: string): string {
+	return message.replace(/canceled/g, 'cancelled');
+}
+
+/**
  * Maps an error to NodeApiError (Snowflake answered with a failure, or could not be reached) or
  * NodeOperationError (configuration, input, cancellation, row limit), with Snowflake's code,
  * sqlState and statement handle kept and the hint as description. `extra` adds a line to the description.
@@ -46,14 +56,15 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, extr
 	if (error instanceof SnowflakeError) {
 		const description = describe(error, extra);
 		if (API_KINDS.has(error.kind)) {
+			const message = notCanceled(error.message);
 			const response: JsonObject = {
-				message: error.message,
+				message,
 				code: error.code ?? null,
 				sqlState: error.sqlState ?? null,
 				statementHandle: error.statementHandle ?? null,
 			};
 			return new NodeApiError(node, response, {
-				message: error.message,
+				message,
 				description,
 				httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
 				itemIndex,

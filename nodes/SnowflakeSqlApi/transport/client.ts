@@ -148,14 +148,14 @@ export class SnowflakeClient {
 		build(0); // surfaces configuration errors before anything is sent
 		const { signal } = options;
 		if (signal?.aborted) {
-			throw new SnowflakeCancelledError('Execution was cancelled before the statement was submitted; nothing ran on Snowflake.', { cause: signal.reason });
+			throw new SnowflakeCancelledError('Execution was canceled before the statement was submitted; nothing ran on Snowflake.', { cause: signal.reason });
 		}
 		const pending = this.send(build, { signal, detachHttp: true });
 		const sent = signal ? await raceAbort(pending, signal) : await pending;
 		if (sent === ABORTED) {
 			this.cancelWhenHandleArrives(pending);
 			throw new SnowflakeCancelledError(
-				`Execution was cancelled before Snowflake returned a statement handle (requestId ${requestId}). If the statement was accepted it will be cancelled as soon as Snowflake reports its handle.`,
+				`Execution was canceled before Snowflake returned a statement handle (requestId ${requestId}). If the statement was accepted it will be canceled as soon as Snowflake reports its handle.`,
 				{ cause: signal?.reason },
 			);
 		}
@@ -185,7 +185,7 @@ export class SnowflakeClient {
 		resolveDecodeOptions(options.decode);
 		const { signal } = options;
 		const stopped = () =>
-			new SnowflakeCancelledError(`Reading statement ${handle} was cancelled; the statement itself was left alone.`, {
+			new SnowflakeCancelledError(`Reading statement ${handle} was canceled; the statement itself was left alone.`, {
 				statementHandle: handle,
 				cause: signal?.reason,
 			});
@@ -339,7 +339,7 @@ export class SnowflakeClient {
 		const chunks: DecodedRow[][] = [first];
 		const stopped = () =>
 			new SnowflakeCancelledError(
-				`Reading the result of statement ${handle} was cancelled; the statement had already finished, so there was nothing to cancel on Snowflake.`,
+				`Reading the result of statement ${handle} was canceled; the statement had already finished, so there was nothing to cancel on Snowflake.`,
 				{ statementHandle: handle, cause: signal?.reason },
 			);
 		await abortAware(signal, stopped, () =>
@@ -387,16 +387,16 @@ export class SnowflakeClient {
 		const details = { statementHandle: handle, cause: reason };
 		try {
 			await this.cancelStatement(handle, undefined, policy);
-			return new SnowflakeCancelledError(`Execution was cancelled; Snowflake cancelled statement ${handle}.`, details);
+			return new SnowflakeCancelledError(`Execution was canceled; Snowflake canceled statement ${handle}.`, details);
 		} catch (error) {
 			if (error instanceof SnowflakeError && error.httpStatus === 422) {
 				return new SnowflakeCancelledError(
-					`Execution was cancelled; statement ${handle} was no longer running on Snowflake (${error.message}).`,
+					`Execution was canceled; statement ${handle} was no longer running on Snowflake (${error.message}).`,
 					details,
 				);
 			}
 			return new SnowflakeCancelledError(
-				`Execution was cancelled, but cancelling statement ${handle} on Snowflake failed: ${error instanceof Error ? error.message : String(error)}. It may still be running; stop it with SELECT SYSTEM$CANCEL_QUERY('${handle}').`,
+				`Execution was canceled, but canceling statement ${handle} on Snowflake failed: ${error instanceof Error ? error.message : String(error)}. It may still be running; stop it with SELECT SYSTEM$CANCEL_QUERY('${handle}').`,
 				{ ...details, cause: error, hint: 'The cancel request failed; the statement may keep using the warehouse until it ends or times out.' },
 			);
 		}

@@ -23,7 +23,7 @@ describe('abort → cancel', () => {
 		fake.on('POST', CANCEL, [cancelled]);
 		const error = await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(SnowflakeCancelledError);
-		expect(error).toMatchObject({ statementHandle: HANDLE, message: `Execution was cancelled; Snowflake cancelled statement ${HANDLE}.` });
+		expect(error).toMatchObject({ statementHandle: HANDLE, message: `Execution was canceled; Snowflake canceled statement ${HANDLE}.` });
 		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
 		expect(fake.sent('POST', CANCEL)[0].signal).toBeUndefined();
 		expect(events).toContainEqual({ type: 'cancel', statementHandle: HANDLE });
@@ -58,7 +58,7 @@ describe('abort → cancel', () => {
 		fake.on('POST', CANCEL, [json(503, { message: 'Service Unavailable' })]);
 		const error = (await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e)) as SnowflakeCancelledError;
 		expect(error).toBeInstanceOf(SnowflakeCancelledError);
-		expect(error.message).toMatch(new RegExp(`cancelling statement ${HANDLE} on Snowflake failed: .*HTTP 503.*It may still be running; stop it with SELECT SYSTEM\\$CANCEL_QUERY`));
+		expect(error.message).toMatch(new RegExp(`canceling statement ${HANDLE} on Snowflake failed: .*HTTP 503.*It may still be running; stop it with SELECT SYSTEM\\$CANCEL_QUERY`));
 		// The cancel got its one retry, then the caller was told.
 		expect(fake.sent('POST', CANCEL)).toHaveLength(2);
 	});
@@ -86,7 +86,7 @@ describe('abort → cancel', () => {
 		const execution = client.execute({ statement: 'call slow()' }, { signal: controller.signal });
 		await nextTurn();
 		controller.abort();
-		await expect(execution).rejects.toThrow(/cancelled before Snowflake returned a statement handle \(requestId req-1\)/);
+		await expect(execution).rejects.toThrow(/canceled before Snowflake returned a statement handle \(requestId req-1\)/);
 		// The submit itself was not torn down: it has to live on to reveal the handle.
 		expect(fake.sent('POST', SUBMIT)[0].signal).toBeUndefined();
 		expect(fake.sent('POST', CANCEL)).toHaveLength(0);
