@@ -63,12 +63,16 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, extr
 				sqlState: error.sqlState ?? null,
 				statementHandle: error.statementHandle ?? null,
 			};
-			return new NodeApiError(node, response, {
+			const nodeError = new NodeApiError(node, response, {
 				message,
 				description,
 				httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
 				itemIndex,
 			});
+			// n8n swaps a message that mentions a system error code (ECONNRESET, ETIMEDOUT, ...) for a generic
+			// sentence; ours says more (the attempts made, whether the statement may have run).
+			nodeError.message = message;
+			return nodeError;
 		}
 		return new NodeOperationError(node, error.message, { description, itemIndex });
 	}

@@ -14,7 +14,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { createRowDecoder, resolveDecodeOptions, type RowDecoder } from '../decoder';
-import { SnowflakeCancelledError, SnowflakeConfigError, SnowflakeError, SnowflakeNetworkError } from './errors';
+import {
+	SnowflakeCancelledError,
+	SnowflakeConfigError,
+	SnowflakeError,
+	SnowflakeNetworkError,
+	type SnowflakeErrorDetails,
+} from './errors';
 import { checkMaxRows, checkPartitionRows, loadInOrder, planPartitions, type PartitionPlan } from './partitions';
 import { pollUntilDone, resolvePollPolicy, type PollStep } from './poll';
 import {
@@ -77,7 +83,12 @@ interface SendOptions {
 	/** While polling, 429 means "still running": hand it back instead of retrying it. */
 	runningOn429?: boolean;
 	policy?: RetryPolicy;
+	/** Set to true when an attempt may have reached Snowflake without its answer reaching us. */
+	unknown?: { outcome: boolean };
 }
+
+/** Failures that happen before a connection exists: the request never reached Snowflake. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class SnowflakeClient {
 	private readonly http: HttpFn;
@@ -127,7 +138,12 @@ export class SnowflakeClient {
 		const submitted = await this.submit(request, options);
 		if (submitted.status === 'running') {
 			if (options.async) return runningResult(submitted.queryStatus, submitted.requestId);
-			const resultSet = await this.resultOf(submitted.statementHandle, options.signal, true);
+			let resultSet: ResultSet;
+			try {
+				resultSet = await this.resultOf(submitted.statementHandle, options.signal, true);
+			} catch (error) {
+				throw mayHaveRun(error, pollNote(submitted.statementHandle));
+			}
 			return await this.collect(resultSet, submitted.requestId, options);
 		}
 		return await this.collect(submitted.resultSet, submitted.requestId, options);
@@ -150,8 +166,14 @@ export class SnowflakeClient {
 		if (signal?.aborted) {
 			throw new SnowflakeCancelledError('Execution was canceled before the statement was submitted; nothing ran on Snowflake.', { cause: signal.reason });
 		}
-		const pending = this.send(build, { signal, detachHttp: true });
-		const sent = signal ? await raceAbort(pending, signal) : await pending;
+		const unknown = { outcome: false };
+		const pending = this.send(build, { signal, detachHttp: true, unknown });
+		let sent: Sent | typeof ABORTED;
+		try {
+			sent = signal ? await raceAbort(pending, signal) : await pending;
+		} catch (error) {
+			throw unknown.outcome ? mayHaveRun(error, submitNote(requestId)) : error;
+		}
 		if (sent === ABORTED) {
 			this.cancelWhenHandleArrives(pending);
 			throw new SnowflakeCancelledError(
@@ -168,7 +190,10 @@ export class SnowflakeClient {
 			const queryStatus = this.queryStatusFrom(response);
 			return { status: 'running', requestId, statementHandle: queryStatus.statementHandle, queryStatus };
 		}
-		throw errorForResponse(response, this.errorContext(sent));
+		const error = errorForResponse(response, this.errorContext(sent));
+		// 408 and 422 answer for the statement itself (a resubmission returns the earlier run's outcome).
+		const definitive = response.status === 408 || response.status === 422;
+		throw unknown.outcome && !definitive ? mayHaveRun(error, submitNote(requestId)) : error;
 	}
 
 	/**
@@ -461,6 +486,7 @@ export class SnowflakeClient {
 			let outcome: AttemptOutcome;
 			if (response === undefined) {
 				outcome = { networkError: true };
+				if (options.unknown && !NOT_CONNECTED.has(errorCode(failure) ?? '')) options.unknown.outcome = true;
 			} else {
 				if (response.status === 401 && onTokenExpired && !renewed && statusFields(readBody(response).json).code === TOKEN_EXPIRED_CODE) {
 					renewed = true;
@@ -473,6 +499,8 @@ export class SnowflakeClient {
 				}
 				if (options.runningOn429 && response.status === 429) return { response, attempts: attempt + 1, expiredAfterRenewal: false };
 				outcome = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.now()) };
+				// 500, 502 and 504 may come after the request was forwarded and run (503: turned away).
+				if (options.unknown && response.status >= 500 && response.status !== 503) options.unknown.outcome = true;
 			}
 			const decision = decideRetry(outcome, retries, this.now() - started, policy, this.random);
 			if (!decision.retry) {
@@ -562,6 +590,31 @@ function runningResult(status: QueryStatus, requestId: string | undefined): Stat
 		truncated: false,
 		partitionCount: 0,
 	};
+}
+
+/** Kinds where the client lost track of the statement; the others answer for the statement (or the caller). */
+const LOST_TRACK = new Set(['http', 'network', 'rateLimited', 'protocol', 'auth']);
+
+function submitNote(requestId: string): string {
+	return `The statement may have run on Snowflake: an attempt got no answer, so whether it ran is unknown (requestId ${requestId}). Check the data before running it again.`;
+}
+
+function pollNote(statementHandle: string): string {
+	return `The statement may have run: Snowflake accepted it (statement handle ${statementHandle}) and it may still complete. Check it with Get Statement Results before running it again.`;
+}
+
+/** The same error with `note` added to its message and hint, when the failure left the statement's fate unknown. */
+function mayHaveRun(error: unknown, note: string): unknown {
+	if (!(error instanceof SnowflakeError) || !LOST_TRACK.has(error.kind)) return error;
+	const Kind = error.constructor as new (message: string, details: SnowflakeErrorDetails) => SnowflakeError;
+	return new Kind(`${error.message.replace(/\.?$/, '.')} ${note}`, {
+		code: error.code,
+		sqlState: error.sqlState,
+		statementHandle: error.statementHandle,
+		httpStatus: error.httpStatus,
+		hint: error.hint ? `${note}\n${error.hint}` : note,
+		cause: error.cause,
+	});
 }
 
 function retryReason(response: HttpResponse | undefined, failure: unknown): string {
