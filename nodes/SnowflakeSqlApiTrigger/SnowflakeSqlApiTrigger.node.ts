@@ -1,0 +1,36 @@
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { credentialTest, listSearch } from '../SnowflakeSqlApi/methods';
+import { properties, subtitle } from './description';
+import { pollTrigger } from './poll';
+
+/** Polls Snowflake for new rows: same credential, transport and decoding as the Snowflake SQL API node. */
+export class SnowflakeSqlApiTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Snowflake SQL API Trigger',
+		name: 'snowflakeSqlApiTrigger',
+		icon: { light: 'file:../SnowflakeSqlApi/snowflake.svg', dark: 'file:../SnowflakeSqlApi/snowflake.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle,
+		description: 'Starts the workflow when new rows appear in a Snowflake table or query',
+		defaults: { name: 'Snowflake SQL API Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest' }],
+		properties,
+	};
+
+	methods = { credentialTest, listSearch };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollTrigger.call(this);
+	}
+}
