@@ -177,3 +177,22 @@ describe('errors', () => {
 		expect(env.proxy.submits()).toHaveLength(0);
 	});
 });
+
+describe('examples/triggers/trigger-new-rows.json', () => {
+	it('imports as is: the test event shows the latest row, then polls emit each new row once', async () => {
+		const { readFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'triggers', 'trigger-new-rows.json'), 'utf8')) as {
+			nodes: Array<{ type: string; parameters: IDataObject }>;
+		};
+		const node = workflow.nodes.find((candidate) => candidate.type === 'n8n-nodes-snowflake-sql-api.snowflakeSqlApiTrigger');
+		await sql('CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)');
+		await sql("INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'new')");
+		const trigger = active(node?.parameters ?? {});
+		expect(json((await trigger.fetchTestEvent()).items)).toEqual([{ ID: 2, CUSTOMER: 'Grace', AMOUNT: 30, STATUS: 'new' }]);
+		expect((await pollOk(trigger)).emitted).toBe(false);
+		await sql("INSERT INTO demo_orders VALUES (3, 'Linus', 7.25, 'new')");
+		expect(json((await pollOk(trigger)).items)).toEqual([{ ID: 3, CUSTOMER: 'Linus', AMOUNT: 7.25, STATUS: 'new' }]);
+		expect((await pollOk(trigger)).emitted).toBe(false);
+	});
+});
