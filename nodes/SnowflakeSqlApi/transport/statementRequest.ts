@@ -20,6 +20,18 @@ export function checkHandle(statementHandle: string): string {
 }
 
 const MAX_TIMEOUT_SECONDS = 604_800;
+/**
+ * Snowflake keeps statement text up to 1 MB in its history; a longer statement "cannot be rerun or
+ * retried" (docs: query size limits), so `retry=true` could not stop a resubmission from running it twice.
+ */
+export const MAX_STATEMENT_BYTES = 1_048_576;
+
+const utf8 = new TextEncoder();
+
+/** UTF-8 size of `text` (encoded only when it could be over the limit). */
+function statementBytes(text: string): number {
+	return text.length * 3 <= MAX_STATEMENT_BYTES ? text.length : utf8.encode(text).length;
+}
 
 export interface SubmitFlags {
 	requestId: string;
@@ -37,6 +49,12 @@ export interface SubmitFlags {
 export function buildSubmitRequest(request: StatementRequest, flags: SubmitFlags): HttpRequest {
 	if (typeof request.statement !== 'string' || request.statement.trim() === '') {
 		throw new SnowflakeConfigError('The SQL statement is empty. Enter the SQL to run.');
+	}
+	const bytes = statementBytes(request.statement);
+	if (bytes > MAX_STATEMENT_BYTES) {
+		throw new SnowflakeConfigError(
+			`The SQL statement is ${bytes.toLocaleString('en-US')} bytes; the Snowflake SQL API can retry a statement safely only up to 1 MB (${MAX_STATEMENT_BYTES.toLocaleString('en-US')} bytes), so it was not sent. Split the work into several statements (Insert, Update, Upsert and Delete batch their rows to stay below it), or load files through a stage with COPY INTO.`,
+		);
 	}
 	const timeout = request.timeout;
 	if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_SECONDS)) {

@@ -1,0 +1,36 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/**
+ * Statements over 1 MB are refused before anything is sent: Snowflake cannot match a retried request
+ * against a longer statement, so a lost answer could make the transport's resubmission run it twice.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import { buildSubmitRequest, MAX_STATEMENT_BYTES } from '../../../nodes/SnowflakeSqlApi/transport/statementRequest';
+import { harness } from './fakeSnowflake';
+
+const flags = { requestId: 'r', retry: false };
+
+describe('statement size', () => {
+	it('accepts exactly 1 MB', () => {
+		const statement = `SELECT '${'x'.repeat(MAX_STATEMENT_BYTES - 9)}'`;
+		expect(Buffer.byteLength(statement)).toBe(MAX_STATEMENT_BYTES);
+		expect(buildSubmitRequest({ statement }, flags).body).toEqual({ statement });
+	});
+
+	it('refuses one byte more, counting UTF-8 bytes (not characters)', () => {
+		const statement = `SELECT '${'é'.repeat((MAX_STATEMENT_BYTES - 8) / 2)}'`;
+		expect(statement.length).toBeLessThan(MAX_STATEMENT_BYTES);
+		expect(() => buildSubmitRequest({ statement }, flags)).toThrow(
+			new SnowflakeConfigError(
+				'The SQL statement is 1,048,577 bytes; the Snowflake SQL API can retry a statement safely only up to 1 MB (1,048,576 bytes), so it was not sent. Split the work into several statements (Insert, Update, Upsert and Delete batch their rows to stay below it), or load files through a stage with COPY INTO.',
+			),
+		);
+	});
+
+	it('sends nothing for a 2 MB statement', async () => {
+		const { fake, client } = harness();
+		await expect(client.execute({ statement: `SELECT '${'x'.repeat(2 * 1024 * 1024)}'` })).rejects.toThrow(/^The SQL statement is 2,097,161 bytes; /);
+		expect(fake.requests).toEqual([]);
+	});
+});
