@@ -23,7 +23,13 @@ export type FaultKind =
 	/** A gzip body cut in half, with a Content-Length that matches the cut (only where the body is gzip). */
 	| 'truncatedGzip'
 	/** 401 `390198` for a token that is still valid: what a client sees when its cached token ages out. */
-	| 'tokenExpired';
+	| 'tokenExpired'
+	/**
+	 * Submit only, scripted only (never drawn in random mode unless listed in `kinds`): the POST answers 202 at
+	 * once and the statement starts only after the emulator's clock has advanced `holdMs` (default 65 minutes).
+	 * With a simulated clock (`EmulatorOptions.clock`) no real hour passes: the client's polling moves time on.
+	 */
+	| 'longRunning';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
 	'http429',
@@ -36,6 +42,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 	'slow',
 	'truncatedGzip',
 	'tokenExpired',
+	'longRunning',
 ];
 
 export interface FaultRule {
@@ -52,6 +59,8 @@ export interface FaultRule {
 	retryAfterSeconds?: number;
 	/** slow only; default 1000. */
 	delayMs?: number;
+	/** longRunning only: emulator-clock milliseconds before the statement starts; default 3_900_000 (65 minutes). */
+	holdMs?: number;
 }
 
 export interface RandomFaults {
@@ -71,7 +80,35 @@ export interface Fault {
 	kind: FaultKind;
 	retryAfterSeconds?: number;
 	delayMs?: number;
+	holdMs?: number;
 }
+
+/** What the server knows about a request beyond its route, for kinds that only apply to some requests. */
+export interface PickContext {
+	/**
+	 * The request's token was first verified only a few requests ago (the server's FRESH_TOKEN_REQUESTS).
+	 * Random mode never expires such a token (a token signed a moment ago cannot have aged out), so a client
+	 * that re-signed is not refused again within the same retries; scripted rules still may.
+	 */
+	freshToken?: boolean;
+}
+
+/** Kinds random mode draws from when `kinds` is not given. */
+export const RANDOM_FAULT_KINDS: readonly FaultKind[] = [
+	'http429',
+	'http500',
+	'http502',
+	'http503',
+	'http504',
+	'resetBeforeRun',
+	'resetAfterCommit',
+	'slow',
+	'truncatedGzip',
+	'tokenExpired',
+];
+
+/** Default hold of a longRunning statement: 65 minutes, past a JWT's one-hour lifetime. */
+export const DEFAULT_HOLD_MS = 65 * 60_000;
 
 export interface InjectedFault extends Fault {
 	/** Position of the request among those the injector was asked about (1-based). */
@@ -99,8 +136,10 @@ function seededRandom(seed: number): () => number {
 	};
 }
 
-function applies(kind: FaultKind, gzipBody: boolean): boolean {
-	return kind !== 'truncatedGzip' || gzipBody;
+function applies(kind: FaultKind, route: FaultRoute, gzipBody: boolean): boolean {
+	if (kind === 'truncatedGzip') return gzipBody;
+	if (kind === 'longRunning') return route === 'submit';
+	return true;
 }
 
 export class FaultInjector {
@@ -126,9 +165,12 @@ export class FaultInjector {
 		return this;
 	}
 
-	add(rule: FaultRule): this {
+	/** Adds a rule after the others, or before them with `first` (log `source` indexes then shift by one). */
+	add(rule: FaultRule, position: 'last' | 'first' = 'last'): this {
 		if (rule.kind === 'http429' || rule.retryAfterSeconds === undefined) {
-			this.rules.push({ ...rule, fired: 0, seen: 0 });
+			const active = { ...rule, fired: 0, seen: 0 };
+			if (position === 'first') this.rules.unshift(active);
+			else this.rules.push(active);
 			return this;
 		}
 		throw new Error('retryAfterSeconds only applies to http429');
@@ -149,18 +191,24 @@ export class FaultInjector {
 		this.requests = 0;
 	}
 
+	/** Removes the scripted rules only (random mode, generator, log and request count stay). */
+	clearRules(): this {
+		this.rules = [];
+		return this;
+	}
+
 	/** Rules not yet used up. */
 	get pending(): number {
 		return this.rules.filter((rule) => rule.fired < (rule.times ?? 1)).length;
 	}
 
 	/** Decides the fault (if any) for one request; scripted rules first, in the order they were added. */
-	pick(route: FaultRoute, path: string, gzipBody: boolean): Fault | undefined {
+	pick(route: FaultRoute, path: string, gzipBody: boolean, context: PickContext = {}): Fault | undefined {
 		this.requests++;
 		for (const [index, rule] of this.rules.entries()) {
 			if (rule.fired >= (rule.times ?? 1)) continue;
 			if ((rule.route ?? 'any') !== 'any' && rule.route !== route) continue;
-			if (!applies(rule.kind, gzipBody)) continue;
+			if (!applies(rule.kind, route, gzipBody)) continue;
 			rule.seen++;
 			if (rule.seen <= (rule.skip ?? 0)) continue;
 			if (this.random() >= (rule.probability ?? 1)) continue;
@@ -168,17 +216,21 @@ export class FaultInjector {
 			const fault: Fault = { kind: rule.kind };
 			if (rule.retryAfterSeconds !== undefined) fault.retryAfterSeconds = rule.retryAfterSeconds;
 			if (rule.kind === 'slow') fault.delayMs = rule.delayMs ?? 1000;
+			if (rule.kind === 'longRunning') fault.holdMs = rule.holdMs ?? DEFAULT_HOLD_MS;
 			return this.record(fault, route, path, index);
 		}
 		const mode = this.randomMode;
 		if (!mode || (mode.routes && !mode.routes.includes(route))) return undefined;
 		if (this.random() >= mode.rate) return undefined;
-		const kinds = (mode.kinds ?? FAULT_KINDS).filter((kind) => applies(kind, gzipBody));
+		const kinds = (mode.kinds ?? RANDOM_FAULT_KINDS).filter(
+			(kind) => applies(kind, route, gzipBody) && !(kind === 'tokenExpired' && context.freshToken),
+		);
 		if (kinds.length === 0) return undefined;
 		const kind = kinds[Math.floor(this.random() * kinds.length)];
 		const fault: Fault = { kind };
 		if (kind === 'http429' && this.random() < 0.5) fault.retryAfterSeconds = 1;
 		if (kind === 'slow') fault.delayMs = mode.delayMs ?? 200;
+		if (kind === 'longRunning') fault.holdMs = DEFAULT_HOLD_MS;
 		return this.record(fault, route, path, 'random');
 	}
 

@@ -101,6 +101,13 @@ export interface EmulatorOptions {
 	fractionDigits?: 'scale' | 'nine';
 	/** Seed of the fault injector's generator. Default 1. */
 	faultSeed?: number;
+	/**
+	 * Simulated time: the emulator's clock in ms since the epoch (default Date.now). It decides JWT validity
+	 * (`iat`/`exp`), `createdOn`, result retention and when a `longRunning` statement starts, so a test that
+	 * moves it on (with the client's injected sleep) lives through hours without waiting. Statement `timeout`s
+	 * and the synchronous wait stay on real time.
+	 */
+	clock?: () => number;
 	switches?: Partial<EmulatorSwitches>;
 	/** Called when a response is finished (or the connection dropped: status 0); the CLI logs with it. */
 	onRequest?: (entry: RequestLogEntry) => void;
@@ -170,6 +177,8 @@ interface Reply {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** Random mode does not expire a token within this many verified requests of its first use (see PickContext). */
+const FRESH_TOKEN_REQUESTS = 10;
 const STATEMENTS_PATH = '/api/v2/statements';
 const BINDING_TYPES = new Set<BindingType>([
 	'FIXED',
@@ -287,6 +296,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const clockSkewSeconds = options.clockSkewSeconds ?? 60;
 	const lifetime = new AbortController();
 	const faults = new FaultInjector(options.faultSeed ?? 1);
+	const now = options.clock ?? Date.now;
 	const stats: EmulatorStats = {
 		requests: { submit: 0, status: 0, partition: 0, cancel: 0 },
 		statementsExecuted: 0,
@@ -295,7 +305,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		jwtsRejected: 0,
 		distinctJwts: 0,
 	};
-	const tokensSeen = new Set<string>();
+	/** Each verified token and the count of verified requests when it was first seen. */
+	const tokensSeen = new Map<string, number>();
+	let verifiedRequests = 0;
 	const users = new Map<string, RegisteredKey[]>();
 
 	const setUserKeys = (user: string, publicKeys: string[], userAccount = account) => {
@@ -330,7 +342,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		partitionBytes: options.partitionBytes ?? 1_000_000,
 		gzipPartitions: () => switches.gzipPartitions,
 		retentionMs: options.resultRetentionMs ?? 86_400_000,
-		now: Date.now,
+		now,
 		onEngineRun: () => stats.statementsExecuted++,
 	});
 
@@ -449,8 +461,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const isAsync = query.get('async')?.toLowerCase() === 'true';
 		const acceptsGzip = /\bgzip\b/i.test(header(request, 'accept-encoding') ?? '');
 		// resetAfterCommit: the statement finishes, then the response is lost.
+		// longRunning: held until the clock moves on, so the POST answers 202 at once (as if async).
 		const answer = async (record: StatementRecord) => {
-			await waitFor(record, fault?.kind === 'resetAfterCommit' ? undefined : isAsync ? 0 : syncWaitMs);
+			const held = fault?.kind === 'longRunning' || (record.holdUntil !== undefined && record.state === 'running');
+			const wait = fault?.kind === 'resetAfterCommit' ? undefined : isAsync || held ? 0 : syncWaitMs;
+			await waitFor(record, wait);
 			return stateReply(record, 'submit', acceptsGzip, isAsync ? '333334' : switches.inProgressCode);
 		};
 
@@ -500,6 +515,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			timeoutSeconds: timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (timeout as number),
 			nullable: query.get('nullable')?.toLowerCase() !== 'false',
 			rowsPerResultset: Number(rowsPerResultset),
+			...(fault?.kind === 'longRunning' ? { holdUntil: now() + (fault.holdMs ?? 0) } : {}),
 		};
 		stats.executionsByRequestId.set(requestId, (stats.executionsByRequestId.get(requestId) ?? 0) + 1);
 		return answer(store.start(execution));
@@ -530,7 +546,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	// ------------------------------------------------------------ authentication (reference §2, §2.8)
 
-	const authenticate = async (request: IncomingMessage): Promise<Reply | undefined> => {
+	/** Undefined when the request may go on; `fresh` when its token was verified for the first time. */
+	const authenticate = async (request: IncomingMessage, seen: { freshToken?: boolean }): Promise<Reply | undefined> => {
 		const rejected = (detail: string, code = '390144', message = `JWT token is invalid. [${randomUUID()}]`) => {
 			stats.jwtsRejected++;
 			stats.lastJwtRejection = detail;
@@ -542,14 +559,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const tokenType = header(request, 'x-snowflake-authorization-token-type')?.trim().toUpperCase();
 		if (tokenType === 'OAUTH') return rejected('token type OAUTH', '390303', `Invalid OAuth access token. ...${token.slice(-8)}`);
 		if (tokenType !== undefined && tokenType !== 'KEYPAIR_JWT') return rejected(`token type ${tokenType}`);
-		const verdict = await verifyKeypairJwt(token, (qualifiedUser) => users.get(qualifiedUser), { nowMs: Date.now(), clockSkewSeconds });
+		const verdict = await verifyKeypairJwt(token, (qualifiedUser) => users.get(qualifiedUser), { nowMs: now(), clockSkewSeconds });
 		if (!verdict.ok) {
 			return verdict.reason === 'expired'
 				? rejected(verdict.detail, '390198', `Keypair access token expired. ...${token.slice(-8)}`)
 				: rejected(verdict.detail);
 		}
 		stats.jwtsVerified++;
-		tokensSeen.add(token);
+		verifiedRequests++;
+		if (!tokensSeen.has(token)) tokensSeen.set(token, verifiedRequests);
+		// Fresh: first verified within the last FRESH_TOKEN_REQUESTS requests (a whole retry sequence of one request).
+		seen.freshToken = verifiedRequests - tokensSeen.get(token)! < FRESH_TOKEN_REQUESTS;
 		stats.distinctJwts = tokensSeen.size;
 		return undefined;
 	};
@@ -623,11 +643,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (accept === undefined || !acceptsJson(accept)) {
 			return send(response, json(switches.headerErrorStatus, { code: '391902', message: `Unsupported Accept header ${accept ?? 'null'}` }));
 		}
-		const authFailure = await authenticate(request);
+		const token: { freshToken?: boolean } = {};
+		const authFailure = await authenticate(request, token);
 		if (authFailure) return send(response, authFailure);
 
 		const gzipBody = faultRoute === 'partition' ? switches.gzipPartitions : switches.gzipResultSets;
-		const fault = faults.pick(faultRoute, url.pathname + url.search, gzipBody);
+		const fault = faults.pick(faultRoute, url.pathname + url.search, gzipBody, token);
 		seen.fault = fault;
 		if (fault?.kind === 'resetBeforeRun') {
 			request.socket.destroy();

@@ -1,0 +1,93 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/**
+ * `npm run test:faults` (and part of `npm test`): the fault campaign of campaign.ts. Short by default;
+ *   FAULTS_STATEMENTS=800 npm run test:faults        the full run (≥ 500 faults)
+ *   FAULTS_SEED=1234 FAULTS_STATEMENTS=800 npm run test:faults   replays a seed exactly
+ * FAULTS_RATE sets the chance of a random fault per request (default 0.3).
+ *
+ * The node's transport gets the campaign's simulated clock (sleep and now), seeded jitter, one partition at
+ * a time (so the emulator sees the same request sequence on every replay) and a 1 s request timeout (so a
+ * "slow" fault of 1.2 s is a client timeout); everything else is the node as shipped, run by n8n-core.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { setAuthClock } from '../../nodes/SnowflakeSqlApi/transport/auth';
+import { formatReport, runCampaign, secretNeedles, type CampaignReport } from './campaign';
+import { createSimClock, seededRandom } from './simClock';
+
+const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown> }));
+
+vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('../../nodes/SnowflakeSqlApi/helpers/adapters')>();
+	return {
+		...actual,
+		createClient: (...args: Parameters<typeof actual.createClient>) => {
+			const [http, credentials, onEvent, overrides] = args;
+			return actual.createClient(http, credentials, onEvent, { ...overrides, ...injected.overrides } as typeof overrides);
+		},
+	};
+});
+
+const DEFAULT_STATEMENTS = 60;
+const FULL_RUN = 500;
+const REQUEST_TIMEOUT_MS = 1_000;
+const SLOW_MS = 1_200;
+
+function envNumber(name: string, fallback: number): number {
+	const text = process.env[name]?.trim();
+	if (!text) return fallback;
+	const value = Number(text);
+	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number (got "${text}")`);
+	return value;
+}
+
+const seed = envNumber('FAULTS_SEED', Math.floor(Math.random() * 2 ** 31));
+const statements = Math.floor(envNumber('FAULTS_STATEMENTS', DEFAULT_STATEMENTS));
+const rate = envNumber('FAULTS_RATE', 0.3);
+const clock = createSimClock(Date.UTC(2030, 0, 1));
+
+let report: CampaignReport | undefined;
+
+beforeAll(() => {
+	setAuthClock(clock.now);
+	injected.overrides = {
+		sleep: clock.sleep,
+		now: clock.now,
+		random: seededRandom(seed ^ 0x7177),
+		partitionConcurrency: 1,
+		requestTimeoutMs: REQUEST_TIMEOUT_MS,
+	};
+});
+
+afterAll(() => {
+	setAuthClock();
+	injected.overrides = {};
+});
+
+describe(`fault campaign (seed ${seed}, ${statements} statements)`, () => {
+	it('survives every injected fault: no duplicate, no lost row, every failure explained', { timeout: 60_000 + statements * 2_000 }, async () => {
+		const replay = `FAULTS_SEED=${seed} FAULTS_STATEMENTS=${statements} FAULTS_RATE=${rate} npm run test:faults`;
+		console.log(`fault campaign: seed ${seed} (replay: ${replay})`);
+		report = await runCampaign({ seed, statements, rate, clock, slowMs: SLOW_MS, log: (line) => console.log(line) });
+		const lines = formatReport(report, replay);
+		console.log(lines.join('\n'));
+
+		expect(report.unexplained).toEqual([]);
+		expect(report.duplicates).toBe(0);
+		expect(report.lost).toBe(0);
+		expect(report.doubleExecutions).toBe(0);
+		expect(report.completed + report.failedClear).toBe(statements);
+		expect(report.faultsInjected).toBeGreaterThan(statements >= FULL_RUN ? 500 : 0);
+		for (const long of report.longStatements) expect(long.simulatedMinutes).toBeGreaterThan(60);
+	});
+
+	it('leaves no private key fragment and no JWT in run data, errors, stacks or log lines', () => {
+		expect(report, 'the campaign ran').toBeDefined();
+		const needles = secretNeedles(report!);
+		expect(report!.tokens.length).toBeGreaterThan(0);
+		for (const text of report!.captured) {
+			for (const needle of needles) expect(text.includes(needle), `leaked ${needle.slice(0, 6)}…`).toBe(false);
+			expect(text).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
+		}
+	});
+});

@@ -1,0 +1,45 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/**
+ * Simulated time for the fault campaign: one clock shared by the node's transport (its injected sleep and
+ * `now`), the JWT cache (setAuthClock) and the emulator (`clock` option). A sleep moves the clock on and
+ * yields to the event loop once, so an hour of polling passes in a few real seconds and the same seed
+ * sees the same times.
+ */
+export interface SimClock {
+	now: () => number;
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+	/** Simulated milliseconds since the clock was made (or reset). */
+	elapsed: () => number;
+	reset: (startMs: number) => void;
+}
+
+export function createSimClock(startMs: number): SimClock {
+	let start = startMs;
+	let now = startMs;
+	return {
+		now: () => now,
+		sleep: async (ms, signal) => {
+			if (signal?.aborted) throw signal.reason;
+			now += Math.max(0, Math.floor(ms));
+			await new Promise((resolve) => setImmediate(resolve));
+			if (signal?.aborted) throw signal.reason;
+		},
+		elapsed: () => now - start,
+		reset: (ms) => {
+			start = ms;
+			now = ms;
+		},
+	};
+}
+
+/** mulberry32, the emulator's generator: the campaign's workload and the client's jitter come from seeds. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
