@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../emulator/engine';
@@ -80,7 +80,7 @@ const FIVE_ROWS_DONE = (statementHandle: unknown) => ({
 });
 
 /** A workflow of the example's trigger and one of its nodes, the trigger pinned with `items`. */
-function onlyNode(workflow: WorkflowJson, nodeName: string, items: IDataObject[], parameters: IDataObject = {}): WorkflowJson {
+function onlyNode(workflow: WorkflowJson, nodeName: string, items: IDataObject[], parameters: INodeParameters = {}): WorkflowJson {
 	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE) as INode;
 	const original = workflow.nodes.find((candidate) => candidate.name === nodeName) as INode;
 	const node = { ...original, parameters: { ...original.parameters, ...parameters } };
