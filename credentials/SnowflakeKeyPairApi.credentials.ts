@@ -20,7 +20,7 @@ function contextDefault(displayName: string, name: string, placeholder: string, 
 export class SnowflakeKeyPairApi implements ICredentialType {
 	name = 'snowflakeKeyPairApi';
 
-	displayName = 'Snowflake Key-Pair (SQL API) API';
+	displayName = 'Snowflake Key-Pair API';
 
 	documentationUrl = 'https://docs.snowflake.com/en/developer-guide/sql-api/authenticating';
 

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
 			`  database  EMULATOR_DB, schema PUBLIC (${values.db ? `file ${values.db}` : 'in memory'})`,
 			...keyLines,
 			'',
-			'Point an n8n "Snowflake Key-Pair (SQL API)" credential at it:',
+			'Point an n8n "Snowflake Key-Pair API" credential at it:',
 			`  Account      ${emulator.account}`,
 			`  User         ${emulator.user}`,
 			`  Private Key  ${emulator.generatedKey ? 'the contents of the private key file above' : 'your private key (the pair of the public key above)'}`,
