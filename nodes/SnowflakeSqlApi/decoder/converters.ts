@@ -218,15 +218,55 @@ function formatYear(year: number): string {
 	return (year < 0 ? '-' : '+') + (abs.length < 6 ? '000000'.slice(abs.length) + abs : abs);
 }
 
-/** Remembers the last day formatted: sorted or clustered timestamps mostly repeat their date. */
+/**
+ * Day texts by day count. Real columns hold few distinct days, so the texts are shared between rows
+ * (less heap, no formatting); a run of equal days is answered without even a Map lookup.
+ */
 class DayCache {
 	private day = Number.NaN;
 	private text = '';
+	private readonly texts = new Map<number, string>();
 
 	get(days: number): string {
-		if (days !== this.day) {
-			this.day = days;
-			this.text = formatDays(days);
+		if (days === this.day) return this.text;
+		let text = this.texts.get(days);
+		if (text === undefined) {
+			text = formatDays(days);
+			if (this.texts.size >= MAX_CACHED_TEXTS) this.texts.clear();
+			this.texts.set(days, text);
+		}
+		this.day = days;
+		this.text = text;
+		return text;
+	}
+}
+
+/** Bounds the per-column text caches (a few MB at most, whatever the data). */
+const MAX_CACHED_TEXTS = 50_000;
+
+/**
+ * `YYYY-MM-DDTHH:mm:` of the last minute formatted (`HH:mm:` for TIME): sorted or clustered
+ * timestamps mostly repeat their minute, so a cell costs one join of three short strings.
+ */
+class MinuteCache {
+	private minute = Number.NaN;
+	private text = '';
+
+	constructor(private readonly days: DayCache | undefined) {}
+
+	/** The prefix of the minute that holds `seconds` (local, already shifted; TIME: seconds of the day). */
+	get(seconds: number): string {
+		const minute = Math.floor(seconds / 60);
+		if (minute !== this.minute) {
+			this.minute = minute;
+			if (this.days === undefined) {
+				this.text = `${TWO[Math.floor(minute / 60)]}:${TWO[minute % 60]}:`;
+			} else {
+				const day = Math.floor(minute / 1440);
+				const minuteOfDay = minute - day * 1440;
+				const hours = Math.floor(minuteOfDay / 60);
+				this.text = `${this.days.get(day)}T${TWO[hours]}:${TWO[minuteOfDay - hours * 60]}:`;
+			}
 		}
 		return this.text;
 	}
@@ -243,6 +283,10 @@ function dateConverter(): Converter {
 // Result of parseSeconds, kept in module scope so parsing allocates nothing per cell.
 let parsedSeconds = 0;
 let parsedNanos = 0;
+/** Where the fraction's `.` is in the cell, -1 when there is none or it cannot be reused (negative values). */
+let parsedDot = -1;
+/** Fraction digits the cell carries. */
+let parsedFractionDigits = 0;
 
 /**
  * Parses `[-]digits[.digits]` in cell[start, end) as floor seconds (`parsedSeconds`) and
@@ -264,8 +308,10 @@ function parseSeconds(cell: string, start: number, end: number): boolean {
 	// 15 digits of seconds reach 30 million years, beyond every Snowflake range and still exact.
 	if (i === intStart || i - intStart > 15) return false;
 	let nanos = 0;
+	let dot = -1;
 	if (i < end) {
 		if (cell.charCodeAt(i) !== 46) return false;
+		dot = i;
 		i++;
 		let place = 100_000_000;
 		for (; i < end; i++) {
@@ -283,31 +329,31 @@ function parseSeconds(cell: string, start: number, end: number): boolean {
 	}
 	parsedSeconds = seconds;
 	parsedNanos = nanos;
+	// A negative value's fraction counts back from the next second: its digits are not the output's.
+	parsedDot = negative ? -1 : dot;
+	parsedFractionDigits = dot === -1 ? 0 : end - dot - 1;
 	return true;
 }
 
-/** `.` + the first `digits` of the nanoseconds, zero-padded; empty for scale 0. */
-function formatFraction(nanos: number, digits: number): string {
-	return digits === 0 ? '' : `.${String(nanos + 1_000_000_000).slice(1, 1 + digits)}`;
+/**
+ * `.` + the first `digits` of the nanoseconds, zero-padded; empty for scale 0. Taken from the cell
+ * itself when it carries at least that many digits of a non-negative value (the same text, no
+ * number formatting).
+ */
+function fraction(cell: string, digits: number): string {
+	if (digits === 0) return '';
+	if (parsedDot !== -1 && parsedFractionDigits >= digits) return cell.substring(parsedDot, parsedDot + 1 + digits);
+	return `.${String(parsedNanos + 1_000_000_000).slice(1, 1 + digits)}`;
 }
 
-function formatClock(secondOfDay: number, nanos: number, digits: number): string {
-	const hours = Math.floor(secondOfDay / 3600);
-	const rest = secondOfDay - hours * 3600;
-	const minutes = Math.floor(rest / 60);
-	return `${TWO[hours]}:${TWO[minutes]}:${TWO[rest - minutes * 60]}${formatFraction(nanos, digits)}`;
-}
-
-/** Local date-time `YYYY-MM-DDTHH:mm:ss[.f]` of an epoch second count (already shifted to wall clock). */
-function formatDateTime(seconds: number, nanos: number, digits: number, days: DayCache): string {
-	const day = Math.floor(seconds / 86400);
-	return `${days.get(day)}T${formatClock(seconds - day * 86400, nanos, digits)}`;
-}
+// The texts below are built with Array#join: a flat string, where `+` or a template literal of more
+// than 12 characters leaves a rope of concatenations that costs several times the memory per cell.
 
 function timeConverter(digits: number): Converter {
+	const minutes = new MinuteCache(undefined);
 	return (cell) => {
 		if (!parseSeconds(cell, 0, cell.length) || parsedSeconds < 0 || parsedSeconds >= 86400) return cell;
-		return formatClock(parsedSeconds, parsedNanos, digits);
+		return [minutes.get(parsedSeconds), TWO[parsedSeconds % 60], fraction(cell, digits)].join('');
 	};
 }
 
@@ -316,24 +362,28 @@ function timeConverter(digits: number): Converter {
  * TIMESTAMP_LTZ (a true instant) → ISO in UTC (suffix 'Z').
  */
 function timestampConverter(digits: number, suffix: '' | 'Z'): Converter {
-	const days = new DayCache();
-	return (cell) =>
-		parseSeconds(cell, 0, cell.length) ? formatDateTime(parsedSeconds, parsedNanos, digits, days) + suffix : cell;
+	const minutes = new MinuteCache(new DayCache());
+	return (cell) => {
+		if (!parseSeconds(cell, 0, cell.length)) return cell;
+		const seconds = parsedSeconds;
+		return [minutes.get(seconds), TWO[seconds - Math.floor(seconds / 60) * 60], fraction(cell, digits), suffix].join('');
+	};
 }
 
 /** TIMESTAMP_LTZ rendered in a zone: the zone's wall clock at that instant, with its offset. */
 function zonedTimestampConverter(digits: number, zone: ZoneOffsets): Converter {
-	const days = new DayCache();
+	const minutes = new MinuteCache(new DayCache());
 	return (cell) => {
 		if (!parseSeconds(cell, 0, cell.length)) return cell;
 		const offset = zone.at(parsedSeconds);
-		return formatDateTime(parsedSeconds + offset, parsedNanos, digits, days) + formatOffset(offset);
+		const local = parsedSeconds + offset;
+		return [minutes.get(local), TWO[local - Math.floor(local / 60) * 60], fraction(cell, digits), formatOffset(offset)].join('');
 	};
 }
 
 /** TIMESTAMP_TZ `<UTC seconds.fraction> <offset minutes + 1440>` → ISO with the value's own offset. */
 function timestampTzConverter(digits: number): Converter {
-	const days = new DayCache();
+	const minutes = new MinuteCache(new DayCache());
 	return (cell) => {
 		const space = cell.indexOf(' ');
 		if (space < 0 || space === cell.length - 1 || !parseSeconds(cell, 0, space)) return cell;
@@ -344,14 +394,18 @@ function timestampTzConverter(digits: number): Converter {
 			encoded = encoded * 10 + d;
 		}
 		const offset = (encoded - 1440) * 60;
-		return formatDateTime(parsedSeconds + offset, parsedNanos, digits, days) + formatOffset(offset);
+		const local = parsedSeconds + offset;
+		return [minutes.get(local), TWO[local - Math.floor(local / 60) * 60], fraction(cell, digits), formatOffset(offset)].join('');
 	};
 }
 
+let lastOffset = Number.NaN;
+let lastOffsetText = '';
 const offsetTexts = new Map<number, string>();
 
 /** `+09:00`, `-12:00`, `+00:00`; seconds appear only for historical local-mean-time offsets. */
 export function formatOffset(offsetSeconds: number): string {
+	if (offsetSeconds === lastOffset) return lastOffsetText;
 	let text = offsetTexts.get(offsetSeconds);
 	if (text === undefined) {
 		const abs = Math.abs(offsetSeconds);
@@ -361,6 +415,8 @@ export function formatOffset(offsetSeconds: number): string {
 		text = `${offsetSeconds < 0 ? '-' : '+'}${TWO[hours]}:${TWO[minutes]}${seconds ? `:${TWO[seconds]}` : ''}`;
 		if (offsetTexts.size < 1000) offsetTexts.set(offsetSeconds, text);
 	}
+	lastOffset = offsetSeconds;
+	lastOffsetText = text;
 	return text;
 }
 

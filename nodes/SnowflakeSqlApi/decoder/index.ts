@@ -22,6 +22,12 @@ export interface RowDecoder {
 	readonly keys: readonly string[];
 	/** Decodes the first `limit` rows of `data` (all by default) and appends them to `out`. */
 	decodeInto(data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit?: number): void;
+	/**
+	 * decodeInto that empties `data` as it goes: each wire row is dropped once decoded, so the garbage
+	 * collector never has to keep (and copy) the raw cells of rows already decoded. For rows nobody
+	 * else holds (a partition the transport just parsed).
+	 */
+	consumeInto(data: Array<Array<string | null> | undefined>, out: DecodedRow[], limit?: number): void;
 	decode(data: ReadonlyArray<ReadonlyArray<string | null>>, limit?: number): DecodedRow[];
 }
 
@@ -61,39 +67,55 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 	const width = keys.length;
 	// `row.__proto__ = x` would set the prototype instead of a field: such a result takes a slower path.
 	const safeKeys = !keys.includes('__proto__');
+	// Every row starts as a copy of this object: all rows share one shape with every key in place, so
+	// the loop below overwrites fields instead of growing each object key by key.
+	const template: DecodedRow = {};
+	if (safeKeys) for (const key of keys) template[key] = null;
 
-	const decodeInto = (data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit = data.length) => {
+	const decode = (
+		data: ReadonlyArray<ReadonlyArray<string | null> | undefined>,
+		out: DecodedRow[],
+		limit: number,
+		consume: boolean,
+	) => {
 		const end = Math.min(limit, data.length);
 		for (let r = 0; r < end; r++) {
 			const cells = data[r];
+			if (consume) (data as unknown[])[r] = undefined;
 			if (!Array.isArray(cells) || cells.length !== width) {
 				throw new SnowflakeProtocolError(
 					`Unexpected response from Snowflake: a row has ${Array.isArray(cells) ? cells.length : 'no'} cells but rowType describes ${width} columns.`,
 				);
 			}
-			const row: DecodedRow = {};
 			if (safeKeys) {
+				const row: DecodedRow = { ...template };
 				for (let c = 0; c < width; c++) {
 					const cell = cells[c];
 					row[keys[c]] = cell === null ? null : converters[c](cell);
 				}
+				out.push(row);
 			} else {
+				const row: DecodedRow = {};
 				for (let c = 0; c < width; c++) {
 					const cell = cells[c];
 					const value = cell === null ? null : converters[c](cell);
 					Object.defineProperty(row, keys[c], { value, writable: true, enumerable: true, configurable: true });
 				}
+				out.push(row);
 			}
-			out.push(row);
 		}
 	};
 
 	return {
 		keys,
-		decodeInto,
-		decode(data, limit) {
+		decodeInto: (data, out, limit = data.length) => decode(data, out, limit, false),
+		consumeInto: (data, out, limit = data.length) => {
+			decode(data, out, limit, true);
+			data.length = 0;
+		},
+		decode(data, limit = data.length) {
 			const out: DecodedRow[] = [];
-			decodeInto(data, out, limit);
+			decode(data, out, limit, false);
 			return out;
 		},
 	};

@@ -15,7 +15,7 @@
 const MAYBE_UNSAFE_INTEGER = /\d{16}/;
 
 export function parseVariant(cell: string): unknown {
-	if (!MAYBE_UNSAFE_INTEGER.test(cell)) {
+	if (cell.length < 16 || !MAYBE_UNSAFE_INTEGER.test(cell)) {
 		try {
 			return JSON.parse(cell);
 		} catch {

@@ -375,8 +375,11 @@ export class SnowflakeClient {
 					const partition = index + 1;
 					const data = await this.loadPartition(handle, partition, loadSignal);
 					checkPartitionRows(partition, data.length, plan, handle);
-					// Decoded on arrival, so decoding overlaps the partitions still downloading.
-					return decoder.decode(data, plan.keepRows[partition]);
+					// Decoded on arrival, so decoding overlaps the partitions still downloading; the wire
+					// rows are dropped as they are decoded (nothing else holds this partition).
+					const decoded: DecodedRow[] = [];
+					decoder.consumeInto(data, decoded, plan.keepRows[partition]);
+					return decoded;
 				},
 				(_index, decoded) => chunks.push(decoded),
 				signal,

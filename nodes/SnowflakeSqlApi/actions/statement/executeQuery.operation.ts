@@ -225,7 +225,7 @@ async function runTransaction(
 		const own = children.slice(next, next + count);
 		next += count;
 		const single = own.length === 1 ? own[0] : { ...result, statements: own };
-		out.push(...outputItems(single, output, itemIndex));
+		for (const item of outputItems(single, output, itemIndex)) out.push(item); // no spread: results may be huge
 	});
 	return out;
 }

@@ -1,0 +1,338 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- bench code, never shipped */
+/**
+ * One measurement in a fresh process (forked by bench/run.ts), so every heap and RSS figure starts
+ * from the same clean state: `measure.ts <phase> <rows>`, emulator details in BENCH_CONFIG. Replies
+ * with one IPC message { type: 'result', value }. Phases:
+ *   floor        gunzip + JSON.parse of the result's partition bytes, pre-fetched into memory
+ *   fetchDecode  SnowflakeClient.execute over fetch: every partition fetched and decoded
+ *   node         the node's Execute SQL in a workflow run by n8n-core, output items counted
+ *   signatures   1,000 requests with one credential; then 1,000 signings over 120 simulated minutes
+ *   insert       Insert of N items through the node vs one hand-written bulk request with the same bindings
+ */
+import { request as httpRequest, Agent } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { authenticateRequest, getAuthStats, resetAuthCache, setAuthClock, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport/auth';
+import { SnowflakeClient } from '../nodes/SnowflakeSqlApi/transport/client';
+import type { DecodedRow, HttpFn } from '../nodes/SnowflakeSqlApi/transport/types';
+import { buildInsert, type Row } from '../nodes/SnowflakeSqlApi/helpers/sql';
+import { createFetchHttp } from '../test/helpers/fetchHttp';
+
+interface Config {
+	url: string;
+	account: string;
+	user: string;
+	privateKeyPem: string;
+}
+
+const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as Config;
+const [phase, rowsArg] = process.argv.slice(2);
+const rows = Number(rowsArg ?? '0');
+const credentials: SnowflakeKeyPairCredentials = {
+	account: config.account,
+	user: config.user,
+	privateKey: config.privateKeyPem,
+	host: config.url,
+};
+const n8nCredentials = { ...credentials, privateKeyPassphrase: '', role: '', warehouse: '', database: '', schema: '' };
+
+export const benchQuery = (n: number) => `SELECT * FROM TABLE(EMULATOR$BENCH(${n}))`;
+
+// ------------------------------------------------------------------ IPC with the orchestrator
+
+let nextId = 0;
+const pending = new Map<number, (value: unknown) => void>();
+process.on('message', (raw) => {
+	const message = raw as { id: number; value: unknown };
+	pending.get(message.id)?.(message.value);
+	pending.delete(message.id);
+});
+/** Emulator request counters, relayed by the orchestrator. */
+async function emulatorStats(): Promise<{ requests: Record<string, number>; distinctJwts: number; jwtsVerified: number }> {
+	const id = ++nextId;
+	return await new Promise((resolve) => {
+		pending.set(id, resolve as (value: unknown) => void);
+		process.send?.({ type: 'emulator', id, payload: { type: 'stats' } });
+	});
+}
+function totalRequests(stats: { requests: Record<string, number> }): number {
+	return Object.values(stats.requests).reduce((sum, n) => sum + n, 0);
+}
+
+// ------------------------------------------------------------------ memory sampling
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function collect(): void {
+	gc?.();
+	gc?.();
+}
+
+class MemorySampler {
+	private timer: NodeJS.Timeout | undefined;
+	readonly baseHeap: number;
+	readonly baseRss: number;
+	peakHeap = 0;
+	peakRss = 0;
+
+	constructor() {
+		collect();
+		const usage = process.memoryUsage();
+		this.baseHeap = usage.heapUsed;
+		this.baseRss = usage.rss;
+		this.sample();
+		this.timer = setInterval(() => this.sample(), 2);
+	}
+
+	sample(): void {
+		const usage = process.memoryUsage();
+		if (usage.heapUsed > this.peakHeap) this.peakHeap = usage.heapUsed;
+		if (usage.rss > this.peakRss) this.peakRss = usage.rss;
+	}
+
+	stop() {
+		this.sample();
+		clearInterval(this.timer);
+		return {
+			baseHeapMB: mb(this.baseHeap),
+			peakHeapMB: mb(this.peakHeap),
+			heapGrowthMB: mb(this.peakHeap - this.baseHeap),
+			baseRssMB: mb(this.baseRss),
+			peakRssMB: mb(this.peakRss),
+			/** The kernel's high-water mark of this process (includes warm-up). */
+			maxRssMB: mb(process.resourceUsage().maxRSS * 1024),
+		};
+	}
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+	const cpu = process.cpuUsage();
+	const start = performance.now();
+	return work().then((value) => {
+		const ms = performance.now() - start;
+		const used = process.cpuUsage(cpu);
+		return { value, ms, cpuMs: (used.user + used.system) / 1000 };
+	});
+}
+
+/** JSON size of the decoded rows, as n8n would store them (compact JSON.stringify of the array). */
+function jsonBytes(decoded: readonly DecodedRow[]): number {
+	let bytes = 2 + Math.max(0, decoded.length - 1);
+	for (const row of decoded) bytes += Buffer.byteLength(JSON.stringify(row));
+	return bytes;
+}
+
+function client(http: HttpFn = createFetchHttp(credentials)): SnowflakeClient {
+	return new SnowflakeClient({ http, sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)) });
+}
+
+// ------------------------------------------------------------------ raw HTTP (the floor's bytes)
+
+const agent = new Agent({ keepAlive: true });
+
+async function raw(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer }> {
+	const signed = await authenticateRequest(credentials, { url: path, headers: {} });
+	const url = new URL(config.url + path);
+	const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+	return await new Promise((resolve, reject) => {
+		const req = httpRequest(
+			url,
+			{
+				method,
+				agent,
+				headers: {
+					...(signed.headers as Record<string, string>),
+					'Accept-Encoding': 'gzip',
+					...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+				},
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
+				res.on('error', reject);
+			},
+		);
+		req.on('error', reject);
+		req.end(payload);
+	});
+}
+
+/** The bytes the client receives for the bench result: partition 0 inline in the POST reply, the rest gzip. */
+async function fetchPartitionBytes(n: number): Promise<{ inline: Buffer; gzipped: Buffer[] }> {
+	const submitted = await raw('POST', '/api/v2/statements', { statement: benchQuery(n) });
+	if (submitted.status !== 200) throw new Error(`POST answered ${submitted.status}: ${submitted.bytes.toString().slice(0, 300)}`);
+	const first = JSON.parse(submitted.bytes.toString('utf8')) as { statementHandle: string; resultSetMetaData: { partitionInfo: unknown[] } };
+	const gzipped: Buffer[] = [];
+	for (let p = 1; p < first.resultSetMetaData.partitionInfo.length; p++) {
+		const part = await raw('GET', `/api/v2/statements/${first.statementHandle}?partition=${p}`);
+		if (part.headers['content-encoding'] !== 'gzip') throw new Error(`partition ${p} is not gzip`);
+		gzipped.push(part.bytes);
+	}
+	return { inline: submitted.bytes, gzipped };
+}
+
+/** One pass of the floor: JSON.parse of the inline reply, gunzip + UTF-8 + JSON.parse of every partition. */
+function floorPass(bytes: { inline: Buffer; gzipped: Buffer[] }): number {
+	let count = (JSON.parse(bytes.inline.toString('utf8')) as { data: unknown[] }).data.length;
+	for (const part of bytes.gzipped) count += (JSON.parse(gunzipSync(part).toString('utf8')) as { data: unknown[] }).data.length;
+	return count;
+}
+
+// ------------------------------------------------------------------ phases
+
+async function floor() {
+	const bytes = await fetchPartitionBytes(rows);
+	floorPass(bytes); // warm-up
+	const passes: number[] = [];
+	const cpuPasses: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		collect();
+		const cpu = process.cpuUsage();
+		const start = performance.now();
+		const count = floorPass(bytes);
+		passes.push(performance.now() - start);
+		const used = process.cpuUsage(cpu);
+		cpuPasses.push((used.user + used.system) / 1000);
+		if (count !== rows) throw new Error(`floor parsed ${count} rows, expected ${rows}`);
+	}
+	passes.sort((a, b) => a - b);
+	cpuPasses.sort((a, b) => a - b);
+	let uncompressed = bytes.inline.length;
+	for (const part of bytes.gzipped) uncompressed += gunzipSync(part).length;
+	return {
+		ms: passes[1],
+		cpuMs: cpuPasses[1],
+		passesMs: passes,
+		partitions: bytes.gzipped.length + 1,
+		compressedBytes: bytes.gzipped.reduce((sum, part) => sum + part.length, 0),
+		uncompressedBytes: uncompressed,
+	};
+}
+
+async function fetchDecode() {
+	const c = client();
+	await c.execute({ statement: benchQuery(Math.min(rows, 10_000)) }); // warm-up: JIT, connections
+	const sampler = new MemorySampler();
+	const run = await timed(async () => await c.execute({ statement: benchQuery(rows) }));
+	const memory = sampler.stop();
+	if (run.value.rows.length !== rows) throw new Error(`fetched ${run.value.rows.length} rows, expected ${rows}`);
+	return { ms: run.ms, cpuMs: run.cpuMs, partitions: run.value.partitionCount, memory, jsonBytes: jsonBytes(run.value.rows) };
+}
+
+async function node() {
+	const { runWorkflow, snowflakeWorkflow } = await import('../test/workflows/harness');
+	const workflow = (n: number) => snowflakeWorkflow({ operation: 'executeQuery', query: benchQuery(n) });
+	await runWorkflow(workflow(Math.min(rows, 10_000)), n8nCredentials); // warm-up
+	const sampler = new MemorySampler();
+	const run = await timed(async () => await runWorkflow(workflow(rows), n8nCredentials));
+	const memory = sampler.stop();
+	const error = run.value.error();
+	if (error) throw error;
+	const items = run.value.output('Success');
+	if (items.length !== rows) throw new Error(`the node output ${items.length} items, expected ${rows}`);
+	return { ms: run.ms, cpuMs: run.cpuMs, memory };
+}
+
+async function signatures() {
+	resetAuthCache();
+	const c = client();
+	const before = await emulatorStats();
+	const run = await timed(async () => {
+		for (let i = 0; i < 1000; i++) await c.execute({ statement: 'SELECT 1' });
+	});
+	const after = await emulatorStats();
+	const real = getAuthStats().signatures;
+	// 1,000 signings spread over 120 simulated minutes (no requests: the emulator would refuse future tokens).
+	resetAuthCache();
+	const start = Date.now();
+	let now = start;
+	setAuthClock(() => now);
+	for (let i = 0; i < 1000; i++) {
+		now = start + Math.round((i * 120 * 60_000) / 1000);
+		await authenticateRequest(credentials, { url: '/api/v2/statements' });
+	}
+	setAuthClock();
+	return {
+		requests: totalRequests(after) - totalRequests(before),
+		signatures: real,
+		distinctJwtsSeen: after.distinctJwts - before.distinctJwts,
+		ms: run.ms,
+		simulatedMinutes: 120,
+		simulatedSignatures: getAuthStats().signatures,
+	};
+}
+
+const INSERT_TABLE = 'BENCH_INSERT';
+
+function insertItems(n: number): Row[] {
+	return Array.from({ length: n }, (_, i) => ({
+		ID: i + 1,
+		AMOUNT: i * 1.25 + 0.5,
+		NAME: `name-${i}`,
+		ACTIVE: i % 2 === 0,
+		NOTE: i % 10 === 9 ? null : `note ${i % 97}`,
+	}));
+}
+
+async function insert() {
+	const { runWorkflow, snowflakeWorkflow } = await import('../test/workflows/harness');
+	const c = client();
+	await c.execute({ statement: `CREATE OR REPLACE TABLE ${INSERT_TABLE} (ID NUMBER(38, 0), AMOUNT FLOAT, NAME VARCHAR, ACTIVE BOOLEAN, NOTE VARCHAR)` });
+	const count = async () => Number((await c.execute({ statement: `SELECT COUNT(*) AS N FROM ${INSERT_TABLE}` })).rows[0].N);
+	const truncate = async () => await c.execute({ statement: `TRUNCATE TABLE ${INSERT_TABLE}` });
+	const fields = ['ID', 'AMOUNT', 'NAME', 'ACTIVE', 'NOTE'];
+
+	const viaNode = async (n: number) => {
+		const items = insertItems(n);
+		const before = await emulatorStats();
+		const run = await timed(async () =>
+			await runWorkflow(snowflakeWorkflow({ operation: 'insert', table: INSERT_TABLE, dataMode: 'autoMapInputData' }, { items: items as IDataObject[] }), n8nCredentials),
+		);
+		const after = await emulatorStats();
+		const error = run.value.error();
+		if (error) throw error;
+		return { ms: run.ms, requests: totalRequests(after) - totalRequests(before), submits: after.requests.submit - before.requests.submit };
+	};
+	/** One POST by hand: the whole VALUES list and every binding, the same binding types the node infers. */
+	const byHand = async (n: number) => {
+		const [bulk] = buildInsert(INSERT_TABLE, fields, insertItems(n), { maxBindings: Number.MAX_SAFE_INTEGER, maxStatementBytes: Number.MAX_SAFE_INTEGER });
+		const before = await emulatorStats();
+		const run = await timed(async () => {
+			const reply = await raw('POST', '/api/v2/statements', { statement: bulk.statement, bindings: bulk.bindings });
+			if (reply.status !== 200) throw new Error(`bulk insert answered ${reply.status}: ${reply.bytes.toString().slice(0, 300)}`);
+		});
+		const after = await emulatorStats();
+		return { ms: run.ms, requests: totalRequests(after) - totalRequests(before), bindings: Object.keys(bulk.bindings ?? {}).length };
+	};
+
+	// warm-up of both paths
+	await viaNode(1000);
+	await byHand(1000);
+	await truncate();
+	const nodeRun = await viaNode(rows);
+	const nodeRows = await count();
+	await truncate();
+	const handRun = await byHand(rows);
+	const handRows = await count();
+	if (nodeRows !== rows || handRows !== rows) throw new Error(`inserted ${nodeRows} (node) and ${handRows} (by hand) rows, expected ${rows}`);
+	return { node: nodeRun, hand: handRun, ratio: nodeRun.ms / handRun.ms };
+}
+
+const phases: Record<string, () => Promise<unknown>> = { floor, fetchDecode, node, signatures, insert };
+
+void (async () => {
+	try {
+		const run = phases[phase];
+		if (!run) throw new Error(`unknown phase ${phase}`);
+		const value = await run();
+		process.send?.({ type: 'result', value });
+	} catch (error) {
+		process.send?.({ type: 'error', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+	}
+	agent.destroy();
+	setTimeout(() => process.exit(0), 50);
+})();

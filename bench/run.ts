@@ -1,0 +1,292 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions, no-console -- bench code, never shipped; it forks its measurement processes and prints */
+/**
+ * `npm run bench`: the performance figures of issue 6, each as a ratio to a floor measured in the same
+ * run (see bench/README.md for the method). The emulator runs in a child process; every measurement
+ * runs in a fresh child process of its own (clean heap, honest RSS). Environment:
+ *   BENCH_SIZES=10000,100000,1000000   result sizes (the last one is the headline)
+ *   BENCH_REPEATS=3                    runs per size and phase; medians are reported
+ *   BENCH_INSERT_ROWS=100000           items of the Insert measurement
+ *   BENCH_INSERT_REPEATS=1             runs of the Insert measurement (the emulator's DuckDB makes it slow)
+ *   BENCH_PARTITION_ROWS=20000         rows per emulator partition (1M rows → 50 gzip partitions)
+ *   BENCH_PROFILE=1                    write .cpuprofile files of the measurements to bench/profiles/
+ *   BENCH_ONLY=floor,fetchDecode,...   run only these phases
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sizes = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const repeats = Number(process.env.BENCH_REPEATS ?? '3');
+const insertRows = Number(process.env.BENCH_INSERT_ROWS ?? '100000');
+const insertRepeats = Number(process.env.BENCH_INSERT_REPEATS ?? '1');
+const profile = process.env.BENCH_PROFILE === '1';
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (phase: string) => !only || only.includes(phase);
+
+interface Pending {
+	resolve: (value: unknown) => void;
+	reject: (error: Error) => void;
+}
+
+// ------------------------------------------------------------------ the emulator process
+
+const emulatorCalls = new Map<number, Pending>();
+let emulatorId = 0;
+const emulator: ChildProcess = fork(join(here, 'emulator.ts'), [], {
+	execArgv: ['--import', 'tsx', '--max-old-space-size=8192'],
+	stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+});
+emulator.on('message', (raw) => {
+	const message = raw as { id?: number; ok?: boolean; value?: unknown; error?: string };
+	if (message.id === undefined) return;
+	const call = emulatorCalls.get(message.id);
+	emulatorCalls.delete(message.id);
+	if (message.ok) call?.resolve(message.value);
+	else call?.reject(new Error(message.error));
+});
+async function callEmulator(payload: Record<string, unknown>): Promise<unknown> {
+	const id = ++emulatorId;
+	return await new Promise((resolve, reject) => {
+		emulatorCalls.set(id, { resolve, reject });
+		emulator.send({ ...payload, id });
+	});
+}
+interface EmulatorStats {
+	cpuMs: number;
+	postMs: number;
+}
+const ready = new Promise<Record<string, unknown>>((resolve) => {
+	emulator.on('message', (raw) => {
+		const message = raw as { type?: string };
+		if (message.type === 'ready') resolve(raw as Record<string, unknown>);
+	});
+});
+
+// ------------------------------------------------------------------ measurement processes
+
+let config = '';
+
+async function measure<T>(phase: string, rows: number): Promise<T & { emulatorCpuMs: number }> {
+	const before = (await callEmulator({ type: 'stats' })) as EmulatorStats;
+	const execArgv = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192'];
+	if (profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(here, 'profiles')}`, `--cpu-prof-name=${phase}-${rows}-${Date.now()}.cpuprofile`);
+	const child = fork(join(here, 'measure.ts'), [phase, String(rows)], {
+		execArgv,
+		env: { ...process.env, BENCH_CONFIG: config },
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	const value = await new Promise<T>((resolve, reject) => {
+		child.on('message', (raw) => {
+			const message = raw as { type: string; id?: number; payload?: Record<string, unknown>; value?: unknown; error?: string };
+			if (message.type === 'emulator' && message.payload) {
+				void callEmulator(message.payload).then((value) => child.send({ id: message.id, value }));
+			} else if (message.type === 'result') {
+				resolve(message.value as T);
+			} else if (message.type === 'error') {
+				reject(new Error(`${phase} ${rows}: ${message.error}`));
+			}
+		});
+		child.on('exit', (code) => reject(new Error(`${phase} ${rows}: the measurement process exited with ${code}`)));
+	});
+	const after = (await callEmulator({ type: 'stats' })) as EmulatorStats;
+	return { ...value, emulatorCpuMs: Math.round(after.cpuMs - before.cpuMs) };
+}
+
+// ------------------------------------------------------------------ figures
+
+interface Memory {
+	heapGrowthMB: number;
+	peakHeapMB: number;
+	peakRssMB: number;
+	baseRssMB: number;
+	maxRssMB: number;
+}
+interface Floor {
+	ms: number;
+	cpuMs: number;
+	partitions: number;
+	compressedBytes: number;
+	uncompressedBytes: number;
+}
+interface Timed {
+	ms: number;
+	cpuMs: number;
+	memory: Memory;
+	emulatorCpuMs: number;
+}
+interface FetchDecode extends Timed {
+	jsonBytes: number;
+	partitions: number;
+}
+
+const median = (values: number[]): number => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+interface SizeRuns {
+	rows: number;
+	floor: Floor[];
+	fetchDecode: FetchDecode[];
+	node: Timed[];
+}
+
+function summarise(size: SizeRuns) {
+	const floorMs = median(size.floor.map((run) => run.ms));
+	const jsonMB = size.fetchDecode[0] ? size.fetchDecode[0].jsonBytes / 1024 / 1024 : NaN;
+	const per = (runs: Timed[]) =>
+		runs.length === 0
+			? undefined
+			: {
+					ms: round(median(runs.map((run) => run.ms)), 0),
+					// each run against the floor of the same repeat
+					ratio: round(median(runs.map((run, i) => run.ms / (size.floor[i] ?? size.floor[0]).ms))),
+					cpuMs: round(median(runs.map((run) => run.cpuMs)), 0),
+					// client CPU time against the floor's CPU time: what the client itself costs, whatever else the machine runs
+					cpuRatio: round(median(runs.map((run, i) => run.cpuMs / (size.floor[i] ?? size.floor[0]).cpuMs))),
+					emulatorCpuMs: round(median(runs.map((run) => run.emulatorCpuMs)), 0),
+					heapGrowthMB: round(median(runs.map((run) => run.memory.heapGrowthMB)), 0),
+					peakRssMB: round(median(runs.map((run) => run.memory.peakRssMB)), 0),
+					rssGrowthMB: round(median(runs.map((run) => run.memory.peakRssMB - run.memory.baseRssMB)), 0),
+					heapRatio: round(median(runs.map((run) => run.memory.heapGrowthMB)) / jsonMB),
+					nsPerRow: round((median(runs.map((run) => run.ms)) * 1e6) / size.rows, 0),
+				};
+	return {
+		rows: size.rows,
+		partitions: size.floor[0]?.partitions,
+		compressedMB: size.floor[0] ? round(size.floor[0].compressedBytes / 1024 / 1024, 1) : undefined,
+		uncompressedMB: size.floor[0] ? round(size.floor[0].uncompressedBytes / 1024 / 1024, 1) : undefined,
+		decodedJsonMB: round(jsonMB, 1),
+		floorMs: round(floorMs, 0),
+		floorCpuMs: round(median(size.floor.map((run) => run.cpuMs)), 0),
+		floorNsPerRow: round((floorMs * 1e6) / size.rows, 0),
+		fetchDecode: per(size.fetchDecode),
+		node: per(size.node),
+		raw: size,
+	};
+}
+
+async function main(): Promise<void> {
+	const started = new Date();
+	const details = await ready;
+	config = JSON.stringify(details);
+	console.log(
+		`bench: Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${round(totalmem() / 2 ** 30, 1)} GiB; ` +
+			`emulator in a child process (pid ${emulator.pid}), each measurement in a fresh process; ${repeats} repeat(s), medians.`,
+	);
+	console.log('bench: with 2 cores the emulator (serving pre-compressed partitions) and the client each get one; the floor runs on one core from memory.');
+
+	const sizeRuns: SizeRuns[] = [];
+	for (const rows of sizes) {
+		const size: SizeRuns = { rows, floor: [], fetchDecode: [], node: [] };
+		sizeRuns.push(size);
+		for (let r = 0; r < repeats; r++) {
+			if (wanted('floor')) size.floor.push(await measure<Floor>('floor', rows));
+			if (wanted('fetchDecode')) size.fetchDecode.push(await measure<FetchDecode>('fetchDecode', rows));
+			if (wanted('node')) size.node.push(await measure<Timed>('node', rows));
+			const last = (runs: Array<{ ms: number }>) => (runs.length ? `${round(runs[runs.length - 1].ms, 0)} ms` : '-');
+			console.log(`  ${rows} rows, run ${r + 1}: floor ${last(size.floor)}, fetch+decode ${last(size.fetchDecode)}, node ${last(size.node)}`);
+		}
+	}
+	const signatures = wanted('signatures') ? await measure<Record<string, number>>('signatures', 1000) : undefined;
+	const insertRuns: Array<{ ratio: number; node: { ms: number; requests: number; submits: number }; hand: { ms: number; requests: number; bindings: number } }> = [];
+	if (wanted('insert')) {
+		for (let r = 0; r < insertRepeats; r++) insertRuns.push(await measure('insert', insertRows));
+	}
+
+	const summaries = sizeRuns.map(summarise);
+	const head = summaries[summaries.length - 1];
+	const insert = insertRuns.length
+		? {
+				rows: insertRows,
+				nodeMs: round(median(insertRuns.map((run) => run.node.ms)), 0),
+				handMs: round(median(insertRuns.map((run) => run.hand.ms)), 0),
+				ratio: round(median(insertRuns.map((run) => run.ratio))),
+				nodeRequests: insertRuns[0].node.requests,
+				nodeSubmits: insertRuns[0].node.submits,
+				handRequests: insertRuns[0].hand.requests,
+				bindings: insertRuns[0].hand.bindings,
+				raw: insertRuns,
+			}
+		: undefined;
+
+	// ---------------------------------------------------------------- table
+	const rowsOut: string[][] = [['figure', ...summaries.map((s) => `${s.rows.toLocaleString('en')} rows`), 'goal']];
+	const line = (label: string, values: Array<string | number | undefined>, goal = '') =>
+		rowsOut.push([label, ...values.map((v) => (v === undefined || Number.isNaN(v) ? '-' : String(v))), goal]);
+	line('partitions (gzip + inline)', summaries.map((s) => s.partitions));
+	line('partition bytes gzip / plain MB', summaries.map((s) => `${s.compressedMB} / ${s.uncompressedMB}`));
+	line('decoded rows JSON MB', summaries.map((s) => s.decodedJsonMB));
+	line('1 floor: gunzip+JSON.parse ms (CPU ms)', summaries.map((s) => `${s.floorMs} (${s.floorCpuMs})`));
+	line('  floor ns/row', summaries.map((s) => s.floorNsPerRow));
+	line('2 fetch+decode ms', summaries.map((s) => s.fetchDecode?.ms));
+	line('  ratio to floor (wall)', summaries.map((s) => s.fetchDecode && `${s.fetchDecode.ratio}x`), '<= 1.5x');
+	line('  ratio to floor (client CPU)', summaries.map((s) => s.fetchDecode && `${s.fetchDecode.cpuRatio}x`), '<= 1.5x');
+	line('  client CPU ms / emulator CPU ms', summaries.map((s) => s.fetchDecode && `${s.fetchDecode.cpuMs} / ${s.fetchDecode.emulatorCpuMs}`));
+	line('  ns/row (7: scaling)', summaries.map((s) => s.fetchDecode?.nsPerRow));
+	line('3 node items ms', summaries.map((s) => s.node?.ms));
+	line('  ratio to floor (wall)', summaries.map((s) => s.node && `${s.node.ratio}x`), '<= 2.5x');
+	line('  ratio to floor (client CPU)', summaries.map((s) => s.node && `${s.node.cpuRatio}x`), '<= 2.5x');
+	line('  client CPU ms / emulator CPU ms', summaries.map((s) => s.node && `${s.node.cpuMs} / ${s.node.emulatorCpuMs}`));
+	line('  ns/row (7: scaling)', summaries.map((s) => s.node?.nsPerRow));
+	line('4 heap growth MB fetch+decode', summaries.map((s) => s.fetchDecode && `${s.fetchDecode.heapGrowthMB} (${s.fetchDecode.heapRatio}x)`), '<= 3x JSON');
+	line('  heap growth MB node', summaries.map((s) => s.node && `${s.node.heapGrowthMB} (${s.node.heapRatio}x)`), '<= 3x JSON');
+	line('  peak RSS MB fetch+decode / node', summaries.map((s) => `${s.fetchDecode?.peakRssMB ?? '-'} / ${s.node?.peakRssMB ?? '-'}`));
+	line('  RSS growth MB fetch+decode / node', summaries.map((s) => `${s.fetchDecode?.rssGrowthMB ?? '-'} / ${s.node?.rssGrowthMB ?? '-'}`));
+	const widths = rowsOut[0].map((_, c) => Math.max(...rowsOut.map((r) => r[c].length)));
+	console.log('');
+	for (const [i, r] of rowsOut.entries()) {
+		console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+		if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+	}
+	console.log('');
+	if (signatures) {
+		console.log(
+			`5 JWT signatures: ${signatures.signatures} during ${signatures.requests} requests with one credential (emulator saw ${signatures.distinctJwtsSeen} distinct token(s)); ` +
+				`${signatures.simulatedSignatures} over ${signatures.simulatedMinutes} simulated minutes of signing (goal: 1 per ~55 min)`,
+		);
+	}
+	if (insert) {
+		console.log(
+			`6 Insert ${insert.rows.toLocaleString('en')} items: node ${insert.nodeMs} ms in ${insert.nodeSubmits} statement(s) / ${insert.nodeRequests} request(s); ` +
+				`one hand-written bulk request ${insert.handMs} ms (${insert.bindings.toLocaleString('en')} bindings, ${insert.handRequests} request); ratio ${insert.ratio}x (goal <= 2x)`,
+		);
+	}
+
+	const result = {
+		date: started.toISOString(),
+		node: process.version,
+		cores: availableParallelism(),
+		cpu: cpus()[0]?.model,
+		repeats,
+		sizes: summaries,
+		signatures,
+		insert,
+	};
+	const dir = join(here, 'results');
+	mkdirSync(dir, { recursive: true });
+	const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+	writeFileSync(file, `${JSON.stringify(result, null, '\t')}\n`);
+	console.log(`bench: saved ${file}`);
+	const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : String(n));
+	const heap = Math.max(head?.fetchDecode?.heapRatio ?? NaN, head?.node?.heapRatio ?? NaN);
+	console.log(`bench: (wall-clock ratios; client-CPU ratios: fetch+decode ${fmt(head?.fetchDecode?.cpuRatio)}x, node ${fmt(head?.node?.cpuRatio)}x)`);
+	console.log(
+		`bench: fetch+decode ${fmt(head?.fetchDecode?.ratio)}x floor, node ${fmt(head?.node?.ratio)}x floor, heap ${fmt(heap)}x, signatures ${fmt(signatures?.signatures)}`,
+	);
+}
+
+main()
+	.catch((error) => {
+		console.error(error);
+		process.exitCode = 1;
+	})
+	.finally(() => {
+		void callEmulator({ type: 'stop' }).catch(() => undefined);
+		setTimeout(() => emulator.kill(), 2000).unref();
+	});
