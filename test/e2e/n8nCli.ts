@@ -1,0 +1,165 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-hardcoded-secrets -- test-only code, never shipped */
+/**
+ * The package the way users get it, in a real n8n: `npm pack` of the built repository, installed with
+ * `npm install <tarball> --legacy-peer-deps` into `<N8N_USER_FOLDER>/.n8n/nodes` (n8n's manual-install
+ * folder for community packages; node type `n8n-nodes-snowflake-sql-api.snowflakeSqlApi`), then n8n's own
+ * command line: `import:credentials`, `import:workflow` and `execute --id --rawOutput`.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { envFor, REPO_ROOT, type N8nInstall } from './n8nInstall';
+
+export const PACKAGE_NAME = 'n8n-nodes-snowflake-sql-api';
+
+export interface PackedPackage {
+	tarball: string;
+	/** The tarball unpacked (`package/`): exactly the shipped files. */
+	unpacked: string;
+	/** Paths inside the tarball. */
+	files: string[];
+}
+
+/** `npm pack` of the repository as it is built now (run `npm run build` first). */
+export function packPackage(): PackedPackage {
+	const folder = mkdtempSync(join(tmpdir(), 'snowflake-e2e-pack-'));
+	const env = { ...process.env };
+	for (const key of Object.keys(env)) if (/^npm_/i.test(key)) delete env[key];
+	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', folder], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+	const [info] = JSON.parse(output) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	const tarball = join(folder, info.filename);
+	execFileSync('tar', ['-xzf', tarball, '-C', folder]);
+	return { tarball, unpacked: join(folder, 'package'), files: info.files.map((file) => file.path).sort() };
+}
+
+export interface CommandResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+}
+
+export interface N8nUser {
+	install: N8nInstall;
+	folder: string;
+	env: NodeJS.ProcessEnv;
+	n8n(args: string[], timeoutMs?: number): Promise<CommandResult>;
+}
+
+/** Environment of every n8n command: own user folder, no telemetry or outside calls, logs at info (rawOutput needs it). */
+export function n8nEnvironment(install: N8nInstall, userFolder: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+	return envFor(install, {
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'e2e-encryption-key-not-a-secret',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_RUNNERS_ENABLED: 'false',
+		DB_SQLITE_POOL_SIZE: '1',
+		NO_COLOR: '1',
+		...extra,
+	});
+}
+
+export function runCommand(command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CommandResult> {
+	const started = Date.now();
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const out: Buffer[] = [];
+		const err: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started });
+		});
+	});
+}
+
+/** A fresh N8N_USER_FOLDER with the packed package installed as a user would (`.n8n/nodes`). */
+export async function createUser(install: N8nInstall, pack: PackedPackage): Promise<N8nUser> {
+	const folder = mkdtempSync(join(tmpdir(), `snowflake-e2e-n8n-${install.version}-`));
+	const nodesFolder = join(folder, '.n8n', 'nodes');
+	mkdirSync(nodesFolder, { recursive: true });
+	writeFileSync(join(nodesFolder, 'package.json'), `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`);
+	const npmEnv = envFor(install);
+	const installed = await runCommand('npm', ['install', pack.tarball, '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: nodesFolder,
+		env: npmEnv,
+		timeoutMs: 120_000,
+	});
+	if (installed.code !== 0) throw new Error(`npm install of the tarball failed:\n${installed.stderr}`);
+	const shipped = readdirSync(join(nodesFolder, 'node_modules', PACKAGE_NAME));
+	if (!shipped.includes('dist')) throw new Error(`the installed package has no dist/: ${shipped.join(', ')}`);
+	const env = n8nEnvironment(install, folder);
+	return {
+		install,
+		folder,
+		env,
+		n8n: async (args, timeoutMs = 180_000) => await runCommand(install.node, [install.bin, ...args], { cwd: folder, env, timeoutMs }),
+	};
+}
+
+/** Everything of a command's output, for failure messages (tail only, logs can be long). */
+export function describeCommand(result: CommandResult, limit = 6000): string {
+	const text = `exit ${result.code} after ${result.ms} ms\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+	return text.length > limit ? `…${text.slice(-limit)}` : text;
+}
+
+/**
+ * The IRun JSON `execute --rawOutput` prints after n8n's log lines: the last line that is just `{`
+ * starts it (pretty-printed, two spaces).
+ */
+export function parseRawOutput(stdout: string): RawRun {
+	const lines = stdout.split('\n');
+	for (let start = lines.length - 1; start >= 0; start--) {
+		if (lines[start] !== '{') continue;
+		for (let end = lines.length; end > start; end--) {
+			const candidate = lines.slice(start, end).join('\n');
+			if (!candidate.trimEnd().endsWith('}')) continue;
+			try {
+				return JSON.parse(candidate) as RawRun;
+			} catch {
+				// a log line after the JSON: try a shorter slice
+			}
+		}
+	}
+	throw new Error('no JSON run data found in the output of n8n execute --rawOutput');
+}
+
+export interface RawItem {
+	json: Record<string, unknown>;
+	pairedItem?: unknown;
+}
+
+export interface RawRun {
+	status?: string;
+	finished?: boolean;
+	data: {
+		resultData: {
+			error?: { message?: string; description?: string };
+			runData: Record<string, Array<{ data?: { main?: Array<RawItem[] | null> }; error?: { message?: string } }>>;
+			lastNodeExecuted?: string;
+		};
+	};
+}
+
+/** Items a node put on one output in its first (only) run. */
+export function nodeOutput(run: RawRun, node: string, output = 0): RawItem[] {
+	const runs = run.data.resultData.runData[node];
+	if (!runs) throw new Error(`node "${node}" did not run; ran: ${Object.keys(run.data.resultData.runData).join(', ')}`);
+	return runs[0]?.data?.main?.[output] ?? [];
+}

@@ -1,0 +1,124 @@
+/**
+ * Workflows the end-to-end run adds to examples/: each is an importable n8n workflow (Manual Trigger with
+ * pinned items → Snowflake SQL API node → No Operation nodes), built from one template so the node
+ * parameters stay the ones the editor writes.
+ */
+export const SNOWFLAKE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApi';
+export const CREDENTIAL_ID = 'snowflake-emulator';
+export const TRIGGER = "When clicking 'Execute workflow'";
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+	executeOnce?: boolean;
+}
+
+export interface WorkflowFile {
+	id?: string;
+	name: string;
+	active?: boolean;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	pinData?: Record<string, Array<{ json: Record<string, unknown> }>>;
+	settings?: Record<string, unknown>;
+}
+
+const credentials = { snowflakeKeyPairApi: { id: CREDENTIAL_ID, name: 'Snowflake (emulator)' } };
+
+function uuid(n: number): string {
+	return `0b4c7a10-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+/**
+ * Trigger → one Execute SQL node → "On Success" (and "On Error" when the node continues on its error output).
+ */
+export function executeSqlWorkflow(
+	name: string,
+	query: string,
+	items: Array<Record<string, unknown>>,
+	options: { onError?: 'continueErrorOutput' | 'stopWorkflow'; nodeOptions?: Record<string, unknown> } = {},
+): WorkflowFile {
+	const node: WorkflowNode = {
+		id: uuid(11),
+		name: 'Execute SQL',
+		type: SNOWFLAKE_TYPE,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: { operation: 'executeQuery', query, options: options.nodeOptions ?? {} },
+		credentials,
+	};
+	if (options.onError) node.onError = options.onError;
+	const noOp = (id: number, nodeName: string, y: number): WorkflowNode => ({
+		id: uuid(id),
+		name: nodeName,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [440, y],
+		parameters: {},
+	});
+	const nodes: WorkflowNode[] = [
+		{ id: uuid(1), name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		node,
+		noOp(12, 'On Success', -100),
+	];
+	const outputs = [[{ node: 'On Success', type: 'main', index: 0 }]];
+	if (options.onError === 'continueErrorOutput') {
+		nodes.push(noOp(13, 'On Error', 100));
+		outputs.push([{ node: 'On Error', type: 'main', index: 0 }]);
+	}
+	return {
+		name,
+		nodes,
+		connections: {
+			[TRIGGER]: { main: [[{ node: 'Execute SQL', type: 'main', index: 0 }]] },
+			'Execute SQL': { main: outputs },
+		},
+		pinData: { [TRIGGER]: items.map((json) => ({ json })) },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * `n8n execute` ignores pin data (it only applies to manual runs from the editor): the Manual Trigger
+ * emits one empty item. So the trigger's pinned items become two real nodes behind it, an Edit Fields
+ * (Set, raw JSON `{"items": [...]}`) and a Split Out on `items`, which emit exactly those items.
+ * A single empty pinned item needs nothing.
+ */
+export function withPinnedItemsAsNodes(workflow: WorkflowFile): WorkflowFile {
+	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowFile;
+	const trigger = copy.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	const pinned = trigger ? copy.pinData?.[trigger.name] : undefined;
+	delete copy.pinData;
+	if (!trigger || !pinned || (pinned.length === 1 && Object.keys(pinned[0].json).length === 0)) return copy;
+	const [x, y] = trigger.position;
+	const setName = 'Pinned Items';
+	const splitName = 'One Item Each';
+	copy.nodes.push(
+		{
+			id: '0b4c7a10-0000-4000-8000-0000000000a1',
+			name: setName,
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [x, y + 200],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items: pinned.map((item) => item.json) }), options: {} },
+		},
+		{
+			id: '0b4c7a10-0000-4000-8000-0000000000a2',
+			name: splitName,
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [x + 110, y + 200],
+			parameters: { fieldToSplitOut: 'items', options: {} },
+		},
+	);
+	copy.connections[splitName] = copy.connections[trigger.name];
+	copy.connections[trigger.name] = { main: [[{ node: setName, type: 'main', index: 0 }]] };
+	copy.connections[setName] = { main: [[{ node: splitName, type: 'main', index: 0 }]] };
+	return copy;
+}
