@@ -144,7 +144,7 @@ export const optionsCollection: INodeProperties = {
 			default: {},
 			placeholder: 'Add Column Type',
 			description:
-				'Binding type per column, instead of inferring it from the values. Use VARIANT, OBJECT or ARRAY to store JSON as semi-structured data, and DECFLOAT or TEXT to keep decimal fractions exact.',
+				'Binding type per column, instead of inferring it from the values. A column whose values are all objects or arrays is already stored as JSON (VARIANT); use VARIANT, OBJECT or ARRAY for JSON given as text, and DECFLOAT or TEXT to keep decimal fractions exact.',
 			displayOptions: { show: { '/operation': ['insert', 'update', 'upsert', 'delete'] } },
 			options: [
 				{
@@ -302,7 +302,8 @@ export const dataModeField: INodeProperties = {
 		{
 			name: 'Map Automatically',
 			value: 'autoMapInputData',
-			description: 'Each field of the input items goes to the column of the same name (unquoted names are upper-cased: order_id → ORDER_ID)',
+			description:
+				'Each field of the input items goes to the column of the same name (unquoted names are upper-cased: order_id → ORDER_ID). Objects and arrays go through PARSE_JSON: JSON in a VARIANT column, JSON text in a VARCHAR column.',
 		},
 		{
 			name: 'Map Each Column Below',

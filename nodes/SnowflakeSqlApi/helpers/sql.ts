@@ -27,11 +27,16 @@
  * value is inferred (bindings.ts) and a column must agree across rows, since Snowflake gives a VALUES
  * column one common type: integers with fractions widen to REAL (unless an integer is beyond 2^53,
  * then TEXT), Date with DateTime widens to TIMESTAMP_TZ, any other mix is bound as TEXT and Snowflake
- * casts it to the column type. Objects are inferred as JSON text; hint VARIANT/OBJECT/ARRAY to store
- * them as semi-structured values. For NUMBER columns with a scale, hint DECFLOAT or TEXT to keep
- * decimal fractions exact (REAL goes through a double).
+ * casts it to the column type. A column whose values are all objects or arrays is bound as VARIANT
+ * (JSON text through PARSE_JSON), so a VARIANT column stores JSON rather than a string holding JSON;
+ * Snowflake casts the VARIANT to text for a VARCHAR column. Objects mixed with other values are bound
+ * as JSON text. For NUMBER columns with a scale, hint DECFLOAT or TEXT to keep decimal fractions exact
+ * (REAL goes through a double).
  *
- * Item indexes in messages and `rowIndexes` are 0-based positions in `rows`.
+ * Bad rows: by default the first value that cannot be bound fails the build. With `onBadRow`, each such
+ * row is reported there and left out, in the same single pass, and the other rows are built.
+ *
+ * `rowIndexes` are 0-based positions in `rows`; messages name `itemIndexes[position]` (default: the position).
  */
 import type { Binding, BindingType, Bindings } from '../transport/types';
 import {
@@ -60,11 +65,17 @@ export interface BatchOptions {
 	columnTypes?: Record<string, ParameterType | string>;
 	maxBindings?: number;
 	maxStatementBytes?: number;
+	/** The n8n item index of each row, for messages and error details (default: the row's position). */
+	itemIndexes?: readonly number[];
+	/** Collects the rows whose values cannot be bound (by position) instead of failing the build. */
+	onBadRow?: (row: number, error: SqlInputError) => void;
 }
 
 export interface BatchStatement extends SqlStatement {
 	/** The rows (indexes into `rows`) this statement writes. */
 	rowIndexes: number[];
+	/** Rows in its VALUES list: distinct match values for Update, Upsert and Delete (duplicates are merged). */
+	sourceRows: number;
 }
 
 interface Column {
@@ -96,6 +107,27 @@ function utf8Length(text: string): number {
 		} else length += 3;
 	}
 	return length;
+}
+
+/**
+ * Per-row failures of one build: thrown at once, or reported to `onBadRow` and remembered, so that
+ * later columns and the binding skip the row.
+ */
+class RowCheck {
+	readonly refused = new Set<number>();
+
+	constructor(private readonly options: BatchOptions) {}
+
+	/** The item a row came from, as messages name it. */
+	item(row: number): number {
+		return this.options.itemIndexes?.[row] ?? row;
+	}
+
+	refuse(row: number, error: unknown): void {
+		if (!this.options.onBadRow || !(error instanceof SqlInputError)) throw error;
+		this.refused.add(row);
+		this.options.onBadRow(row, error);
+	}
 }
 
 function isGiven(row: Row, field: string): boolean {
@@ -160,6 +192,7 @@ function columnType(
 	column: { field: string; sql: string },
 	rows: readonly Row[],
 	options: BatchOptions,
+	check: RowCheck,
 ): ColumnType {
 	const hint = parseParameterType(hintFor(column, options.columnTypes), {
 		label: `Column ${show(column.field)}`,
@@ -168,25 +201,35 @@ function columnType(
 	if (hint !== 'auto') return hint;
 	let type: BindingType | undefined;
 	let beyondDouble = false;
-	rows.forEach((row, itemIndex) => {
+	let allJson = true;
+	rows.forEach((row, position) => {
+		if (check.refused.has(position)) return;
 		const value = row[column.field];
-		const inferred = inferBindingType(value, {
-			label: `Item ${itemIndex}, column ${show(column.field)}`,
-			itemIndex,
-			column: column.field,
-		});
+		const itemIndex = check.item(position);
+		let inferred: BindingType | undefined;
+		try {
+			inferred = inferBindingType(value, { label: `Item ${itemIndex}, column ${show(column.field)}`, itemIndex, column: column.field });
+		} catch (error) {
+			check.refuse(position, error);
+			return;
+		}
 		if (inferred === undefined) return;
 		if (typeof value === 'bigint' && (value > MAX_SAFE || value < -MAX_SAFE)) beyondDouble = true;
+		// Dates, DateTimes and bytes infer to their own types: an object inferred as TEXT is a plain object or array.
+		if (!(typeof value === 'object' && inferred === 'TEXT')) allJson = false;
 		type = type === undefined ? inferred : unify(type, inferred);
 	});
+	if (type === undefined) return 'TEXT';
+	if (allJson) return 'VARIANT';
 	if (type === 'REAL' && beyondDouble) return 'TEXT';
-	return type ?? 'TEXT';
+	return type;
 }
 
 interface Plan {
 	table: string;
 	match: Column[];
 	values: Column[];
+	check: RowCheck;
 	/** Message tail for a row that gives none of the value columns; undefined = such rows are fine. */
 	needsValue?: string;
 	/** Merge rows with equal match values (Update, Upsert, Delete). */
@@ -199,49 +242,57 @@ function plan(
 	valueSpecs: readonly ColumnSpec[],
 	rows: readonly Row[],
 	options: BatchOptions,
-): { table: string; match: Column[]; values: Column[] } {
+): { table: string; match: Column[]; values: Column[]; check: RowCheck } {
 	const quotedTable = quoteQualifiedName(table);
 	const matchSql = new Set(matchSpecs.map((spec) => quoteIdentifier(typeof spec === 'string' ? spec : spec.column)));
 	// A match column listed again among the values is the same value by definition: keep it once.
 	const values = valueSpecs.filter(
 		(spec) => !matchSql.has(quoteIdentifier(typeof spec === 'string' ? spec : spec.column)),
 	);
+	const check = new RowCheck(options);
 	const columns = resolveColumns([...matchSpecs, ...values]).map((column) => ({
 		...column,
-		type: columnType(column, rows, options),
+		type: columnType(column, rows, options, check),
 	}));
 	return {
 		table: quotedTable,
 		match: columns.slice(0, matchSpecs.length),
 		values: columns.slice(matchSpecs.length),
+		check,
 	};
 }
 
+function bindRow(row: Row, itemIndex: number, columns: readonly Column[], p: Plan): Array<Binding | undefined> {
+	for (const column of p.match) {
+		if (!isGiven(row, column.field)) {
+			throw new SqlInputError(`Item ${itemIndex} has no value for match column ${show(column.field)}`, { itemIndex });
+		}
+	}
+	if (p.needsValue && !p.values.some((column) => isGiven(row, column.field))) {
+		throw new SqlInputError(`Item ${itemIndex} has no value for any of the columns ${p.needsValue}`, { itemIndex });
+	}
+	return columns.map((column) =>
+		isGiven(row, column.field)
+			? prepareBinding(row[column.field], column.type, {
+					label: `Item ${itemIndex}, column ${show(column.field)}`,
+					itemIndex,
+					column: column.field,
+				}).binding
+			: undefined,
+	);
+}
+
+/** The rows as bindings (rows refused while typing the columns, or now, are left out when collected). */
 function bindRows(rows: readonly Row[], p: Plan): BoundRow[] {
 	const columns = [...p.match, ...p.values];
-	const bound = rows.map((row, itemIndex): BoundRow => {
-		for (const column of p.match) {
-			if (!isGiven(row, column.field)) {
-				throw new SqlInputError(`Item ${itemIndex} has no value for match column ${show(column.field)}`, {
-					itemIndex,
-				});
-			}
+	const bound: BoundRow[] = [];
+	rows.forEach((row, position) => {
+		if (p.check.refused.has(position)) return;
+		try {
+			bound.push({ indexes: [position], cells: bindRow(row, p.check.item(position), columns, p) });
+		} catch (error) {
+			p.check.refuse(position, error);
 		}
-		if (p.needsValue && !p.values.some((column) => isGiven(row, column.field))) {
-			throw new SqlInputError(`Item ${itemIndex} has no value for any of the columns ${p.needsValue}`, {
-				itemIndex,
-			});
-		}
-		const cells = columns.map((column) =>
-			isGiven(row, column.field)
-				? prepareBinding(row[column.field], column.type, {
-						label: `Item ${itemIndex}, column ${show(column.field)}`,
-						itemIndex,
-						column: column.field,
-					}).binding
-				: undefined,
-		);
-		return { indexes: [itemIndex], cells };
 	});
 	if (!p.mergeDuplicates) return bound;
 	const byKey = new Map<string, BoundRow>();
@@ -302,6 +353,7 @@ function chunk(template: Template, rows: readonly BoundRow[], options: BatchOpti
 			statement: template.head + current.map(() => tuple).join(', ') + template.tail,
 			bindings,
 			rowIndexes: current.flatMap((row) => row.indexes).sort((a, b) => a - b),
+			sourceRows: current.length,
 		});
 		current = [];
 		bytes = fixedBytes;

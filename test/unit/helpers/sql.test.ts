@@ -44,6 +44,7 @@ describe('buildInsert', () => {
 				statement: 'INSERT INTO "MY_TABLE" ("ID", "NAME") VALUES (?, ?), (?, ?)',
 				bindings: { '1': fixed('1'), '2': text('a'), '3': fixed('2'), '4': text(null) },
 				rowIndexes: [0, 1],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -86,6 +87,7 @@ describe('buildInsert', () => {
 					'6': text(null),
 				},
 				rowIndexes: [0, 1],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -96,11 +98,13 @@ describe('buildInsert', () => {
 				statement: 'INSERT INTO "T" ("ID", "NOTE") VALUES (?, ?), (?, ?)',
 				bindings: { '1': fixed('1'), '2': text('a'), '3': fixed('4'), '4': text('d') },
 				rowIndexes: [0, 3],
+				sourceRows: 2,
 			},
 			{
 				statement: 'INSERT INTO "T" ("ID") VALUES (?), (?)',
 				bindings: { '1': fixed('2'), '2': fixed('3') },
 				rowIndexes: [1, 2],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -163,9 +167,18 @@ describe('column types across rows', () => {
 		['booleans with strings → TEXT', [true, 'no'], [text('true'), text('no')]],
 		['Date with DateTime → TIMESTAMP_TZ', [new Date('2024-01-01T00:00:00Z'), DateTime.fromISO('2024-01-01T00:00:00+02:00', { setZone: true })], [{ type: 'TIMESTAMP_TZ', value: '1704067200000000000 1440' }, { type: 'TIMESTAMP_TZ', value: '1704060000000000000 1560' }]],
 		['objects with strings → TEXT JSON', [{ a: 1 }, 'x'], [text('{"a":1}'), text('x')]],
+		['only objects and arrays → VARIANT (JSON text through PARSE_JSON)', [{ a: 1 }, [2], null], [text('{"a":1}'), text('[2]'), text(null)]],
 		['only nulls → TEXT', [null, null], [text(null), text(null)]],
 	])('%s', (_, values, expected) => {
 		expect(bindingsOf(values)).toEqual(expected);
+	});
+
+	it('a column of objects and arrays is parsed as JSON; a JSON string stays text', () => {
+		expect(buildInsert('t', ['id', 'doc'], [{ id: 1, doc: { a: [1] } }, { id: 2, doc: [true] }])[0].statement).toBe(
+			'INSERT INTO "T" ("ID", "DOC") SELECT $1, PARSE_JSON($2) FROM VALUES (?, ?), (?, ?)',
+		);
+		expect(buildInsert('t', ['doc'], [{ doc: '{"a":1}' }])[0].statement).toBe('INSERT INTO "T" ("DOC") VALUES (?)');
+		expect(buildUpdate('t', ['id'], ['doc'], [{ id: 1, doc: { a: 1 } }])[0].statement).toContain('PARSE_JSON($2) AS "DOC"');
 	});
 
 	it('a hint wins over inference, keyed by field or by the column it names', () => {
@@ -246,6 +259,7 @@ describe('buildUpdate', () => {
 					'MERGE INTO "T" AS t USING (SELECT $1 AS "ID", $2 AS "NAME", $3 AS "QTY" FROM VALUES (?, ?, ?), (?, ?, ?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN MATCHED THEN UPDATE SET "NAME" = s."NAME", "QTY" = s."QTY"',
 				bindings: { '1': fixed('1'), '2': text('a'), '3': fixed('2'), '4': fixed(null), '5': text('b'), '6': fixed('3') },
 				rowIndexes: [0, 1],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -272,6 +286,7 @@ describe('buildUpdate', () => {
 					'MERGE INTO "T" AS t USING (SELECT $1 AS "ID", $2 AS "A", $3 AS "B" FROM VALUES (?, ?, ?), (?, ?, ?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN MATCHED THEN UPDATE SET "A" = s."A", "B" = s."B"',
 				bindings: { '1': fixed('1'), '2': fixed('9'), '3': fixed('1'), '4': fixed('2'), '5': fixed('5'), '6': fixed('5') },
 				rowIndexes: [0, 1, 2],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -301,6 +316,7 @@ describe('buildUpsert', () => {
 					'MERGE INTO "Sales"."Orders" AS t USING (SELECT $1 AS "ID", $2 AS "STATUS" FROM VALUES (?, ?), (?, ?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN MATCHED THEN UPDATE SET "STATUS" = s."STATUS" WHEN NOT MATCHED THEN INSERT ("ID", "STATUS") VALUES (s."ID", s."STATUS")',
 				bindings: { '1': fixed('1'), '2': text('new'), '3': fixed('2'), '4': text('paid') },
 				rowIndexes: [0, 1],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -312,6 +328,7 @@ describe('buildUpsert', () => {
 					'MERGE INTO "T" AS t USING (SELECT $1 AS "ID" FROM VALUES (?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN NOT MATCHED THEN INSERT ("ID") VALUES (s."ID")',
 				bindings: { '1': fixed('3') },
 				rowIndexes: [0],
+				sourceRows: 1,
 			},
 		]);
 	});
@@ -343,6 +360,7 @@ describe('buildDelete', () => {
 					'DELETE FROM "DB"."SCH"."T" AS t USING (SELECT $1 AS "A", $2 AS "B" FROM VALUES (?, ?), (?, ?)) AS s WHERE t."A" IS NOT DISTINCT FROM s."A" AND t."B" IS NOT DISTINCT FROM s."B"',
 				bindings: { '1': fixed('1'), '2': text('x'), '3': fixed('2'), '4': text(null) },
 				rowIndexes: [0, 1, 2],
+				sourceRows: 2,
 			},
 		]);
 	});
@@ -440,5 +458,31 @@ describe('buildSelect', () => {
 		const error = caught(() => buildSelect('t', options));
 		expect(error).toBeInstanceOf(SqlInputError);
 		expect(error.message).toBe(message);
+	});
+});
+
+describe('bad rows', () => {
+	it('without onBadRow the first bad row fails the build, named by its item index', () => {
+		const error = caught(() => buildInsert('t', ['n'], [{ n: 1 }, { n: 'x' }], { columnTypes: { n: 'FIXED' }, itemIndexes: [4, 7] }));
+		expect(error).toBeInstanceOf(BindingError);
+		expect(error.message).toBe("Item 7, column 'n': 'x' is not a valid FIXED (expected an integer such as 42 or -7)");
+		expect((error as SqlInputError).itemIndex).toBe(7);
+	});
+
+	it('with onBadRow every bad row is reported in one pass (type inference and binding) and the others are built', () => {
+		const bad: Array<[number, string]> = [];
+		const statements = buildUpdate(
+			't',
+			['id'],
+			['n', 'd'],
+			[{ id: 1, n: 1 }, { id: 2, n: Number.NaN }, { n: 3 }, { id: 4, d: new Date(Number.NaN) }, { id: 5, n: 5 }],
+			{ itemIndexes: [10, 11, 12, 13, 14], onBadRow: (row, error) => bad.push([row, error.message]) },
+		);
+		expect(bad).toEqual([
+			[1, "Item 11, column 'n': NaN is not a finite number; choose type REAL to store NaN or Infinity on purpose"],
+			[2, "Item 12 has no value for match column 'id'"],
+			[3, "Item 13, column 'd': an invalid Date cannot be bound as TIMESTAMP_LTZ"],
+		]);
+		expect(statements.map((statement) => [statement.rowIndexes, statement.sourceRows])).toEqual([[[0, 4], 2]]);
 	});
 });

@@ -19,7 +19,7 @@ import {
 	valuesToSendField,
 } from '../common.descriptions';
 import { forEachItem, readOptions, requestContext } from '../runtime';
-import { matchColumns, tableName, writeItems } from './rows';
+import { tableName, writeItems, type WriteOperation } from './rows';
 
 const deleteCommandField: INodeProperties = {
 	displayName: 'Command',
@@ -51,6 +51,13 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['delete'] } }, properties);
 
+const deleteMatching: WriteOperation = {
+	name: 'Delete',
+	matches: true,
+	build: (table, match, _fields, rows, options) => buildDelete(table, match, rows, options),
+	affected: { verb: 'deleted', count: (stats) => stats.numRowsDeleted },
+};
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -64,7 +71,5 @@ export async function execute(
 			return [{ json: { success: true, statementHandle: result.statementHandle }, pairedItem: { item: itemIndex } }];
 		});
 	}
-	return await writeItems(this, items, runtime, (table, fields, rows, options) =>
-		buildDelete(table, matchColumns(this, fields), rows, options),
-	);
+	return await writeItems(this, items, runtime, deleteMatching);
 }

@@ -12,16 +12,22 @@ import {
 import type { OperationRuntime } from '../../helpers/interfaces';
 import { buildInsert } from '../../helpers/sql';
 import { dataModeField, optionsCollection, tableLocator, valuesToSendField } from '../common.descriptions';
-import { writeItems } from './rows';
+import { writeItems, type WriteOperation } from './rows';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, optionsCollection];
 
 export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['insert'] } }, properties);
+
+const insert: WriteOperation = {
+	name: 'Insert',
+	matches: false,
+	build: (table, _match, fields, rows, options) => buildInsert(table, fields, rows, options),
+};
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
-	return await writeItems(this, items, runtime, (table, fields, rows, options) => buildInsert(table, fields, rows, options));
+	return await writeItems(this, items, runtime, insert);
 }

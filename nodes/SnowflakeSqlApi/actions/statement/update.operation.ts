@@ -19,18 +19,23 @@ import {
 	tableLocator,
 	valuesToSendField,
 } from '../common.descriptions';
-import { matchColumns, writeItems } from './rows';
+import { writeItems, type WriteOperation } from './rows';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, matchColumnsField, optionsCollection];
 
 export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['update'] } }, properties);
+
+const update: WriteOperation = {
+	name: 'Update',
+	matches: true,
+	build: (table, match, fields, rows, options) => buildUpdate(table, match, fields, rows, options),
+	affected: { verb: 'updated', count: (stats) => stats.numRowsUpdated },
+};
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
-	return await writeItems(this, items, runtime, (table, fields, rows, options) =>
-		buildUpdate(table, matchColumns(this, fields), fields, rows, options),
-	);
+	return await writeItems(this, items, runtime, update);
 }

@@ -19,18 +19,27 @@ import {
 	tableLocator,
 	valuesToSendField,
 } from '../common.descriptions';
-import { matchColumns, writeItems } from './rows';
+import { writeItems, type WriteOperation } from './rows';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, matchColumnsField, optionsCollection];
 
 export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['upsert'] } }, properties);
+
+const upsert: WriteOperation = {
+	name: 'Upsert',
+	matches: true,
+	build: (table, match, fields, rows, options) => buildUpsert(table, match, fields, rows, options),
+	affected: {
+		verb: 'inserted or updated',
+		count: (stats) =>
+			stats.numRowsInserted === undefined || stats.numRowsUpdated === undefined ? undefined : stats.numRowsInserted + stats.numRowsUpdated,
+	},
+};
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
-	return await writeItems(this, items, runtime, (table, fields, rows, options) =>
-		buildUpsert(table, matchColumns(this, fields), fields, rows, options),
-	);
+	return await writeItems(this, items, runtime, upsert);
 }
