@@ -178,6 +178,17 @@ describe('a batch Snowflake refuses', () => {
 		]);
 	});
 
+	it('continueOnFail: a column every row gets wrong costs a bounded number of re-runs, and every item fails', async () => {
+		const items = Array.from({ length: 200 }, (_, id) => ({ id, amount: `bad ${id}` }));
+		const result = await run({ operation: 'insert', table: ORDERS, dataMode: 'autoMapInputData' }, items, CONTINUE);
+		const output = plain(result.output(NODE));
+		expect(output.every((item, index) => item.json.itemIndex === index && typeof item.json.error === 'string')).toBe(true);
+		expect(output.some((item) => String(item.json.description).includes('were refused together'))).toBe(true);
+		// The batch, 64 re-runs, and at most one pending half per level of the bisection (200 items: 8 levels).
+		expect(sent().length).toBeLessThanOrEqual(1 + 64 + 8);
+		expect(await rows('SELECT COUNT(*) FROM ORDERS')).toEqual([['0']]);
+	});
+
 	it('without continueOnFail the error says which items earlier statements already wrote', async () => {
 		const result = await run({ operation: 'insert', table: ORDERS, dataMode: 'autoMapInputData' }, [{ id: 1 }, { id: 2 }, { id: 3, colour: 'red' }]);
 		const error = result.error();
