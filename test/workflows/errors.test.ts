@@ -23,6 +23,10 @@ const items = [{ sql: 'SELECT 1 AS N' }, { sql: 'SELECT FAIL' }, { sql: 'SELECT 
 /** The failure the emulator recorded for the handle an error names. */
 const failureOf = (handle: unknown) => env.emulator.statement(String(handle))?.failure;
 const handleIn = (description: string | undefined) => /^Statement handle: ([0-9a-f-]{36})$/m.exec(description ?? '')?.[1];
+/** A description: the hint for the SQL error's code (it starts with `hintStart`), then the statement handle line. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const hinted = (hintStart: string) => new RegExp(`^${escapeRegExp(hintStart)}[^\\n]*\\nStatement handle: [0-9a-f-]{36}$`);
+const INVALID_IDENTIFIER_HINT = 'A column or name is not known here: check its spelling and the table it belongs to. Unquoted names are upper-cased by Snowflake';
 
 describe('SQL errors', () => {
 	it('continueOnFail off: the execution stops with Snowflake\'s message, code, sqlState and handle', async () => {
@@ -30,7 +34,7 @@ describe('SQL errors', () => {
 		expect(result.run.status).toBe('error');
 		const error = result.error();
 		expect(error?.message).toBe(SQL_ERROR);
-		expect(error?.description).toMatch(/^Statement handle: [0-9a-f-]{36}$/);
+		expect(error?.description).toMatch(hinted(INVALID_IDENTIFIER_HINT));
 		expect(error?.httpCode).toBe('422');
 		expect(error?.context?.itemIndex).toBe(1);
 		expect(result.output('Success')).toEqual([]);
@@ -56,14 +60,14 @@ describe('SQL errors', () => {
 					sqlState: '42000',
 					statementHandle: HANDLE,
 					itemIndex: 1,
-					description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+					description: expect.stringMatching(hinted(INVALID_IDENTIFIER_HINT)),
 				},
 				pairedItem: { item: 1 },
 			},
 			{ json: { N: 3 }, pairedItem: { item: 2 } },
 		]);
 		const failed = result.output(NODE)[1].json;
-		expect(failed.description).toBe(`Statement handle: ${String(failed.statementHandle)}`);
+		expect(failed.description).toMatch(new RegExp(`\\nStatement handle: ${String(failed.statementHandle)}$`));
 		expect(failureOf(failed.statementHandle)).toMatchObject({ code: '000904', sqlState: '42000' });
 	});
 
@@ -83,7 +87,7 @@ describe('SQL errors', () => {
 						sqlState: '42000',
 						statementHandle: HANDLE,
 						itemIndex: 1,
-						description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+						description: expect.stringMatching(hinted(INVALID_IDENTIFIER_HINT)),
 					},
 				},
 				pairedItem: { item: 1 },
@@ -100,6 +104,7 @@ describe('SQL errors: other real codes', () => {
 			'002003',
 			'42S02',
 			"SQL compilation error:\nObject 'NO_SUCH_TABLE' does not exist or not authorized.",
+			'The object does not exist, or the role in use is not allowed to see it. Check the database and schema (Options or the credential), and that the role has USAGE on them and a privilege on the object. Unquoted names are upper-cased by Snowflake: an object or column created with a quoted lower-case name (e.g. "orders") must be written in double quotes, exactly as created.',
 		],
 		[
 			'a database that does not exist',
@@ -107,10 +112,25 @@ describe('SQL errors: other real codes', () => {
 			'002003',
 			'02000',
 			"SQL compilation error:\nDatabase 'NO_SUCH_DB' does not exist or not authorized.",
+			'The object does not exist, or the role in use is not allowed to see it.',
 		],
-		['text that is no number', "SELECT '12x'::NUMBER AS N", '100038', '22018', "Numeric value '12x' is not recognized"],
-		['a syntax error', 'SELECT FROM WHERE', '001003', '42000', "SQL compilation error:\nsyntax error line 1 at position 12 unexpected 'WHERE'."],
-	])('%s: error item with code, SQL state, message and handle as Snowflake gives them', async (_label, sql, code, sqlState, message) => {
+		[
+			'text that is no number',
+			"SELECT '12x'::NUMBER AS N",
+			'100038',
+			'22018',
+			"Numeric value '12x' is not recognized",
+			"A value could not be read as a number. Check the Query Parameters' types and values",
+		],
+		[
+			'a syntax error',
+			'SELECT FROM WHERE',
+			'001003',
+			'42000',
+			"SQL compilation error:\nsyntax error line 1 at position 12 unexpected 'WHERE'.",
+			'Snowflake could not parse the SQL: check the statement near the line and position given.',
+		],
+	])('%s: error item with code, SQL state, message, a hint and the handle', async (_label, sql, code, sqlState, message, hint) => {
 		const result = await runWorkflow(snowflakeWorkflow(query, { items: [{ sql }], onError: 'continueRegularOutput' }), env.credentials());
 		expect(plain(result.output(NODE))).toEqual([
 			{
@@ -120,7 +140,7 @@ describe('SQL errors: other real codes', () => {
 					sqlState,
 					statementHandle: HANDLE,
 					itemIndex: 0,
-					description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+					description: expect.stringMatching(hinted(hint)),
 				},
 				pairedItem: { item: 0 },
 			},
@@ -212,7 +232,7 @@ describe('timeouts and cancellation', () => {
 			expect(error?.message).toMatch(
 				/^Statement reached its statement or warehouse timeout of 1 second\(s\) and was cancelled\. \(code 000630, SQL state 57014\)/,
 			);
-			expect(error?.description).toMatch(/^The statement reached its timeout and Snowflake cancelled it\. Raise the timeout option/);
+			expect(error?.description).toMatch(/^The statement reached its timeout and Snowflake cancelled it\. Set the Statement Timeout option to a larger value \(up to 604800 seconds, 7 days; when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies/);
 			expect(env.proxy.submits()[0].timeout).toBe(1);
 			const handle = handleIn(error?.description);
 			expect(failureOf(handle)).toMatchObject({ kind: 'timeout', code: '000630', sqlState: '57014' });

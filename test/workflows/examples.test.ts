@@ -69,9 +69,12 @@ const running = (statementHandle: unknown) => ({
 });
 const FIVE_ROWS_DONE = (statementHandle: unknown) => ({
 	statementHandle,
+	requestId: REQUEST_ID,
 	status: 'success',
 	code: '090001',
+	sqlState: '00000',
 	message: 'Statement executed successfully.',
+	rowType: [expect.objectContaining({ name: 'N', type: 'fixed' })],
 	numRows: 5,
 	partition: 0,
 	partitionCount: 1,

@@ -5,7 +5,7 @@
  * outputs whole: values, JS types and pairedItem. Writes are read back from the table.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../emulator/engine';
 import { plain, runWorkflow, snowflakeWorkflow, type RunResult } from './harness';
@@ -227,7 +227,7 @@ describe('Execute SQL: query batching', () => {
 			{ json: { 'number of rows inserted': 1 }, pairedItem: { item: 1 } },
 		]);
 		expect(submits()).toHaveLength(1);
-		expect(submits()[0].statement).toBe('BEGIN TRANSACTION;\nINSERT INTO EXEC_TX_OK VALUES (1);\nINSERT INTO EXEC_TX_OK VALUES (2);\nCOMMIT');
+		expect(submits()[0].statement).toBe('BEGIN TRANSACTION\n;\nINSERT INTO EXEC_TX_OK VALUES (1)\n;\nINSERT INTO EXEC_TX_OK VALUES (2)\n;\nCOMMIT');
 		expect((submits()[0].parameters as Record<string, unknown>).MULTI_STATEMENT_COUNT).toBe(4);
 		expect(await sql(['SELECT ID FROM EXEC_TX_OK ORDER BY ID'])).toEqual([['1'], ['2']]);
 	});
@@ -247,7 +247,7 @@ describe('Execute SQL: query batching', () => {
 		);
 		// Snowflake reports a failed child of a multi-statement request as 100132 / P0000, naming the statement.
 		const message =
-			'JavaScript execution error: Uncaught Execution of multiple statements failed on statement "SELECT FAIL" (at line 4, position 0).\n' +
+			'JavaScript execution error: Uncaught Execution of multiple statements failed on statement "SELECT FAIL" (at line 7, position 0).\n' +
 			"SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL' in SYSTEM$MULTISTMT at " +
 			"'    throw `Execution of multiple statements failed on statement {0} (at line {1}, position {2}).`.replace('{1}', LINES[i])' position 4\n" +
 			'stackstrace: \nSYSTEM$MULTISTMT line: 10 (code 100132, SQL state P0000)';
@@ -263,10 +263,97 @@ describe('Execute SQL: query batching', () => {
 			pairedItem: { item: itemIndex },
 		});
 		expect(plain(result.output(NODE))).toEqual([error(0), error(1), error(2)]);
-		expect(submits()[0].statement).toBe('BEGIN TRANSACTION;\nINSERT INTO EXEC_TX_FAIL VALUES (1);\nUPDATE EXEC_TX_FAIL SET ID = 10;\nSELECT FAIL;\nCOMMIT');
+		expect(submits()[0].statement).toBe('BEGIN TRANSACTION\n;\nINSERT INTO EXEC_TX_FAIL VALUES (1)\n;\nUPDATE EXEC_TX_FAIL SET ID = 10\n;\nSELECT FAIL\n;\nCOMMIT');
 		// BEGIN, the INSERT, the UPDATE and the failing SELECT ran (COMMIT never did); neither write is visible afterwards.
 		expect(env.emulator.stats.statementsExecuted - executed).toBe(4);
 		expect(await sql(['SELECT ID FROM EXEC_TX_FAIL'])).toEqual([['0']]);
+	});
+
+	it('transaction: items ending in a --, // or /* */ comment (with or without ";") keep their statements apart', async () => {
+		await sql(['CREATE OR REPLACE TABLE EXEC_TX_COMMENTS (ID NUMBER(38, 0))']);
+		const result = await run({ query: '={{ $json.sql }}', options: { queryBatching: 'transaction' } }, [
+			{ sql: 'INSERT INTO EXEC_TX_COMMENTS VALUES (1) -- first' },
+			{ sql: 'INSERT INTO EXEC_TX_COMMENTS VALUES (2); // second; still the comment' },
+			{ sql: 'INSERT INTO EXEC_TX_COMMENTS VALUES (3) /* third; */' },
+			{ sql: "INSERT INTO EXEC_TX_COMMENTS VALUES (4); -- it's the last\n" },
+		]);
+		expect(result.error()).toBeUndefined();
+		expect(plain(result.output(NODE))).toEqual([0, 1, 2, 3].map((item) => ({ json: { 'number of rows inserted': 1 }, pairedItem: { item } })));
+		expect(submits()[0].statement).toBe(
+			'BEGIN TRANSACTION\n;\n' +
+				'INSERT INTO EXEC_TX_COMMENTS VALUES (1) -- first\n;\n' +
+				'INSERT INTO EXEC_TX_COMMENTS VALUES (2) // second; still the comment\n;\n' +
+				'INSERT INTO EXEC_TX_COMMENTS VALUES (3) /* third; */\n;\n' +
+				"INSERT INTO EXEC_TX_COMMENTS VALUES (4) -- it's the last\n;\n" +
+				'COMMIT',
+		);
+		expect((submits()[0].parameters as Record<string, unknown>).MULTI_STATEMENT_COUNT).toBe(6);
+		expect(await sql(['SELECT ID FROM EXEC_TX_COMMENTS ORDER BY ID'])).toEqual([['1'], ['2'], ['3'], ['4']]);
+	});
+
+	it.each([
+		['CREATE', 'CREATE TABLE EXEC_TX_DDL (ID NUMBER)'],
+		['DROP', '-- clean up first\nDROP TABLE IF EXISTS EXEC_TX_DDL'],
+		['ALTER', 'ALTER TABLE EXEC_TX_DDL ADD COLUMN X NUMBER'],
+		['TRUNCATE', 'TRUNCATE TABLE EXEC_TX_DDL'],
+		['GRANT', 'GRANT SELECT ON TABLE EXEC_TX_DDL TO ROLE PUBLIC'],
+	])('transaction: refuses DDL (%s) before sending anything: Snowflake would commit the open transaction', async (keyword, ddl) => {
+		const result = await run({ query: '={{ $json.sql }}', options: { queryBatching: 'transaction', multiStatement: true } }, [
+			{ sql: 'INSERT INTO EXEC_TX_OK VALUES (1)' },
+			{ sql: `SELECT 1; ${ddl}` },
+		]);
+		expect(result.error()?.message).toBe(
+			`Query Batching "Transaction" cannot include DDL: the query of item 1 holds a ${keyword} statement, and Snowflake commits the open transaction before and after every DDL statement, so the items would no longer be all or nothing. Run DDL in a separate node (or with Query Batching "Independently (Once per Item)") before the transaction.`,
+		);
+		expect(result.error()?.context?.itemIndex).toBe(1);
+		expect(env.proxy.requests).toEqual([]);
+	});
+
+	it('transaction: refuses transaction control in an item (the node writes BEGIN … COMMIT itself)', async () => {
+		const result = await run({ query: 'COMMIT', options: { queryBatching: 'transaction' } });
+		expect(result.error()?.message).toMatch(/^Query Batching "Transaction" wraps the items in BEGIN TRANSACTION … COMMIT itself, but the query of item 0 holds a COMMIT statement\./);
+		expect(env.proxy.requests).toEqual([]);
+	});
+
+	it('transaction: a failure after which the statements may have run (no answer) does not claim that nothing was committed', async () => {
+		await sql(['CREATE OR REPLACE TABLE EXEC_TX_UNKNOWN (ID NUMBER(38, 0))']);
+		// Every submit runs to the end (COMMIT included), then its connection is cut; retries wait 0 ms (jitter 0).
+		env.emulator.faults.add({ route: 'submit', kind: 'resetAfterCommit', times: Infinity });
+		const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+		let result: RunResult;
+		try {
+			result = await runWorkflow(
+				snowflakeWorkflow(
+					{ operation: 'executeQuery', query: '={{ $json.sql }}', options: { queryBatching: 'transaction' } },
+					{ items: [{ sql: 'INSERT INTO EXEC_TX_UNKNOWN VALUES (1)' }, { sql: 'INSERT INTO EXEC_TX_UNKNOWN VALUES (2)' }], onError: 'continueRegularOutput' },
+				),
+				env.credentials(),
+			);
+		} finally {
+			random.mockRestore();
+		}
+		const outputs = result.output(NODE).map((item) => item.json);
+		expect(outputs).toHaveLength(2);
+		for (const json of outputs) {
+			expect(json.error).toMatch(/The statement may have run on Snowflake/);
+			expect(json.description).not.toMatch(/not committed/);
+		}
+		// It did run: the transaction was committed.
+		expect(await sql(['SELECT ID FROM EXEC_TX_UNKNOWN ORDER BY ID'])).toEqual([['1'], ['2']]);
+	});
+
+	it('transaction: Max Rows with On Limit "error" after the COMMIT says the transaction was committed', async () => {
+		await seedOutputRows();
+		const result = await runWorkflow(
+			snowflakeWorkflow(
+				{ operation: 'executeQuery', query: SELECT_OUTPUT, options: { queryBatching: 'transaction', maxRows: 2, onMaxRows: 'error' } },
+				{ onError: 'continueRegularOutput' },
+			),
+			env.credentials(),
+		);
+		const [json] = result.output(NODE).map((item) => item.json);
+		expect(json.description).toMatch(/The transaction was committed: only reading its result failed\.$/);
+		expect(json.description).not.toMatch(/not committed/);
 	});
 
 	it('transaction: refuses query parameters (the SQL API takes no bindings in multi-statement requests)', async () => {
@@ -459,6 +546,27 @@ describe('Execute SQL: output', () => {
 				location: 'outputPane',
 			},
 		]);
+	});
+
+	it('max rows differing per item: the hint quotes each cut item\'s own limit, not the last item\'s', async () => {
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { maxRows: '={{ $json.max }}', onMaxRows: 'truncate' } }, [{ max: 2 }, { max: 3 }, { max: 100 }]);
+		expect(result.output(NODE)).toHaveLength(2 + 3 + 5);
+		expect(result.run.data.resultData.runData[NODE][0].hints).toEqual([
+			{
+				message: "Results were cut at Max Rows (2 for item 0, 3 for item 1): only the first rows up to each item's limit are in the output.",
+				type: 'warning',
+				location: 'outputPane',
+			},
+		]);
+	});
+
+	it('max rows, one item cut: the hint quotes that item\'s limit', async () => {
+		await seedOutputRows();
+		const result = await run({ query: SELECT_OUTPUT, options: { maxRows: '={{ $json.max }}', onMaxRows: 'truncate' } }, [{ max: 2 }, { max: 100 }]);
+		expect(result.run.data.resultData.runData[NODE][0].hints?.[0].message).toBe(
+			'The result was cut at Max Rows (2): only the first 2 rows of a statement are in the output.',
+		);
 	});
 
 	it('max rows, on limit "fail": the execution stops with the row count', async () => {

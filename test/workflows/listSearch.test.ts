@@ -65,14 +65,20 @@ const recording: Engine = {
 const env = useEmulator({ engine: recording });
 const node = new SnowflakeSqlApi();
 
-async function search(method: keyof typeof node.methods.listSearch, parameters: INodeParameters, filter?: string, credentials: ICredentialDataDecryptedObject = {}) {
+async function search(
+	method: keyof typeof node.methods.listSearch,
+	parameters: INodeParameters,
+	filter?: string,
+	credentials: ICredentialDataDecryptedObject = {},
+	paginationToken?: string,
+) {
 	const data = snowflakeWorkflow({ operation: 'insert', ...parameters });
 	const snowflake = data.nodes[1];
 	const additionalData = createAdditionalData(data, env.credentials(credentials));
 	additionalData.currentNodeParameters = snowflake.parameters;
 	const context = new LoadOptionsContext(createWorkflow(data), snowflake, additionalData, 'parameters.table');
 	ran.splice(0);
-	return await node.methods.listSearch[method].call(context, filter);
+	return await node.methods.listSearch[method].call(context, filter, paginationToken);
 }
 
 describe('list search', () => {
@@ -86,12 +92,49 @@ describe('list search', () => {
 		expect(ran.map((entry) => entry.statement)).toEqual([statement]);
 	});
 
-	it('the filter is applied here, case-insensitively, never written into the SQL', async () => {
+	it('the filter goes to SHOW … LIKE as an escaped literal: matched case-insensitively as typed, quotes and wildcards inert', async () => {
 		const result = await search('searchRoles', {}, "role' OR 1=1");
 		expect(result).toEqual({ results: [] });
+		expect(ran.map((entry) => entry.statement)).toEqual(["SHOW ROLES LIKE '%role'' OR 1=1%'"]);
 		const matching = await search('searchRoles', {}, 'emulator_r');
 		expect(matching).toEqual({ results: [{ name: 'EMULATOR_ROLE', value: 'EMULATOR_ROLE' }] });
-		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW ROLES']);
+		expect(ran.map((entry) => entry.statement)).toEqual(["SHOW ROLES LIKE '%emulator\\\\_r%'"]);
+		// `_` and `%` match only themselves: "EMULATORXROLE" would match an unescaped `emulator_role`.
+		expect(await search('searchRoles', {}, 'r_le')).toEqual({ results: [] });
+		expect(await search('searchRoles', {}, '%')).toEqual({ results: [] });
+		expect(await search('searchRoles', {}, '\\')).toEqual({ results: [] });
+		expect(ran.map((entry) => entry.statement)).toEqual(["SHOW ROLES LIKE '%\\\\\\\\%'"]);
+	});
+
+	it('tables: the filter finds names past the first 1,000 (SHOW … LIKE), and unfiltered lists come in pages of 1,000', async () => {
+		const session = await engine().openSession();
+		try {
+			await session.run('CREATE SCHEMA RAW.MANY', undefined, { parameters: {} });
+			for (let i = 0; i < 1000; i++) {
+				await session.run(`CREATE TABLE RAW.MANY.T${String(i).padStart(4, '0')} (ID NUMBER)`, undefined, { parameters: {} });
+			}
+			await session.run('CREATE TABLE RAW.MANY.ZZ_LAST (ID NUMBER)', undefined, { parameters: {} });
+		} finally {
+			await session.close();
+		}
+		const options = { options: { database: { __rl: true, mode: 'id', value: 'RAW' }, schema: { __rl: true, mode: 'id', value: 'MANY' } } };
+		expect(await search('searchTables', options, 'zz_l')).toEqual({ results: [{ name: 'MANY.ZZ_LAST', value: '"RAW"."MANY"."ZZ_LAST"' }] });
+		expect(ran.map((entry) => entry.statement)).toEqual(['SHOW TABLES LIKE \'%zz\\\\_l%\' IN SCHEMA "RAW"."MANY"']);
+		const first = await search('searchTables', options);
+		expect(first.results).toHaveLength(1000);
+		expect(first.paginationToken).toBe('1000');
+		const second = await search('searchTables', options, undefined, {}, first.paginationToken);
+		expect(second).toEqual({ results: [{ name: 'MANY.ZZ_LAST', value: '"RAW"."MANY"."ZZ_LAST"' }] });
+	});
+
+	it('listings run as the role (and with the warehouse) chosen in Options, not the credential\'s; the role picker keeps the credential\'s role', async () => {
+		const options = { options: { role: { __rl: true, mode: 'id', value: 'LOADER' }, warehouse: { __rl: true, mode: 'name', value: 'etl_wh' } } };
+		await search('searchDatabases', options, undefined, { role: 'ANALYST', warehouse: 'COMPUTE_WH' });
+		expect(ran[0].context).toMatchObject({ role: 'LOADER', warehouse: 'ETL_WH' });
+		await search('searchTables', options, undefined, { role: 'ANALYST', database: 'ANALYTICS', schema: 'PUBLIC' });
+		expect(ran[0].context).toMatchObject({ role: 'LOADER', warehouse: 'ETL_WH' });
+		await search('searchRoles', options, undefined, { role: 'ANALYST' });
+		expect(ran[0].context).toMatchObject({ role: 'ANALYST' });
 	});
 
 	it('schemas of the database chosen in Options ("by name" follows the identifier rules)', async () => {

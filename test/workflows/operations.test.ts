@@ -5,10 +5,10 @@
  * is read back afterwards, so the tests prove exactly which rows landed (no duplicates, NULL matching).
  */
 import type { IDataObject } from 'n8n-workflow';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { EngineResult } from '../emulator/engine-types';
-import { plain, runWorkflow, snowflakeWorkflow, type NodeOptions, type RunResult } from './harness';
+import { logLines, plain, runWorkflow, snowflakeWorkflow, type NodeOptions, type RunResult } from './harness';
 import { until, useEmulator } from './setup';
 
 const env = useEmulator({ partitionRows: 2, syncWaitMs: 200 });
@@ -189,7 +189,7 @@ describe('Insert', () => {
 					sqlState: '42000',
 					statementHandle: HANDLE,
 					itemIndex: 1,
-					description: expect.stringMatching(/^Statement handle: [0-9a-f-]{36}$/),
+					description: expect.stringMatching(/^A column or name is not known here: [^\n]*\nStatement handle: [0-9a-f-]{36}$/),
 				},
 				pairedItem: { item: 1 },
 			},
@@ -371,7 +371,7 @@ describe('Update, Upsert, Delete', () => {
 		);
 		const error = result.error();
 		expect(error?.message).toBe("SQL compilation error:\nObject 'NO_SUCH_TABLE' does not exist or not authorized. (code 002003, SQL state 42S02)");
-		expect(error?.description).toMatch(/^Statement handle: [0-9a-f-]{36}$/);
+		expect(error?.description).toMatch(/^The object does not exist, or the role in use is not allowed to see it\. [^\n]*\nStatement handle: [0-9a-f-]{36}$/);
 		expect(error?.httpCode).toBe('422');
 		expect(error?.context?.itemIndex).toBe(0);
 		expect(await rows(readBack)).toEqual([
@@ -449,7 +449,17 @@ describe('Submit (async), Get Statement Results, Cancel', () => {
 		await until(() => env.emulator.statement(handle)?.state === 'succeeded');
 		const page = async (partition: number) =>
 			plain((await run({ operation: 'getResults', statementHandle: handle, partition }, [{}])).output(NODE));
-		const common = { statementHandle: handle, status: 'success', code: '090001', message: 'Statement executed successfully.', numRows: 5, partitionCount: 3 };
+		const common = {
+			statementHandle: handle,
+			requestId: submitted.output(NODE)[0].json.requestId,
+			status: 'success',
+			code: '090001',
+			sqlState: '00000',
+			message: 'Statement executed successfully.',
+			rowType: [expect.objectContaining({ name: 'N', type: 'fixed' }), expect.objectContaining({ name: 'LABEL', type: 'text' })],
+			numRows: 5,
+			partitionCount: 3,
+		};
 		expect(await page(0)).toEqual([
 			{ json: { ...common, partition: 0, nextPartition: 1, rows: [{ N: 1, LABEL: null }, { N: 2, LABEL: 'row 2' }] }, pairedItem: { item: 0 } },
 		]);
@@ -459,6 +469,46 @@ describe('Submit (async), Get Statement Results, Cancel', () => {
 		expect(await page(2)).toEqual([
 			{ json: { ...common, partition: 2, nextPartition: null, rows: [{ N: 5, LABEL: 'row 5' }] }, pairedItem: { item: 0 } },
 		]);
+	});
+
+	it('a multi-statement submit: get results names each statement\'s handle, whose results are then read one by one', async () => {
+		const submitted = await run({ operation: 'submitAsync', query: 'SELECT 1 AS A; SELECT 2 AS B', options: { multiStatement: true } }, [{}]);
+		const handle = submitted.output(NODE)[0].json.statementHandle as string;
+		const parent = await run({ operation: 'getResults', statementHandle: handle, waitForCompletion: true }, [{}]);
+		const json = parent.output(NODE)[0].json;
+		expect(json).toMatchObject({ statementHandle: handle, status: 'success', statementHandles: [HANDLE, HANDLE] });
+		const [first, second] = json.statementHandles as string[];
+		const child = async (statementHandle: string) =>
+			plain((await run({ operation: 'getResults', statementHandle, waitForCompletion: true }, [{}])).output(NODE))[0].json;
+		expect(await child(first)).toMatchObject({ statementHandle: first, status: 'success', rows: [{ A: 1 }] });
+		expect(await child(second)).toMatchObject({ statementHandle: second, status: 'success', rows: [{ B: 2 }] });
+	});
+
+	it('get results, not waiting: a 429 on the status check is retried, and a finished statement reads as finished', async () => {
+		const submitted = await run({ operation: 'submitAsync', query: 'SELECT 7 AS N' }, [{}]);
+		const handle = submitted.output(NODE)[0].json.statementHandle as string;
+		await until(() => env.emulator.statement(handle)?.state === 'succeeded');
+		env.emulator.faults.add({ route: 'status', kind: 'http429', retryAfterSeconds: 0 });
+		const result = await run({ operation: 'getResults', statementHandle: handle }, [{}]);
+		expect(plain(result.output(NODE))[0].json).toMatchObject({ status: 'success', rows: [{ N: 7 }] });
+		expect(env.proxy.requests.filter((request) => request.method === 'GET')).toHaveLength(2);
+	});
+
+	it('a system error code (ECONNRESET) of a status check survives n8n\'s request helper, in the retry log and the error', async () => {
+		const submitted = await run({ operation: 'submitAsync', query: 'SELECT 7 AS N' }, [{}]);
+		const handle = submitted.output(NODE)[0].json.statementHandle as string;
+		env.emulator.faults.add({ route: 'status', kind: 'resetBeforeRun', times: Infinity });
+		const random = vi.spyOn(Math, 'random').mockReturnValue(0); // retries wait 0 ms
+		let result: RunResult;
+		try {
+			result = await run({ operation: 'getResults', statementHandle: handle }, [{}]);
+		} finally {
+			random.mockRestore();
+		}
+		expect(result.error()?.message).toMatch(/^Could not reach Snowflake after 7 attempts: .*\(ECONNRESET\)$/);
+		const retries = logLines.filter((line) => line.message === 'Snowflake SQL API: retry');
+		expect(retries).toHaveLength(6);
+		expect(retries[0].meta).toMatchObject({ reason: 'network error ECONNRESET' });
 	});
 
 	it('a submitted write lands once its statement finished', async () => {

@@ -244,13 +244,13 @@ export const optionsCollection: INodeProperties = {
 					name: 'Single (Once for All Items)',
 					value: 'single',
 					description:
-						'Run the query once; its rows are paired with the first item. Fails if the items resolve to different SQL or parameters, so no item is silently skipped.',
+						'Run the query once, for all items: every output row is paired with the first input item (item 0). Fails if the items resolve to different SQL or parameters, so no item is silently skipped.',
 				},
 				{
 					name: 'Transaction (All Items, All or Nothing)',
 					value: 'transaction',
 					description:
-						'Run every item\'s query inside one BEGIN … COMMIT multi-statement request; if one fails nothing is committed. No query parameters (the SQL API refuses bindings in multi-statement requests).',
+						'Run every item\'s query inside one BEGIN … COMMIT multi-statement request; if one fails nothing is committed. No query parameters (the SQL API refuses bindings in multi-statement requests) and no DDL (Snowflake commits around CREATE, ALTER, DROP …).',
 				},
 			],
 			default: 'independently',
@@ -273,10 +273,10 @@ export const optionsCollection: INodeProperties = {
 			displayName: 'Statement Timeout (Seconds)',
 			name: 'statementTimeout',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, maxValue: 604800 },
 			default: 0,
 			description:
-				'Snowflake cancels the statement after this many seconds and the node fails with a timeout (HTTP 408). 0 uses Snowflake\'s own limit (STATEMENT_TIMEOUT_IN_SECONDS, up to 7 days).',
+				'Snowflake cancels the statement after this many seconds (at most 604800, 7 days) and the node fails with a timeout (HTTP 408). 0 sends no timeout: the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies (2 days unless changed); a lower one set on the warehouse always wins.',
 			displayOptions: { show: { '/operation': RUNS_SQL } },
 		},
 		{

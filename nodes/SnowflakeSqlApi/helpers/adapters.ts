@@ -51,9 +51,24 @@ function lowerCaseHeaders(headers: Record<string, unknown> | undefined): HttpRes
  */
 function transportFailure(error: unknown, signal: AbortSignal | undefined): unknown {
 	if (signal?.aborted) return signal.reason;
-	const code = (error as { code?: unknown } | undefined)?.code;
-	const message = boundText(error instanceof Error ? error.message : String(error), 500);
+	const source = systemError(error);
+	const code = (source as { code?: unknown } | undefined)?.code;
+	const message = boundText(source instanceof Error ? source.message : String(source), 500);
 	return Object.assign(new Error(message), typeof code === 'string' ? { code } : {});
+}
+
+/**
+ * The error that names the system error code. httpRequestWithAuthentication wraps a failed request in
+ * a NodeApiError without `code`, whose message n8n may have swapped for a generic sentence; the
+ * original (ECONNRESET, ETIMEDOUT, …) is its `cause`.
+ */
+function systemError(error: unknown): unknown {
+	let current = error;
+	for (let depth = 0; depth < 3 && current instanceof Error; depth++) {
+		if (typeof (current as { code?: unknown }).code === 'string') return current;
+		current = current.cause;
+	}
+	return error;
 }
 
 function toFullResponse(raw: unknown): HttpResponse {

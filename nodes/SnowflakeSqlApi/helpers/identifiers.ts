@@ -152,3 +152,15 @@ export function contextIdentifier(value: string | undefined, label = 'identifier
 	if (value === undefined || value.trim() === '') return undefined;
 	return resolveIdentifier(value, label);
 }
+
+/**
+ * `LIKE '%<filter>%'` for SHOW, or '' without a filter. LIKE's escape character is the backslash, and
+ * inside a Snowflake string literal a backslash is written twice: `_` → `\\_` in the SQL text → `\_`
+ * for LIKE → a literal underscore. A quote is doubled.
+ */
+export function showLike(filter: string | undefined): string {
+	if (!filter) return '';
+	const pattern = filter.replace(/[\\%_]/g, (c) => `\\${c}`);
+	const literal = pattern.replace(/\\/g, '\\\\').replace(/'/g, "''");
+	return ` LIKE '%${literal}%'`;
+}

@@ -184,7 +184,7 @@ export function normalizePlaceholders(sql: string): NormalizedPlaceholders {
 }
 
 /** First keyword (upper case) of each non-empty statement; '' when a statement starts otherwise. */
-function statementKeywords(sql: string): string[] {
+export function statementKeywords(sql: string): string[] {
 	const keywords: string[] = [];
 	let current: string | undefined;
 	for (const segment of segments(sql)) {
@@ -221,6 +221,35 @@ export function countStatements(sql: string): number {
 /** The first keyword of the first statement, upper case, after comments and opening parentheses. */
 export function firstKeyword(sql: string): string {
 	return statementKeywords(sql)[0] ?? '';
+}
+
+/**
+ * `sql` without the `;` that end its last statement, trailing comments kept: `SELECT 1; -- done`
+ * becomes `SELECT 1 -- done`. Joining the result with `\n;\n` never puts the separator inside a line
+ * comment, and adds no empty statement.
+ */
+export function withoutTrailingTerminators(sql: string): string {
+	const parts = segments(sql);
+	let last = -1; // end of the last character that is neither blank nor `;` nor part of a comment
+	for (const segment of parts) {
+		if (segment.kind === 'quoted') last = segment.end;
+		else if (segment.kind === 'code') {
+			for (let i = segment.end - 1; i >= segment.start; i--) {
+				if (!/[\s;]/.test(sql[i])) {
+					last = Math.max(last, i + 1);
+					break;
+				}
+			}
+		}
+	}
+	if (last < 0) return '';
+	let tail = '';
+	for (const segment of parts) {
+		if (segment.end <= last) continue;
+		const text = sql.slice(Math.max(segment.start, last), segment.end);
+		tail += segment.kind === 'comment' ? text : text.replace(/;/g, '');
+	}
+	return sql.slice(0, last) + tail.replace(/\s+$/, '');
 }
 
 export const FILE_TRANSFER_MESSAGE =

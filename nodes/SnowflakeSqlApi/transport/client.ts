@@ -85,6 +85,8 @@ interface SendOptions {
 	policy?: RetryPolicy;
 	/** Set to true when an attempt may have reached Snowflake without its answer reaching us. */
 	unknown?: { outcome: boolean };
+	/** `waitingToRetry` is true while the loop sleeps before its next attempt (left true when that sleep is aborted). */
+	phase?: { waitingToRetry: boolean };
 }
 
 /** Failures that happen before a connection exists: the request never reached Snowflake. */
@@ -167,7 +169,8 @@ export class SnowflakeClient {
 			throw new SnowflakeCancelledError('Execution was canceled before the statement was submitted; nothing ran on Snowflake.', { cause: signal.reason });
 		}
 		const unknown = { outcome: false };
-		const pending = this.send(build, { signal, detachHttp: true, unknown });
+		const phase = { waitingToRetry: false };
+		const pending = this.send(build, { signal, detachHttp: true, unknown, phase });
 		let sent: Sent | typeof ABORTED;
 		try {
 			sent = signal ? await raceAbort(pending, signal) : await pending;
@@ -175,11 +178,10 @@ export class SnowflakeClient {
 			throw unknown.outcome ? mayHaveRun(error, submitNote(requestId)) : error;
 		}
 		if (sent === ABORTED) {
+			// Read now: the abort also ends a retry sleep, and then no further attempt is sent.
+			const waitingToRetry = phase.waitingToRetry;
 			this.cancelWhenHandleArrives(pending);
-			throw new SnowflakeCancelledError(
-				`Execution was canceled before Snowflake returned a statement handle (requestId ${requestId}). If the statement was accepted it will be canceled as soon as Snowflake reports its handle.`,
-				{ cause: signal?.reason },
-			);
+			throw new SnowflakeCancelledError(abandonedSubmitMessage(requestId, waitingToRetry, unknown.outcome), { cause: signal?.reason });
 		}
 		const { response } = sent;
 		if (response.status === 200) {
@@ -215,7 +217,9 @@ export class SnowflakeClient {
 				cause: signal?.reason,
 			});
 		return await abortAware(signal, stopped, async (): Promise<StatementPage> => {
-			let step = await this.checkStatus(handle, signal);
+			// Not waiting, a 429 is retried like any request (Retry-After honoured): reporting it as
+			// "running" would misreport a statement that has finished.
+			let step = await this.checkStatus(handle, signal, options.wait === true);
 			if (!step.done && options.wait) step = { done: true, value: await this.pollStatus(handle, signal) };
 			if (!step.done) {
 				const running = step.running;
@@ -297,21 +301,25 @@ export class SnowflakeClient {
 		});
 	}
 
-	/** One status request: done (200), running (202, or 429 with its Retry-After), or a typed error. */
-	private async checkStatus(handle: string, signal: AbortSignal | undefined): Promise<PollStep<ResultSet, QueryStatus>> {
-		const sent = await this.send(() => ({ method: 'GET', path: statementPath(handle) }), { signal, runningOn429: true });
+	/**
+	 * One status request: done (200), running (202, or, while polling, 429 with its Retry-After), or a
+	 * typed error. `runningOn429` false retries a 429 under the retry policy instead.
+	 */
+	private async checkStatus(handle: string, signal: AbortSignal | undefined, runningOn429 = true): Promise<PollStep<ResultSet, QueryStatus>> {
+		const sent = await this.send(() => ({ method: 'GET', path: statementPath(handle) }), { signal, runningOn429 });
 		const { response } = sent;
+		if (response.status === 429 && runningOn429) {
+			return {
+				done: false,
+				retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.now()),
+				running: this.queryStatusFrom(response, handle),
+			};
+		}
 		switch (response.status) {
 			case 200:
 				return { done: true, value: this.resultSetFrom(sent.json) };
 			case 202:
 				return { done: false, running: this.queryStatusFrom(response, handle) };
-			case 429:
-				return {
-					done: false,
-					retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.now()),
-					running: this.queryStatusFrom(response, handle),
-				};
 			default:
 				throw errorForResponse(response, this.errorContext(sent, handle));
 		}
@@ -519,7 +527,9 @@ export class SnowflakeClient {
 				attempt: retries + 1,
 				delayMs: decision.delayMs,
 			});
+			if (options.phase) options.phase.waitingToRetry = true;
 			await this.sleep(decision.delayMs, options.signal);
+			if (options.phase) options.phase.waitingToRetry = false;
 			retries++;
 		}
 	}
@@ -600,6 +610,19 @@ const LOST_TRACK = new Set(['http', 'network', 'rateLimited', 'protocol', 'auth'
 
 function submitNote(requestId: string): string {
 	return `The statement may have run on Snowflake: an attempt got no answer, so whether it ran is unknown (requestId ${requestId}). Check the data before running it again.`;
+}
+
+/** What became of a submit abandoned by an abort, truthfully: only an attempt still in flight can reveal a handle to cancel. */
+function abandonedSubmitMessage(requestId: string, waitingToRetry: boolean, mayHaveRun: boolean): string {
+	const start = `Execution was canceled before Snowflake returned a statement handle (requestId ${requestId}).`;
+	if (!waitingToRetry) {
+		return `${start} If Snowflake accepts the attempt in flight, the statement is canceled as soon as its handle arrives (unless it has finished by then); if that attempt fails, it is not retried.${
+			mayHaveRun ? ' An earlier attempt got no answer and may have started the statement: look for it in Query History (QUERY_TAG or time) and stop it with SYSTEM$CANCEL_QUERY.' : ''
+		}`;
+	}
+	return mayHaveRun
+		? `${start} The submit was waiting to retry and no further attempt was sent, but an earlier attempt got no answer and may have started the statement, which cannot be canceled without its handle: look for it in Query History (QUERY_TAG or time) and stop it with SYSTEM$CANCEL_QUERY.`
+		: `${start} The submit was waiting to retry after Snowflake turned it away; no further attempt was sent, so nothing runs on Snowflake.`;
 }
 
 function pollNote(statementHandle: string): string {

@@ -108,13 +108,10 @@ export function errorForResponse(response: HttpResponse, context: ErrorContext):
 			return new SnowflakeAuthError(message, { ...details, hint: authHint(context) });
 		case status === 403:
 			return new SnowflakeAuthError(message, { ...details, hint: FORBIDDEN_HINT });
-		case status === 408: {
-			const hint =
-				'The statement reached its timeout and Snowflake cancelled it. Raise the timeout option (seconds; 0 = Snowflake\'s maximum of 7 days) or make the statement faster, e.g. with a larger warehouse.';
-			return new SnowflakeTimeoutError(`${message}. ${hint}`, { ...details, hint });
-		}
+		case status === 408:
+			return new SnowflakeTimeoutError(`${message}. ${TIMEOUT_HINT}`, { ...details, hint: TIMEOUT_HINT });
 		case status === 422:
-			return new SnowflakeSqlError(message, details);
+			return new SnowflakeSqlError(message, { ...details, hint: sqlErrorHint(fields.code) });
 		case status === 429:
 			return new SnowflakeRateLimitError(`Snowflake is still rate-limiting${retried}: ${message}`, {
 				...details,
@@ -143,6 +140,37 @@ function authHint(context: ErrorContext): string {
 		`- the user name is wrong (the claim used ${context.user ?? 'the configured user'}, upper-cased).`,
 	];
 	return lines.join('\n');
+}
+
+const TIMEOUT_HINT =
+	'The statement reached its timeout and Snowflake cancelled it. Set the Statement Timeout option to a larger value (up to 604800 seconds, 7 days; when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies, 2 days unless changed, and a lower STATEMENT_TIMEOUT_IN_SECONDS on the warehouse still wins), or make the statement faster, e.g. with a larger warehouse.';
+
+/** Unquoted identifiers are stored upper case: the commonest cause of "does not exist" and "invalid identifier". */
+const CASE_NOTE =
+	'Unquoted names are upper-cased by Snowflake: an object or column created with a quoted lower-case name (e.g. "orders") must be written in double quotes, exactly as created.';
+
+const PRIVILEGE_HINT =
+	'The role in use lacks a privilege this statement needs. Grant it (GRANT … TO ROLE …), or run as a role that has it (Options > Role, or the credential\'s Role).';
+
+/** What to do about the commonest SQL errors (422), by Snowflake error code. */
+const SQL_ERROR_HINTS: Record<string, string> = {
+	'002003': `The object does not exist, or the role in use is not allowed to see it. Check the database and schema (Options or the credential), and that the role has USAGE on them and a privilege on the object. ${CASE_NOTE}`,
+	'000904': `A column or name is not known here: check its spelling and the table it belongs to. ${CASE_NOTE}`,
+	'000606': 'No warehouse is active for this statement. Set Warehouse in the credential or in Options > Warehouse (or give the user a DEFAULT_WAREHOUSE), and make sure the role has USAGE on it.',
+	'002043': PRIVILEGE_HINT,
+	'003001': PRIVILEGE_HINT,
+	'002002': 'The object already exists. Use CREATE OR REPLACE or CREATE … IF NOT EXISTS, or choose another name.',
+	'001003': 'Snowflake could not parse the SQL: check the statement near the line and position given. Values belong in Options > Query Parameters (? or :1 placeholders), never pasted into the SQL.',
+	'000625': 'Too many statements were waiting for a lock on the same table (Snowflake allows 20). Write to the table from fewer concurrent executions, or write all items in one statement (Insert, Update, Upsert and Delete batch them).',
+	'000630': 'The statement reached its statement or warehouse timeout. Set the Statement Timeout option to a larger value (up to 604800 seconds), raise the warehouse\'s STATEMENT_TIMEOUT_IN_SECONDS, or make the statement faster.',
+	'100038': 'A value could not be read as a number. Check the Query Parameters\' types and values (and Numbers as Text) against the columns they are compared with or written to.',
+	'100040': 'A value could not be read as a date. Check the Query Parameters\' types and values (e.g. dates as YYYY-MM-DD) against the columns they are compared with or written to.',
+	'100035': 'A value could not be read as a timestamp. Check the Query Parameters\' types and values (e.g. ISO 8601 timestamps) against the columns they are compared with or written to.',
+};
+
+/** The hint for a SQL error (422), when its code is a common one. */
+export function sqlErrorHint(code: string | undefined): string | undefined {
+	return code === undefined ? undefined : SQL_ERROR_HINTS[code];
 }
 
 const FORBIDDEN_HINT =

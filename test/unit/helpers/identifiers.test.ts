@@ -6,6 +6,7 @@ import {
 	quoteIdentifier,
 	quoteQualifiedName,
 	resolveIdentifier,
+	showLike,
 	resolveQualifiedName,
 } from '../../../nodes/SnowflakeSqlApi/helpers/identifiers';
 import { SqlInputError } from '../../../nodes/SnowflakeSqlApi/helpers/inputErrors';
@@ -144,5 +145,19 @@ describe('quoteExactIdentifier (names read from SHOW/DESCRIBE)', () => {
 		['z'.repeat(256), `Invalid identifier '${'z'.repeat(100)}…': the name is longer than 255 characters`],
 	])('refuses %j', (input, message) => {
 		expect(() => quoteExactIdentifier(input)).toThrow(new SqlInputError(message));
+	});
+});
+
+describe('showLike', () => {
+	it.each([
+		[undefined, ''],
+		['', ''],
+		['orders', " LIKE '%orders%'"],
+		['order_lines', " LIKE '%order\\\\_lines%'"],
+		['100%', " LIKE '%100\\\\%%'"],
+		["o'brien", " LIKE '%o''brien%'"],
+		['a\\b', " LIKE '%a\\\\\\\\b%'"],
+	])('%j → %j: a string literal whose LIKE pattern matches the text as typed', (filter, expected) => {
+		expect(showLike(filter)).toBe(expected);
 	});
 });

@@ -7,6 +7,8 @@ import {
 	countStatements,
 	firstKeyword,
 	normalizePlaceholders,
+	statementKeywords,
+	withoutTrailingTerminators,
 } from '../../../nodes/SnowflakeSqlApi/helpers/sqlText';
 
 describe('normalizePlaceholders', () => {
@@ -108,5 +110,28 @@ describe('assertNoFileTransfer', () => {
 		expect(FILE_TRANSFER_MESSAGE).toBe(
 			'PUT and GET (file transfer) commands are not supported by the Snowflake SQL API; use a stage and COPY INTO instead.',
 		);
+	});
+});
+
+describe('withoutTrailingTerminators', () => {
+	it.each([
+		['SELECT 1', 'SELECT 1'],
+		['SELECT 1;;  \n', 'SELECT 1'],
+		['INSERT INTO PT VALUES (1) -- first', 'INSERT INTO PT VALUES (1) -- first'],
+		['INSERT INTO PT VALUES (1); -- first; not a separator\n', 'INSERT INTO PT VALUES (1) -- first; not a separator'],
+		['INSERT INTO PT VALUES (1); // second', 'INSERT INTO PT VALUES (1) // second'],
+		['INSERT INTO PT VALUES (1) /* third; */ ;', 'INSERT INTO PT VALUES (1) /* third; */'],
+		["SELECT ';'; ", "SELECT ';'"],
+		['SELECT 1; SELECT 2; -- two', 'SELECT 1; SELECT 2 -- two'],
+	])('%j → %j', (sql, expected) => {
+		expect(withoutTrailingTerminators(sql)).toBe(expected);
+		// Joined the way Transaction mode joins items, the statement count is kept.
+		expect(countStatements(`BEGIN\n;\n${withoutTrailingTerminators(sql)}\n;\nCOMMIT`)).toBe(countStatements(sql) + 2);
+	});
+});
+
+describe('statementKeywords', () => {
+	it('the leading keyword of each statement, after comments and parentheses', () => {
+		expect(statementKeywords('-- set up\nCREATE TABLE T (A INT); (SELECT 1); /* x */ drop table t')).toEqual(['CREATE', 'SELECT', 'DROP']);
 	});
 });

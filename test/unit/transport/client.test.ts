@@ -204,7 +204,7 @@ describe('retries', () => {
 });
 
 describe('errors that are not retried', () => {
-	it('408: statement timeout, with code, SQL state and handle, telling to raise the timeout', async () => {
+	it('408: statement timeout, with code, SQL state and handle, telling to raise the Statement Timeout option', async () => {
 		const { fake, client } = harness();
 		fake.on('POST', SUBMIT, [
 			json(408, {
@@ -218,8 +218,11 @@ describe('errors that are not retried', () => {
 		expect(error).toBeInstanceOf(SnowflakeTimeoutError);
 		expect(error).toMatchObject({ code: '000630', sqlState: '57014', statementHandle: HANDLE, httpStatus: 408 });
 		expect((error as Error).message).toMatch(
-			/^Statement reached its statement or warehouse timeout of 10 second\(s\) and was canceled\. \(code 000630, SQL state 57014\)\. .*Raise the timeout option/,
+			/^Statement reached its statement or warehouse timeout of 10 second\(s\) and was canceled\. \(code 000630, SQL state 57014\)\. .*Set the Statement Timeout option to a larger value \(up to 604800 seconds/,
 		);
+		// In the node, an empty or 0 Statement Timeout sends no timeout: the account's or user's parameter applies.
+		expect((error as SnowflakeTimeoutError).hint).toContain('when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies');
+		expect((error as SnowflakeTimeoutError).hint).not.toMatch(/0 = Snowflake's maximum/);
 		expect(fake.requests).toHaveLength(1);
 	});
 
@@ -241,8 +244,35 @@ describe('errors that are not retried', () => {
 			statementHandle: HANDLE,
 			httpStatus: 422,
 			message: "SQL compilation error: error line 1 at position 7\ninvalid identifier 'AFAF' (code 000904, SQL state 42000)",
+			hint: expect.stringContaining('must be written in double quotes'),
 		});
 		expect(fake.requests).toHaveLength(1);
+	});
+
+	it.each([
+		['002003', "SQL compilation error:\nObject 'ORDERS' does not exist or not authorized.", /^The object does not exist, or the role in use is not allowed to see it\..*USAGE.*quoted lower-case name \(e\.g\. "orders"\) must be written in double quotes/],
+		['000904', "invalid identifier 'ID'", /^A column or name is not known here.*upper-cased/],
+		['000606', 'No active warehouse selected in the current session.', /^No warehouse is active for this statement\. Set Warehouse in the credential or in Options > Warehouse/],
+		['002043', 'SQL compilation error:\nObject does not exist, or operation cannot be performed.', /^The role in use lacks a privilege/],
+		['003001', 'SQL access control error:\nInsufficient privileges to operate on table \'T\'', /^The role in use lacks a privilege.*Options > Role/],
+		['100038', "Numeric value 'abc' is not recognized", /^A value could not be read as a number\. Check the Query Parameters' types/],
+		['100040', "Date 'x' is not recognized", /^A value could not be read as a date\./],
+		['000625', 'Your statement was aborted because the number of waiters for this lock exceeds the 20 statements limit.', /^Too many statements were waiting for a lock/],
+	])('422 %s: a hint for the common SQL error, the message kept as Snowflake gave it', async (code, message, hint) => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [json(422, { code, message, sqlState: '42000', statementHandle: HANDLE })]);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeSqlError;
+		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error.message).toBe(`${message} (code ${code}, SQL state 42000)`);
+		expect(error.hint).toMatch(hint);
+		expect(error.statementHandle).toBe(HANDLE);
+	});
+
+	it('422 with an uncommon code: no hint', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [json(422, { code: '100132', message: 'JavaScript execution error', sqlState: 'P0000', statementHandle: HANDLE })]);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeSqlError;
+		expect(error.hint).toBeUndefined();
 	});
 
 	it('422 while polling surfaces the same way', async () => {

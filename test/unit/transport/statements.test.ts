@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { SnowflakeCancelledError, SnowflakeConfigError, SnowflakeSqlError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import {
+	SnowflakeCancelledError,
+	SnowflakeConfigError,
+	SnowflakeRateLimitError,
+	SnowflakeSqlError,
+} from '../../../nodes/SnowflakeSqlApi/transport/errors';
 import type { HttpResponse } from '../../../nodes/SnowflakeSqlApi/transport/types';
 import { HANDLE, harness, json, nextTurn, partition, resultSet, running, statementPath } from './fakeSnowflake';
 
@@ -93,6 +98,53 @@ describe('abort → cancel', () => {
 		answerSubmit(running());
 		await nextTurn();
 		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
+	});
+
+	it('an abort while the submit waits to retry after a 503: no further attempt, and the message says nothing runs', async () => {
+		const controller = new AbortController();
+		let sleeping!: () => void;
+		const asleep = new Promise<void>((resolve) => (sleeping = resolve));
+		const { fake, client } = harness({
+			sleep: async (_ms, signal) =>
+				await new Promise<void>((_resolve, reject) => {
+					sleeping();
+					signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+				}),
+		});
+		fake.on('POST', SUBMIT, [json(503, {}), running()]);
+		fake.on('POST', CANCEL, [cancelled]);
+		const execution = client.execute({ statement: 'call slow()' }, { signal: controller.signal });
+		await asleep;
+		controller.abort();
+		const error = await execution.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		expect((error as Error).message).toBe(
+			'Execution was canceled before Snowflake returned a statement handle (requestId req-1). The submit was waiting to retry after Snowflake turned it away; no further attempt was sent, so nothing runs on Snowflake.',
+		);
+		await nextTurn();
+		expect(fake.sent('POST', SUBMIT)).toHaveLength(1);
+		expect(fake.sent('POST', CANCEL)).toHaveLength(0);
+	});
+
+	it('an abort while the submit waits to retry after an attempt with no answer: says the statement may run and cannot be canceled', async () => {
+		const controller = new AbortController();
+		let sleeping!: () => void;
+		const asleep = new Promise<void>((resolve) => (sleeping = resolve));
+		const { fake, client } = harness({
+			sleep: async (_ms, signal) =>
+				await new Promise<void>((_resolve, reject) => {
+					sleeping();
+					signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+				}),
+		});
+		fake.on('POST', SUBMIT, [json(504, {})]);
+		const execution = client.execute({ statement: 'call slow()' }, { signal: controller.signal });
+		await asleep;
+		controller.abort();
+		await expect(execution).rejects.toThrow(
+			/no further attempt was sent, but an earlier attempt got no answer and may have started the statement, which cannot be canceled without its handle: look for it in Query History/,
+		);
+		expect(fake.sent('POST', SUBMIT)).toHaveLength(1);
 	});
 
 	it('an already aborted signal sends nothing', async () => {
@@ -207,12 +259,32 @@ describe('getStatement and waitForResult', () => {
 		await expect(client.getStatement(HANDLE, { partition: -1 })).rejects.toBeInstanceOf(SnowflakeConfigError);
 	});
 
-	it('reports a running statement without waiting (202 or 429)', async () => {
+	it('reports a running statement without waiting (202)', async () => {
 		const { fake, client, delays } = harness();
-		fake.on('GET', statementPath(), [running(), json(429, { code: '390505', message: 'Too many requests.' })]);
+		fake.on('GET', statementPath(), [running()]);
 		await expect(client.getStatement(HANDLE)).resolves.toMatchObject({ status: 'running', code: '333334', rows: [], partitionCount: 0 });
-		await expect(client.getStatement(HANDLE)).resolves.toMatchObject({ status: 'running', code: '390505' });
 		expect(delays).toEqual([]);
+	});
+
+	it('without waiting, a 429 is retried (Retry-After honoured), never reported as "running" for a finished statement', async () => {
+		const { fake, client, delays } = harness();
+		fake.on('GET', statementPath(), [json(429, { code: '390505', message: 'Too many requests.' }, { 'retry-after': '3' }), resultSet([2])]);
+		await expect(client.getStatement(HANDLE)).resolves.toMatchObject({ status: 'success', rows: [{ N: 1 }, { N: 2 }] });
+		expect(delays).toEqual([3000]);
+		expect(fake.sent('GET', statementPath())).toHaveLength(2);
+	});
+
+	it('without waiting, a 429 that outlasts the retries fails as rate limited', async () => {
+		const { fake, client } = harness({ retry: { limit: 2 } });
+		fake.on('GET', statementPath(), [json(429, { code: '390505', message: 'Too many requests.' })]);
+		await expect(client.getStatement(HANDLE)).rejects.toBeInstanceOf(SnowflakeRateLimitError);
+		expect(fake.sent('GET', statementPath())).toHaveLength(3);
+	});
+
+	it('with wait, a 429 still counts as running while polling', async () => {
+		const { fake, client } = harness({ retry: { limit: 0 } });
+		fake.on('GET', statementPath(), [json(429, { code: '390505', message: 'Too many requests.' }, { 'retry-after': '1' }), resultSet([1])]);
+		await expect(client.getStatement(HANDLE, { wait: true })).resolves.toMatchObject({ status: 'success', rows: [{ N: 1 }] });
 	});
 
 	it('with wait, polls while it runs (never cancelling it) and returns the asked partition', async () => {

@@ -8,7 +8,8 @@
  * - transaction: `BEGIN TRANSACTION; <item 0>; <item 1>; …; COMMIT` as one multi-statement request.
  *   The SQL API accepts no bindings there, so query parameters are refused in this mode. When any
  *   statement fails Snowflake stops, the COMMIT never runs and the open transaction is rolled back
- *   with the request's session: no item's changes are kept.
+ *   with the request's session: no item's changes are kept. DDL (and transaction control) is refused
+ *   before anything is sent: Snowflake commits the open transaction around every DDL statement.
  */
 import {
 	updateDisplayOptions,
@@ -22,10 +23,20 @@ import { bindParameters, type QueryParameter } from '../../helpers/bindings';
 import { errorItem, toNodeError } from '../../helpers/errors';
 import { SqlInputError } from '../../helpers/inputErrors';
 import type { OperationRuntime, OutputMode, SnowflakeNodeOptions } from '../../helpers/interfaces';
-import { assertNoFileTransfer, countStatements } from '../../helpers/sqlText';
-import type { StatementRequest, StatementResult } from '../../transport';
+import { assertNoFileTransfer, countStatements, statementKeywords, withoutTrailingTerminators } from '../../helpers/sqlText';
+import { SnowflakeError, type StatementRequest, type StatementResult } from '../../transport';
 import { optionsCollection } from '../common.descriptions';
-import { decodeOptions, readOptions, requestContext, rowItems, rowLimit, forEachItem, metadataOf, warnTruncated } from '../runtime';
+import {
+	decodeOptions,
+	readOptions,
+	requestContext,
+	rowItems,
+	rowLimit,
+	forEachItem,
+	metadataOf,
+	warnTruncated,
+	type RowLimitedResult,
+} from '../runtime';
 
 export const queryField: INodeProperties = {
 	displayName: 'Query',
@@ -152,14 +163,44 @@ async function runSingle(
 			decode: decodeOptions(options),
 			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
 		});
-		if (output !== 'metadata') warnTruncated(this, [result], limit.maxRows);
+		if (output !== 'metadata') warnTruncated(this, [{ result, maxRows: limit.maxRows, itemIndex }]);
 		return outputItems(result, output, itemIndex);
 	});
 }
 
-/** Strips trailing semicolons and blanks so statements can be joined with ";". */
-function trimStatement(sql: string): string {
-	return sql.replace(/[\s;]+$/, '');
+/**
+ * Statements Snowflake runs in a transaction of their own, committing an open transaction first
+ * (DDL), or that end or start one: inside Query Batching "Transaction" they would break all or nothing.
+ */
+const NOT_IN_TRANSACTION = new Set([
+	'CREATE', 'ALTER', 'DROP', 'UNDROP', 'TRUNCATE', 'GRANT', 'REVOKE', 'COMMENT',
+	'BEGIN', 'START', 'COMMIT', 'ROLLBACK',
+]);
+
+/** Refuses an item whose SQL holds a statement that would commit (or end) the transaction early. */
+function assertTransactional(sql: string, itemIndex: number): void {
+	const keyword = statementKeywords(sql).find((word) => NOT_IN_TRANSACTION.has(word));
+	if (keyword === undefined) return;
+	const control = ['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(keyword);
+	throw new SqlInputError(
+		control
+			? `Query Batching "Transaction" wraps the items in BEGIN TRANSACTION … COMMIT itself, but the query of item ${itemIndex} holds a ${keyword} statement. Remove it, or choose "Independently (Once per Item)" to control transactions in the SQL.`
+			: `Query Batching "Transaction" cannot include DDL: the query of item ${itemIndex} holds a ${keyword} statement, and Snowflake commits the open transaction before and after every DDL statement, so the items would no longer be all or nothing. Run DDL in a separate node (or with Query Batching "Independently (Once per Item)") before the transaction.`,
+		{ itemIndex },
+	);
+}
+
+/**
+ * Added to a failed transaction's error only when Snowflake answered for the statements (422, 408):
+ * then the COMMIT never ran. Other failures (no answer, 5xx) may have come after the COMMIT.
+ */
+function transactionNote(error: unknown): string | undefined {
+	if (!(error instanceof SnowflakeError)) return undefined;
+	if (error.kind === 'sql' || error.kind === 'timeout') {
+		return 'The transaction was not committed: none of the items\' statements took effect.';
+	}
+	if (error.kind === 'maxRows') return 'The transaction was committed: only reading its result failed.';
+	return undefined;
 }
 
 async function runTransaction(
@@ -172,8 +213,10 @@ async function runTransaction(
 	const parts: string[] = [];
 	const counts: number[] = [];
 	let request: StatementRequest;
+	let failedItem = 0;
 	try {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			failedItem = itemIndex;
 			const itemOptions = readOptions(this, itemIndex);
 			if (queryParameters(itemOptions).length > 0) {
 				throw new SqlInputError(
@@ -181,28 +224,21 @@ async function runTransaction(
 					{ itemIndex },
 				);
 			}
-			const sql = this.getNodeParameter('query', itemIndex) as string;
-			if (typeof sql !== 'string' || sql.trim() === '') {
-				throw new SqlInputError('The query is empty. Enter the SQL to run.', { itemIndex });
-			}
-			assertNoFileTransfer(sql);
-			const count = countStatements(sql);
-			if (count > 1 && itemOptions.multiStatement !== true) {
-				throw new SqlInputError(
-					`The query of item ${itemIndex} holds ${count} statements separated by ";". Turn on Options > Multi-Statement to allow several statements per item.`,
-					{ itemIndex },
-				);
-			}
-			parts.push(trimStatement(sql));
-			counts.push(count);
+			// The same checks as any item's request (empty, PUT/GET, statement count vs Multi-Statement).
+			const { statement: sql } = buildStatementRequest(this, itemIndex, itemOptions, runtime);
+			assertTransactional(sql, itemIndex);
+			parts.push(withoutTrailingTerminators(sql));
+			counts.push(countStatements(sql));
 		}
-		const statement = ['BEGIN TRANSACTION', ...parts, 'COMMIT'].join(';\n');
+		// The separator on lines of its own: an item ending in a -- or // comment cannot swallow it.
+		const statement = ['BEGIN TRANSACTION', ...parts, 'COMMIT'].join('\n;\n');
 		const base = requestContext(this, options, runtime);
 		const total = counts.reduce((sum, count) => sum + count, 2);
 		request = { statement, ...base, parameters: { ...base.parameters, MULTI_STATEMENT_COUNT: total } };
 	} catch (error) {
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, (error as SqlInputError).itemIndex ?? 0);
-		return [errorItem(this.getNode(), error, (error as SqlInputError).itemIndex ?? 0)];
+		const itemIndex = (error as SqlInputError).itemIndex ?? failedItem;
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
+		return [errorItem(this.getNode(), error, itemIndex)];
 	}
 	let result: StatementResult;
 	const limit = rowLimit(options);
@@ -213,11 +249,11 @@ async function runTransaction(
 			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
 		});
 	} catch (error) {
-		const note = 'The transaction was not committed: none of the items\' statements took effect.';
+		const note = transactionNote(error);
 		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0, note);
 		return items.map((_, itemIndex) => errorItem(this.getNode(), error, itemIndex, note));
 	}
-	if (output !== 'metadata') warnTruncated(this, [result], limit.maxRows);
+	if (output !== 'metadata') warnTruncated(this, [{ result, maxRows: limit.maxRows, itemIndex: 0 }]);
 	const children = result.statements ?? [];
 	const out: INodeExecutionData[] = [];
 	let next = 1; // statement 0 is BEGIN
@@ -238,22 +274,20 @@ export async function execute(
 	const batching = readOptions(this, 0).queryBatching ?? 'independently';
 	if (batching === 'single') return await runSingle.call(this, items, runtime);
 	if (batching === 'transaction') return await runTransaction.call(this, items, runtime);
-	const results: StatementResult[] = [];
-	let maxRows: number | undefined;
+	const results: RowLimitedResult[] = [];
 	const out = await forEachItem(this, items.length, async (itemIndex) => {
 		const options = readOptions(this, itemIndex);
 		const request = buildStatementRequest(this, itemIndex, options, runtime);
 		const output = options.output ?? 'rows';
 		const limit = rowLimit(options);
-		maxRows = limit.maxRows;
 		const result = await runtime.client.execute(request, {
 			signal: runtime.signal,
 			decode: decodeOptions(options),
 			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
 		});
-		if (output !== 'metadata') results.push(result);
+		if (output !== 'metadata') results.push({ result, maxRows: limit.maxRows, itemIndex });
 		return outputItems(result, output, itemIndex);
 	});
-	warnTruncated(this, results, maxRows);
+	warnTruncated(this, results);
 	return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Get Statement Results: the status of a statement submitted earlier and, once it succeeded, the
  * rows of one partition. `nextPartition` (null on the last one) lets a workflow loop over a big
- * result one partition per run; Snowflake keeps results for 24 hours.
+ * result one partition per run; Snowflake keeps results for 24 hours. A multi-statement request
+ * answers with `statementHandles`: read each statement's result with its own handle.
  */
 import {
 	updateDisplayOptions,
@@ -73,7 +74,12 @@ export async function execute(
 			nextPartition: page.nextPartition ?? null,
 			rows: page.rows as IDataObject[],
 		};
+		if (page.sqlState) json.sqlState = page.sqlState;
+		if (page.requestId) json.requestId = page.requestId;
+		if (page.rowType.length > 0) json.rowType = page.rowType as unknown as IDataObject[];
 		if (page.stats) json.stats = page.stats as IDataObject;
+		// A multi-statement request: each statement's result is read with its own handle.
+		if (page.statementHandles) json.statementHandles = page.statementHandles;
 		return [{ json, pairedItem: { item: itemIndex } }];
 	});
 }

@@ -13,7 +13,7 @@ import {
 import type { OperationRuntime } from '../../helpers/interfaces';
 import { buildSelect, type SelectCondition, type SortRule } from '../../helpers/sql';
 import { BINDING_TYPE_OPTIONS, optionsCollection, tableLocator } from '../common.descriptions';
-import { decodeOptions, forEachItem, readOptions, requestContext, rowItems, rowLimit, warnTruncated } from '../runtime';
+import { decodeOptions, forEachItem, readOptions, requestContext, rowItems, rowLimit, warnTruncated, type RowLimitedResult } from '../runtime';
 import { splitColumnList, tableName } from './rows';
 
 /** Option values are names: a value such as '=' would be read by n8n as an (empty) expression. */
@@ -171,8 +171,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
-	let maxRows: number | undefined;
-	const results: Parameters<typeof warnTruncated>[1] = [];
+	const results: RowLimitedResult[] = [];
 	const out = await forEachItem(this, items.length, async (itemIndex) => {
 		const options = readOptions(this, itemIndex);
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -184,14 +183,13 @@ export async function execute(
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
 		});
 		const limit = rowLimit(options);
-		maxRows = limit.maxRows;
 		const result = await runtime.client.execute(
 			{ statement, ...(Object.keys(bindings).length > 0 ? { bindings } : {}), ...requestContext(this, options, runtime) },
 			{ signal: runtime.signal, decode: decodeOptions(options), ...limit },
 		);
-		results.push(result);
+		results.push({ result, maxRows: limit.maxRows, itemIndex });
 		return rowItems(result.rows as IDataObject[], itemIndex);
 	});
-	warnTruncated(this, results, maxRows);
+	warnTruncated(this, results);
 	return out;
 }
