@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test-only code, never shipped */
 /**
  * Bad input, end to end: each case runs a real workflow through the node (n8n-core, the credential's own
  * `authenticate`) and asserts the exact message the user sees and that nothing reached the server (the

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /** The bad-input cases: what the user configured, and the exact message the node must answer with. */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 

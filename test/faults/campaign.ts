@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /**
  * The fault campaign: a seeded DML workload (Insert with unique keys, Upsert/MERGE, Update, Delete, a few
  * reads and deliberately bad statements) run as real n8n workflows through the node against the emulator,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test-only code, never shipped */
 /**
  * `npm run test:faults` (and part of `npm test`): the fault campaign of campaign.ts. Short by default;
  *   FAULTS_STATEMENTS=800 npm run test:faults        the full run (≥ 500 faults)

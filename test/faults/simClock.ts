@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * Simulated time for the fault campaign: one clock shared by the node's transport (its injected sleep and
  * `now`), the JWT cache (setAuthClock) and the emulator (`clock` option). A sleep moves the clock on and

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /**
  * The Snowflake SQL API Trigger polled as n8n polls it (PollTriggerExecutor + PollContext on one active
  * workflow, static data kept between ticks) against the emulator's DuckDB engine, with rows inserted

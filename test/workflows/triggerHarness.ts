@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 /**
  * Runs the Snowflake SQL API Trigger as n8n does, in-process:
  * - trigger mode: n8n-core's PollTriggerExecutor (the code behind every scheduled poll tick) with a

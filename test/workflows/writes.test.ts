@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /**
  * The write path (Insert, Update, Upsert, Delete) beyond the happy path: parameters evaluated per item
  * (items for several tables or contexts), continueOnFail for every per-item failure, a refused batch

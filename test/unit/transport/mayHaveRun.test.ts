@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /**
  * A write that fails after the client lost track of it must say it may have run: the fault campaign found
  * "Snowflake returned HTTP 502 after 7 attempts" for an UPDATE whose first POST had committed (its answer

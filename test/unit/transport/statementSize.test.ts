@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /**
  * Statements over 1 MB are refused before anything is sent: Snowflake cannot match a retried request
  * against a longer statement, so a lost answer could make the transport's resubmission run it twice.

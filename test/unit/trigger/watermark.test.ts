@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+ 
 /**
  * The trigger's pure parts: watermark domains (reading decoded cells, order, look-back, bindings),
  * the state steps (ties, limit, duplicates, forgetting, activation) and the statements it builds.
