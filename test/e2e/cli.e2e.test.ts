@@ -11,7 +11,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../emulator/engine';
 import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/server';
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, type N8nUser, type PackedPackage, type RawItem, type RawRun } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
@@ -36,13 +35,7 @@ afterAll(async () => {
 
 /** Runs SQL on the emulator's engine directly (seeding and checking tables, not through the node). */
 async function sql(statement: string): Promise<Array<Array<string | null>>> {
-	const session = await emulator.engine.openSession();
-	try {
-		const result = await session.run(statement, undefined, { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, parameters: {} });
-		return result.data;
-	} finally {
-		await session.close();
-	}
+	return (await emulator.sql(statement)).data;
 }
 
 const ORDERS = [

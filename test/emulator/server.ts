@@ -13,7 +13,7 @@ import { gzip } from 'node:zlib';
 
 import type { Bindings, BindingType } from '../../nodes/SnowflakeSqlApi/transport/types';
 import { createDuckDbEngine, DEFAULT_DATABASE, DEFAULT_ROLE, DEFAULT_SCHEMA, DEFAULT_WAREHOUSE } from './engine';
-import type { Engine } from './engine-types';
+import type { Engine, EngineResult } from './engine-types';
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
 import { newRequestId, StatementStore, SUCCESS, type ExecutionRequest, type Failure, type StatementRecord } from './statements';
@@ -165,6 +165,11 @@ export interface Emulator {
 	/** How many times a submit with this requestId started execution. */
 	executions(requestId: string): number;
 	statement(handle: string): StatementRecord | undefined;
+	/**
+	 * Runs statements on the engine in one session, outside HTTP, faults and the request log (tests seed and
+	 * read back tables with it); the last one's result. Default database and schema unless given.
+	 */
+	sql(statements: string | readonly string[], context?: { database?: string; schema?: string }): Promise<EngineResult>;
 	stop(): Promise<void>;
 }
 
@@ -718,6 +723,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		setUserKeys,
 		executions: (requestId) => stats.executionsByRequestId.get(requestId) ?? 0,
 		statement: (handle) => store.get(handle),
+		sql: async (statements, context = {}) => {
+			const session = await engine.openSession();
+			try {
+				let result: EngineResult = { kind: 'query', rowType: [], data: [] };
+				for (const statement of typeof statements === 'string' ? [statements] : statements) {
+					result = await session.run(statement, undefined, { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, ...context, parameters: {} });
+				}
+				return result;
+			} finally {
+				await session.close();
+			}
+		},
 		stop: () =>
 			(stopped ??= (async () => {
 				lifetime.abort();

@@ -188,13 +188,8 @@ function apply(model: Model, step: Step): void {
 }
 
 async function tableRows(emulator: Emulator, where = ''): Promise<Array<{ id: number; val: string; version: number }>> {
-	const session = await emulator.engine.openSession();
-	try {
-		const result = await session.run(`SELECT ID, VAL, VERSION FROM ${TABLE} ${where} ORDER BY ID`, undefined, { parameters: {} });
-		return result.data.map(([id, val, version]) => ({ id: Number(id), val: String(val), version: Number(version) }));
-	} finally {
-		await session.close();
-	}
+	const result = await emulator.sql(`SELECT ID, VAL, VERSION FROM ${TABLE} ${where} ORDER BY ID`);
+	return result.data.map(([id, val, version]) => ({ id: Number(id), val: String(val), version: Number(version) }));
 }
 
 /**
@@ -281,9 +276,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 	};
 	try {
 		resetAuthCache();
-		const setup = await emulator.engine.openSession();
-		await setup.run(`CREATE OR REPLACE TABLE ${TABLE} (ID NUMBER(38,0), VAL VARCHAR, VERSION NUMBER(38,0))`, undefined, { parameters: {} });
-		await setup.close();
+		await emulator.sql(`CREATE OR REPLACE TABLE ${TABLE} (ID NUMBER(38,0), VAL VARCHAR, VERSION NUMBER(38,0))`);
 
 		emulator.faults.randomize({ seed: options.seed, rate: options.rate, kinds: RANDOM_KINDS });
 		// Slow responses past the client's timeout, where one hurts: after a submit committed, and on partitions.

@@ -48,14 +48,7 @@ afterAll(async () => {
 });
 
 /** Runs SQL on the emulator's engine directly (EMULATOR_DB.PUBLIC), outside the client under test. */
-async function sql(statement: string): Promise<EngineResult> {
-	const session = await emulator.engine.openSession();
-	try {
-		return await session.run(statement, undefined, { parameters: {} });
-	} finally {
-		await session.close();
-	}
-}
+const sql = (statement: string): Promise<EngineResult> => emulator.sql(statement);
 
 beforeEach(async () => {
 	await sql('CREATE OR REPLACE TABLE T (V VARCHAR)');

@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../emulator/engine';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { createUser, n8nEnvironment, packPackage, type N8nUser } from '../e2e/n8nCli';
 import { allTargets, ensureN8n } from '../e2e/n8nInstall';
@@ -36,11 +35,7 @@ export async function startEditorEnvironment(): Promise<EditorEnvironment> {
 	const pack = packPackage();
 	const user = await createUser(install, pack);
 	const emulator = await startEmulator({ syncWaitMs: 2000 });
-	const session = await emulator.engine.openSession();
-	const context = { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, parameters: {} };
-	await session.run('CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)', undefined, context);
-	await session.run("INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'paid'), (3, 'Linus', 7.25, 'new')", undefined, context);
-	await session.close();
+	await emulator.sql(['CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)', "INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'paid'), (3, 'Linus', 7.25, 'new')"]);
 
 	const port = await freePort();
 	const env = n8nEnvironment(install, user.folder, {

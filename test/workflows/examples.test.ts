@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_DATABASE, DEFAULT_SCHEMA } from '../emulator/engine';
 import { plain, runWorkflow, SNOWFLAKE_TYPE, TRIGGER_TYPE, type RunResult, type WorkflowJson } from './harness';
 import { until, useEmulator } from './setup';
 
@@ -30,16 +29,7 @@ const ORDERS = {
 
 /** Runs statements on the emulator's engine (default database and schema); the last one's jsonv2 cells. */
 async function sql(...statements: string[]): Promise<Array<Array<string | null>>> {
-	const session = await env.emulator.engine.openSession();
-	try {
-		let data: Array<Array<string | null>> = [];
-		for (const statement of statements) {
-			data = (await session.run(statement, undefined, { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, parameters: {} })).data;
-		}
-		return data;
-	} finally {
-		await session.close();
-	}
+	return (await env.emulator.sql(statements)).data;
 }
 
 type Item = { json: unknown; pairedItem: unknown };

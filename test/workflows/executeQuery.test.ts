@@ -28,16 +28,7 @@ function submits() {
  * and returns the last one's jsonv2 cells: the wire strings, independent of the node's decoding.
  */
 async function sql(statements: string[], context: { database?: string; schema?: string } = {}): Promise<Array<Array<string | null>>> {
-	const session = await env.emulator.engine.openSession();
-	try {
-		let data: Array<Array<string | null>> = [];
-		for (const statement of statements) {
-			data = (await session.run(statement, undefined, { database: DEFAULT_DATABASE, schema: DEFAULT_SCHEMA, ...context, parameters: {} })).data;
-		}
-		return data;
-	} finally {
-		await session.close();
-	}
+	return (await env.emulator.sql(statements, context)).data;
 }
 
 /** Five rows over three partitions (partitionRows 2), NULLs included. */

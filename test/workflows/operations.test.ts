@@ -21,14 +21,7 @@ async function run(parameters: IDataObject, items: IDataObject[], options: NodeO
 }
 
 /** Runs SQL on the emulator's engine directly (EMULATOR_DB.PUBLIC), outside the workflow and the proxy. */
-async function sql(statement: string): Promise<EngineResult> {
-	const session = await env.emulator.engine.openSession();
-	try {
-		return await session.run(statement, undefined, { parameters: {} });
-	} finally {
-		await session.close();
-	}
-}
+const sql = (statement: string): Promise<EngineResult> => env.emulator.sql(statement);
 
 /** The jsonv2 cells of a query, as Snowflake puts them on the wire. */
 const rows = async (statement: string) => (await sql(statement)).data;

@@ -15,14 +15,7 @@ import { ActiveTrigger, type PollOutcome } from './triggerHarness';
 
 const env = useEmulator({ partitionRows: 3 });
 
-async function sql(statement: string): Promise<EngineResult> {
-	const session = await env.emulator.engine.openSession();
-	try {
-		return await session.run(statement, undefined, { parameters: {} });
-	} finally {
-		await session.close();
-	}
-}
+const sql = (statement: string): Promise<EngineResult> => env.emulator.sql(statement);
 
 const EVENTS = { __rl: true, mode: 'name', value: 'events' };
 

@@ -12,14 +12,7 @@ import { ActiveTrigger, TRIGGER_NAME, type PollOutcome } from './triggerHarness'
 
 const env = useEmulator();
 
-async function sql(statement: string): Promise<EngineResult> {
-	const session = await env.emulator.engine.openSession();
-	try {
-		return await session.run(statement, undefined, { parameters: {} });
-	} finally {
-		await session.close();
-	}
-}
+const sql = (statement: string): Promise<EngineResult> => env.emulator.sql(statement);
 
 const ORDERS = { __rl: true, mode: 'name', value: 'orders' };
 const JOINED =

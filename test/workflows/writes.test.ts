@@ -21,14 +21,7 @@ async function run(parameters: IDataObject, items: IDataObject[], options: NodeO
 	return await runWorkflow(snowflakeWorkflow(parameters, { items, ...options }), env.credentials());
 }
 
-async function sql(statement: string): Promise<EngineResult> {
-	const session = await env.emulator.engine.openSession();
-	try {
-		return await session.run(statement, undefined, { parameters: {} });
-	} finally {
-		await session.close();
-	}
-}
+const sql = (statement: string): Promise<EngineResult> => env.emulator.sql(statement);
 
 const rows = async (statement: string) => (await sql(statement)).data;
 const sent = () => env.proxy.submits().map((body) => body.statement);
