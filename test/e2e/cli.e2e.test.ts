@@ -7,7 +7,7 @@
  * error routed to the error output (and the same error stopping a workflow), a long statement answered 202
  * and polled, and a result in several partitions. Run with `npm run test:e2e`.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -31,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await emulator?.stop();
+	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
 
 /** Runs SQL on the emulator's engine directly (seeding and checking tables, not through the node). */
@@ -290,6 +291,8 @@ describe.each(targets())('$label', (target) => {
 		const workflows = await user.n8n(['import:workflow', '--separate', `--input=${join(imports, 'workflows')}`]);
 		if (workflows.code !== 0) throw new Error(`n8n ${target.version}: import:workflow failed\n${describeCommand(workflows)}`);
 	});
+
+	afterAll(() => user?.remove());
 
 	it('reports the pinned version', async () => {
 		const result = await user.n8n(['--version']);

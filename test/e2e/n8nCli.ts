@@ -6,7 +6,7 @@
  * command line: `import:credentials`, `import:workflow` and `execute --id --rawOutput`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,8 @@ import { envFor, REPO_ROOT, type N8nInstall } from './n8nInstall';
 export const PACKAGE_NAME = 'n8n-nodes-snowflake-sql-api';
 
 export interface PackedPackage {
+	/** Temp folder holding the tarball and its unpacked copy (remove when done). */
+	folder: string;
 	tarball: string;
 	/** The tarball unpacked (`package/`): exactly the shipped files. */
 	unpacked: string;
@@ -31,7 +33,7 @@ export function packPackage(): PackedPackage {
 	const [info] = JSON.parse(output) as Array<{ filename: string; files: Array<{ path: string }> }>;
 	const tarball = join(folder, info.filename);
 	execFileSync('tar', ['-xzf', tarball, '-C', folder]);
-	return { tarball, unpacked: join(folder, 'package'), files: info.files.map((file) => file.path).sort() };
+	return { folder, tarball, unpacked: join(folder, 'package'), files: info.files.map((file) => file.path).sort() };
 }
 
 export interface CommandResult {
@@ -46,6 +48,8 @@ export interface N8nUser {
 	folder: string;
 	env: NodeJS.ProcessEnv;
 	n8n(args: string[], timeoutMs?: number): Promise<CommandResult>;
+	/** Deletes the user folder (database, imported credential, installed package). */
+	remove(): void;
 }
 
 /** Environment of every n8n command: own user folder, no telemetry or outside calls, logs at info (rawOutput needs it). */
@@ -110,6 +114,7 @@ export async function createUser(install: N8nInstall, pack: PackedPackage): Prom
 		folder,
 		env,
 		n8n: async (args, timeoutMs = 180_000) => await runCommand(install.node, [install.bin, ...args], { cwd: folder, env, timeoutMs }),
+		remove: () => rmSync(folder, { recursive: true, force: true }),
 	};
 }
 

@@ -7,7 +7,8 @@
  * which may only show the known exceptions listed below.
  */
 import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { packPackage, PACKAGE_NAME, type PackedPackage } from './n8nCli';
 import { allTargets, ensureScanner, envFor, REPO_ROOT } from './n8nInstall';
@@ -25,6 +26,10 @@ const node24 = allTargets()[1];
 beforeAll(async () => {
 	pack = packPackage();
 	scanner = await ensureScanner(node24);
+});
+
+afterAll(() => {
+	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
 
 function scan(folder: string, patterns: string[]): ScanResult {

@@ -4,6 +4,7 @@
  * (`.n8n/nodes`), listening on 127.0.0.1 only, plus the emulator with a seeded table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 import { startEmulator, type Emulator } from '../emulator/server';
@@ -87,6 +88,8 @@ export async function startEditorEnvironment(): Promise<EditorEnvironment> {
 				});
 			});
 			await emulator.stop();
+			user.remove();
+			rmSync(pack.folder, { recursive: true, force: true });
 		},
 	};
 }
