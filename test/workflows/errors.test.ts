@@ -81,8 +81,8 @@ describe('SQL errors', () => {
 			{
 				json: {
 					sql: 'SELECT FAIL',
-					error: SQL_ERROR,
-					details: {
+					message: SQL_ERROR,
+					error: {
 						code: '000904',
 						sqlState: '42000',
 						statementHandle: HANDLE,

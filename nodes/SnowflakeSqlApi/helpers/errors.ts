@@ -98,10 +98,10 @@ export function errorFields(error: unknown, itemIndex: number): ErrorFields {
 
 /**
  * The continueOnFail item for input item `itemIndex`: `{ error, code, sqlState, statementHandle,
- * itemIndex, description }`. n8n routes an item to the error output ("Continue (using error output)")
- * only when its fields are among error, message and details (and replaces the fields of items that
- * carry an `error` object with the message alone), so in that mode the Snowflake fields go under
- * `details` and n8n adds the input item's fields next to them.
+ * itemIndex, description }` on the regular output. For "Continue (using error output)" n8n routes an
+ * item to the error output only by the shape of its json: exactly `{ error, message }` on n8n 1.x, keys
+ * among error, message and details on 2.x. `{ message, error: { code, … } }` (Postgres v2's shape)
+ * routes on both; n8n adds the input item's fields next to them.
  */
 export function errorItem(node: INode, error: unknown, itemIndex: number, extra?: string): INodeExecutionData {
 	const nodeError = toNodeError(node, error, itemIndex, extra);
@@ -110,7 +110,7 @@ export function errorItem(node: INode, error: unknown, itemIndex: number, extra?
 	if (nodeError.description) fields.description = nodeError.description;
 	if (node.onError === 'continueErrorOutput') {
 		const { error: message, ...details } = fields;
-		return { json: { error: message, details }, pairedItem: { item: itemIndex } };
+		return { json: { message, error: details }, pairedItem: { item: itemIndex } };
 	}
 	return { json: fields, pairedItem: { item: itemIndex } };
 }
