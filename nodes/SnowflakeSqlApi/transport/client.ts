@@ -366,10 +366,9 @@ export class SnowflakeClient {
 		decoder: RowDecoder,
 		signal: AbortSignal | undefined,
 	): Promise<DecodedRow[]> {
-		const first: DecodedRow[] = [];
-		decoder.decodeInto(inline, first, plan.keepRows[0]);
-		if (plan.readCount === 1) return first;
-		const chunks: DecodedRow[][] = [first];
+		const rows: DecodedRow[] = [];
+		decoder.decodeInto(inline, rows, plan.keepRows[0]);
+		if (plan.readCount === 1) return rows;
 		const stopped = () =>
 			new SnowflakeCancelledError(
 				`Reading the result of statement ${handle} was canceled; the statement had already finished, so there was nothing to cancel on Snowflake.`,
@@ -389,11 +388,15 @@ export class SnowflakeClient {
 					decoder.consumeInto(data, decoded, plan.keepRows[partition]);
 					return decoded;
 				},
-				(_index, decoded) => chunks.push(decoded),
+				// Appended in order by a plain loop: Array#flat at the end walked a million rows through
+				// its generic (property-checking) path, about 1 % of the whole read.
+				(_index, decoded) => {
+					for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]);
+				},
 				signal,
 			),
 		);
-		return chunks.flat();
+		return rows;
 	}
 
 	private async loadPartition(handle: string, partition: number, signal: AbortSignal | undefined): Promise<Rows> {
