@@ -1,0 +1,131 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test-only code, never shipped */
+/**
+ * The polling trigger in real n8n 1.x and 2.x. `n8n execute` runs workflows in 'cli' mode, where n8n-core
+ * never calls a node's `poll`, so this test does what a user does: it activates the workflow (1.x
+ * `update:workflow --active=true`, 2.x `publish:workflow`) and starts n8n. Activating a polling workflow
+ * runs one poll at once; its rows start an execution whose Insert node copies them into another table of
+ * the emulator, where the test reads them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmulator, type Emulator } from '../emulator/server';
+import { createUser, describeCommand, n8nEnvironment, packPackage, type N8nUser, type PackedPackage } from './n8nCli';
+import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
+import { CREDENTIAL_ID, SNOWFLAKE_TYPE, type WorkflowFile } from './scenarios';
+
+const WORKFLOW_ID = 'e2eSnowflakeTrigger01';
+
+let emulator: Emulator;
+let pack: PackedPackage;
+
+beforeAll(async () => {
+	pack = packPackage();
+	emulator = await startEmulator({ syncWaitMs: 2000 });
+});
+
+afterAll(async () => {
+	await emulator?.stop();
+	if (pack) rmSync(pack.folder, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+/** examples/triggers/trigger-new-rows.json, starting at ID 2 (inclusive), its rows inserted into POLLED_ORDERS. */
+function triggerWorkflow(): WorkflowFile {
+	const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'triggers', 'trigger-new-rows.json'), 'utf8')) as WorkflowFile;
+	const trigger = example.nodes.find((node) => node.type.endsWith('.snowflakeSqlApiTrigger'));
+	if (!trigger) throw new Error('the trigger example has no trigger node');
+	const credentials = { snowflakeKeyPairApi: { id: CREDENTIAL_ID, name: 'Snowflake (emulator)' } };
+	const insert = {
+		id: '0b4c7a10-0000-4000-8000-0000000001e2',
+		name: 'Copy Rows',
+		type: SNOWFLAKE_TYPE,
+		typeVersion: 1,
+		position: [220, 0] as [number, number],
+		parameters: { operation: 'insert', table: { __rl: true, mode: 'name', value: 'polled_orders' }, dataMode: 'autoMapInputData' },
+		credentials,
+	};
+	return {
+		name: 'E2E: trigger → insert',
+		nodes: [{ ...trigger, parameters: { ...trigger.parameters, startFrom: 'value', startValue: '2' }, credentials }, insert],
+		connections: { [trigger.name]: { main: [[{ node: insert.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+describe.each(targets())('$label', (target) => {
+	let user: N8nUser;
+	let child: ChildProcess | undefined;
+	const logs: string[] = [];
+
+	beforeAll(async () => {
+		await emulator.sql([
+			'CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
+			"INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'paid'), (3, 'Linus', 7.25, 'new')",
+			'CREATE OR REPLACE TABLE polled_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
+		]);
+		const install = await ensureN8n(target);
+		user = await createUser(install, pack);
+		const imports = join(user.folder, 'imports');
+		mkdirSync(imports, { recursive: true });
+		const credential = {
+			id: CREDENTIAL_ID,
+			name: 'Snowflake (emulator)',
+			type: 'snowflakeKeyPairApi',
+			data: { account: emulator.account, user: emulator.user, privateKey: emulator.generatedKey?.privateKeyPem, host: emulator.url },
+		};
+		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential]), { mode: 0o600 });
+		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...triggerWorkflow(), id: WORKFLOW_ID, active: false }));
+		for (const args of [
+			['import:credentials', `--input=${join(imports, 'credentials.json')}`],
+			['import:workflow', `--input=${join(imports, 'workflow.json')}`],
+			target.version.startsWith('1.') ? ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'] : ['publish:workflow', `--id=${WORKFLOW_ID}`],
+		]) {
+			const result = await user.n8n(args);
+			if (result.code !== 0) throw new Error(`n8n ${target.version} ${args[0]} failed\n${describeCommand(result)}`);
+		}
+	});
+
+	afterAll(async () => {
+		if (child && child.exitCode === null) {
+			const exited = new Promise((resolve) => child?.on('exit', resolve));
+			child.kill('SIGTERM');
+			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+			if (child.exitCode === null) child.kill('SIGKILL');
+		}
+		user?.remove();
+	});
+
+	it('activation runs one poll: the rows from the start value on start an execution, each exactly once', async () => {
+		const port = await freePort();
+		const env = n8nEnvironment(user.install, user.folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' });
+		child = spawn(user.install.node, [user.install.bin, 'start'], { cwd: user.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+		child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+		const deadline = Date.now() + 150_000;
+		let polled: Array<Array<string | null>> = [];
+		while (Date.now() < deadline && child.exitCode === null) {
+			polled = (await emulator.sql('SELECT id, customer, amount, status FROM polled_orders ORDER BY id')).data;
+			if (polled.length >= 2) break;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+		// A little longer: a second emission of the same rows would show up here.
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		polled = (await emulator.sql('SELECT id, customer, amount, status FROM polled_orders ORDER BY id')).data;
+		expect(polled, logs.join('').slice(-4000)).toEqual([
+			['2', 'Grace', '30.00', 'paid'],
+			['3', 'Linus', '7.25', 'new'],
+		]);
+	});
+});
