@@ -139,16 +139,18 @@ interface SizeRuns {
 function summarise(size: SizeRuns) {
 	const floorMs = median(size.floor.map((run) => run.ms));
 	const jsonMB = size.fetchDecode[0] ? size.fetchDecode[0].jsonBytes / 1024 / 1024 : NaN;
+	// Without a floor (BENCH_ONLY without floor) the ratios are NaN instead of a crash.
+	const floorOf = (i: number): Floor => size.floor[i] ?? size.floor[0] ?? { ms: NaN, cpuMs: NaN, partitions: 0, compressedBytes: 0, uncompressedBytes: 0 };
 	const per = (runs: Timed[]) =>
 		runs.length === 0
 			? undefined
 			: {
 					ms: round(median(runs.map((run) => run.ms)), 0),
 					// each run against the floor of the same repeat
-					ratio: round(median(runs.map((run, i) => run.ms / (size.floor[i] ?? size.floor[0]).ms))),
+					ratio: round(median(runs.map((run, i) => run.ms / floorOf(i).ms))),
 					cpuMs: round(median(runs.map((run) => run.cpuMs)), 0),
 					// client CPU time against the floor's CPU time: what the client itself costs, whatever else the machine runs
-					cpuRatio: round(median(runs.map((run, i) => run.cpuMs / (size.floor[i] ?? size.floor[0]).cpuMs))),
+					cpuRatio: round(median(runs.map((run, i) => run.cpuMs / floorOf(i).cpuMs))),
 					emulatorCpuMs: round(median(runs.map((run) => run.emulatorCpuMs)), 0),
 					heapGrowthMB: round(median(runs.map((run) => run.memory.heapGrowthMB)), 0),
 					peakRssMB: round(median(runs.map((run) => run.memory.peakRssMB)), 0),
