@@ -8,12 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/server';
-import { createUser, describeCommand, n8nEnvironment, packPackage, type N8nUser, type PackedPackage } from './n8nCli';
+import { createUser, describeCommand, freePort, n8nEnvironment, packPackage, type N8nUser, type PackedPackage } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { CREDENTIAL_ID, SNOWFLAKE_TYPE, type WorkflowFile } from './scenarios';
 
@@ -31,16 +30,6 @@ afterAll(async () => {
 	await emulator?.stop();
 	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-		});
-	});
-}
 
 /** examples/triggers/trigger-new-rows.json, starting at ID 2 (inclusive), its rows inserted into POLLED_ORDERS. */
 function triggerWorkflow(): WorkflowFile {

@@ -5,10 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 import { startEmulator, type Emulator } from '../emulator/server';
-import { createUser, n8nEnvironment, packPackage, type N8nUser } from '../e2e/n8nCli';
+import { createUser, freePort, n8nEnvironment, packPackage, type N8nUser } from '../e2e/n8nCli';
 import { allTargets, ensureN8n } from '../e2e/n8nInstall';
 
 export interface EditorEnvironment {
@@ -17,16 +16,6 @@ export interface EditorEnvironment {
 	url: string;
 	logs: string[];
 	stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-		});
-	});
 }
 
 export async function startEditorEnvironment(): Promise<EditorEnvironment> {
