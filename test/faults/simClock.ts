@@ -32,14 +32,5 @@ export function createSimClock(startMs: number): SimClock {
 	};
 }
 
-/** mulberry32, the emulator's generator: the campaign's workload and the client's jitter come from seeds. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The emulator's seeded generator: the campaign's workload and the client's jitter come from seeds too. */
+export { seededRandom } from '../emulator/faults';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { plain, runWorkflow, SNOWFLAKE_TYPE, TRIGGER_TYPE, type RunResult, type WorkflowJson } from './harness';
+import { plain, runningPage, runWorkflow, SNOWFLAKE_TYPE, TRIGGER_TYPE, type RunResult, type WorkflowJson } from './harness';
 import { until, useEmulator } from './setup';
 
 const env = useEmulator();
@@ -46,17 +46,6 @@ interface ExampleCase {
 }
 
 const item0 = (json: unknown): Item => ({ json, pairedItem: { item: 0 } });
-const running = (statementHandle: unknown) => ({
-	statementHandle,
-	status: 'running',
-	code: '333334',
-	message: 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.',
-	numRows: 0,
-	partition: 0,
-	partitionCount: 0,
-	nextPartition: null,
-	rows: [],
-});
 const FIVE_ROWS_DONE = (statementHandle: unknown) => ({
 	statementHandle,
 	requestId: REQUEST_ID,
@@ -196,7 +185,7 @@ const cases: Record<string, ExampleCase> = {
 				onlyNode(workflow, 'Get Statement Results', [{ statementHandle: slowHandle }], { waitForCompletion: false }),
 				env.credentials(),
 			);
-			expect(plain(status.output('Get Statement Results'))).toEqual([item0(running(slowHandle))]);
+			expect(plain(status.output('Get Statement Results'))).toEqual([item0(runningPage(slowHandle))]);
 			await env.emulator.statement(slowHandle)?.settled;
 			// Results stay available for later GETs of the handle.
 			const again = await runWorkflow(onlyNode(workflow, 'Get Statement Results', [{ statementHandle: handle }]), env.credentials());

@@ -322,3 +322,18 @@ export function snowflakeWorkflow(parameters: IDataObject, options: NodeOptions 
 export function plain(items: INodeExecutionData[]): Array<{ json: IDataObject; pairedItem: unknown }> {
 	return items.map((item) => ({ json: item.json, pairedItem: item.pairedItem }));
 }
+
+/** Get Statement Results' output for a statement still running (Wait for Completion off). */
+export function runningPage(statementHandle: string): IDataObject {
+	return {
+		statementHandle,
+		status: 'running',
+		code: '333334',
+		message: 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.',
+		numRows: 0,
+		partition: 0,
+		partitionCount: 0,
+		nextPartition: null,
+		rows: [],
+	};
+}

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { EngineResult } from '../emulator/engine-types';
-import { logLines, plain, runWorkflow, snowflakeWorkflow, type NodeOptions, type RunResult } from './harness';
+import { logLines, plain, runningPage, runWorkflow, snowflakeWorkflow, type NodeOptions, type RunResult } from './harness';
 import { until, useEmulator } from './setup';
 
 const env = useEmulator({ partitionRows: 2, syncWaitMs: 200 });
@@ -517,17 +517,7 @@ describe('Submit (async), Get Statement Results, Cancel', () => {
 		const result = await run({ operation: 'getResults', statementHandle: handle, partition: 0 }, [{}]);
 		expect(plain(result.output(NODE))).toEqual([
 			{
-				json: {
-					statementHandle: handle,
-					status: 'running',
-					code: '333334',
-					message: 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.',
-					numRows: 0,
-					partition: 0,
-					partitionCount: 0,
-					nextPartition: null,
-					rows: [],
-				},
+				json: runningPage(handle),
 				pairedItem: { item: 0 },
 			},
 		]);

@@ -13,6 +13,18 @@ const SUBMIT = '/api/v2/statements';
 const CANCEL = `${statementPath()}/cancel`;
 const cancelled = json(200, { code: '000604', sqlState: '57014', message: 'SQL execution canceled', statementHandle: HANDLE });
 
+/** A sleep that never ends on its own (only an abort ends it), and a promise settled once it started. */
+function sleepUntilAborted(): { sleep: (ms: number, signal?: AbortSignal) => Promise<void>; asleep: Promise<void> } {
+	let sleeping!: () => void;
+	const asleep = new Promise<void>((resolve) => (sleeping = resolve));
+	const sleep = async (_ms: number, signal?: AbortSignal) =>
+		await new Promise<void>((_resolve, reject) => {
+			sleeping();
+			signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+		});
+	return { sleep, asleep };
+}
+
 describe('abort → cancel', () => {
 	it('aborting while polling POSTs .../cancel and rejects with a cancellation error', async () => {
 		const { fake, client, events } = harness();
@@ -102,15 +114,8 @@ describe('abort → cancel', () => {
 
 	it('an abort while the submit waits to retry after a 503: no further attempt, and the message says nothing runs', async () => {
 		const controller = new AbortController();
-		let sleeping!: () => void;
-		const asleep = new Promise<void>((resolve) => (sleeping = resolve));
-		const { fake, client } = harness({
-			sleep: async (_ms, signal) =>
-				await new Promise<void>((_resolve, reject) => {
-					sleeping();
-					signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-				}),
-		});
+		const { sleep, asleep } = sleepUntilAborted();
+		const { fake, client } = harness({ sleep });
 		fake.on('POST', SUBMIT, [json(503, {}), running()]);
 		fake.on('POST', CANCEL, [cancelled]);
 		const execution = client.execute({ statement: 'call slow()' }, { signal: controller.signal });
@@ -128,15 +133,8 @@ describe('abort → cancel', () => {
 
 	it('an abort while the submit waits to retry after an attempt with no answer: says the statement may run and cannot be canceled', async () => {
 		const controller = new AbortController();
-		let sleeping!: () => void;
-		const asleep = new Promise<void>((resolve) => (sleeping = resolve));
-		const { fake, client } = harness({
-			sleep: async (_ms, signal) =>
-				await new Promise<void>((_resolve, reject) => {
-					sleeping();
-					signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-				}),
-		});
+		const { sleep, asleep } = sleepUntilAborted();
+		const { fake, client } = harness({ sleep });
 		fake.on('POST', SUBMIT, [json(504, {})]);
 		const execution = client.execute({ statement: 'call slow()' }, { signal: controller.signal });
 		await asleep;
