@@ -15,8 +15,8 @@ import { gunzipSync } from 'node:zlib';
 import type { IDataObject } from 'n8n-workflow';
 
 import { authenticateRequest, getAuthStats, resetAuthCache, setAuthClock, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport/auth';
-import { SnowflakeClient } from '../nodes/SnowflakeSqlApi/transport/client';
-import type { DecodedRow, HttpFn } from '../nodes/SnowflakeSqlApi/transport/types';
+import { checkDecodeOptions, createRowDecoder } from '../nodes/SnowflakeSqlApi/decoder';
+import { SnowflakeClient, type DecodedRow, type HttpFn } from '../nodes/SnowflakeSqlApi/transport';
 import { buildInsert, type Row } from '../nodes/SnowflakeSqlApi/helpers/sql';
 import { createFetchHttp } from '../test/helpers/fetchHttp';
 
@@ -126,7 +126,7 @@ function jsonBytes(decoded: readonly DecodedRow[]): number {
 }
 
 function client(http: HttpFn = createFetchHttp(credentials)): SnowflakeClient {
-	return new SnowflakeClient({ http, sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)) });
+	return new SnowflakeClient({ http, decoder: { checkDecodeOptions, createRowDecoder }, sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)) });
 }
 
 // ------------------------------------------------------------------ raw HTTP (the floor's bytes)

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { SnowflakeClient } from '../nodes/SnowflakeSqlApi/transport';
-import { readCredentials } from '../nodes/SnowflakeSqlApi/transport/auth';
+import { checkDecodeOptions, createRowDecoder } from '../nodes/SnowflakeSqlApi/decoder';
+import { readCredentials, SnowflakeClient } from '../nodes/SnowflakeSqlApi/transport';
 import { startEmulator, type Emulator } from '../test/emulator/server';
 import { createFetchHttp } from '../test/helpers/fetchHttp';
 import { sleep } from '../test/helpers/sleep';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 	try {
 		// Seed: an empty table the workflow writes to (the same key and transport the node uses).
 		const seedCredentials = readCredentials(credentials);
-		const client = new SnowflakeClient({ http: createFetchHttp(seedCredentials), sleep });
+		const client = new SnowflakeClient({ http: createFetchHttp(seedCredentials), sleep, decoder: { checkDecodeOptions, createRowDecoder } });
 		const context = { database: seedCredentials.database || undefined, schema: seedCredentials.schema || undefined, warehouse: seedCredentials.warehouse || undefined, role: seedCredentials.role || undefined };
 		await client.execute({
 			statement: `CREATE OR REPLACE TABLE ${TABLE} (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)`,

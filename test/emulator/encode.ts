@@ -22,7 +22,7 @@ import {
 	DuckDBTimestampValue,
 } from '@duckdb/node-api';
 import { IANAZone } from 'luxon';
-import type { RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
 import { MAX_BINARY_LENGTH, MAX_TEXT_LENGTH, type SfType } from './translate';
 
 export interface EncodeOptions {

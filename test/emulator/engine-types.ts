@@ -3,7 +3,8 @@
  * The engine runs Snowflake-flavoured SQL on DuckDB and returns results already encoded the way
  * the SQL API v2 puts them on the wire (jsonv2 strings per rowType), so the server only frames them.
  */
-import type { Bindings, DmlStats, RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
+import type { Bindings, DmlStats } from '../../nodes/SnowflakeSqlApi/transport/types';
 
 export interface SessionContext {
 	/** Case-sensitive, as sent in the request body (unquoted identifiers are upper case). */

@@ -32,7 +32,8 @@ import {
 	DuckDBTimestampTZValue,
 	decimalValue,
 } from '@duckdb/node-api';
-import type { Binding, Bindings, RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
+import type { Binding, Bindings } from '../../nodes/SnowflakeSqlApi/transport/types';
 import {
 	type Engine,
 	type EngineResult,

@@ -4,7 +4,7 @@
  * are computed as strings straight from the row index — no DuckDB involved — and cached per n, so
  * a million rows stream at the speed of the server, not of the engine.
  */
-import type { RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
 import type { EngineResult } from './engine-types';
 import { rowTypeEntry } from './encode';
 import type { SfType } from './translate';

@@ -8,7 +8,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
-import type { Bindings, DmlStats, PartitionInfo, RowType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
+import type { Bindings, DmlStats, PartitionInfo } from '../../nodes/SnowflakeSqlApi/transport/types';
 import { SnowflakeSqlError, type Engine, type EngineResult, type SessionContext } from './engine-types';
 import { benchRowType } from './largeResult';
 

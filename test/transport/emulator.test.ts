@@ -18,9 +18,8 @@ import {
 	invalidateToken,
 	type SnowflakeKeyPairCredentials,
 } from '../../nodes/SnowflakeSqlApi/transport/auth';
-import { SnowflakeClient } from '../../nodes/SnowflakeSqlApi/transport/client';
-import { SnowflakeCancelledError, SnowflakeSqlError } from '../../nodes/SnowflakeSqlApi/transport/errors';
-import type { SnowflakeClientOptions, TransportEvent } from '../../nodes/SnowflakeSqlApi/transport/types';
+import { checkDecodeOptions, createRowDecoder } from '../../nodes/SnowflakeSqlApi/decoder';
+import { SnowflakeClient, type SnowflakeClientOptions, type SnowflakeError, type TransportEvent } from '../../nodes/SnowflakeSqlApi/transport';
 
 const PARTITION_ROWS = 100;
 
@@ -65,6 +64,7 @@ function client(options: Partial<SnowflakeClientOptions> = {}) {
 	const snowflake = new SnowflakeClient({
 		http: createFetchHttp(credentials),
 		sleep,
+		decoder: { checkDecodeOptions, createRowDecoder },
 		retry: { baseDelayMs: 20, maxDelayMs: 200 },
 		onTokenExpired: () => invalidateToken(credentials),
 		fingerprint,
@@ -170,8 +170,8 @@ describe('SnowflakeClient against the emulator', () => {
 			},
 		});
 		const error = await snowflake.execute({ statement: 'select system$wait(60)' }, { signal: controller.signal }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeCancelledError);
-		const handle = (error as SnowflakeCancelledError).statementHandle!;
+		expect(error).toMatchObject({ name: 'SnowflakeCancelledError', kind: 'cancelled' });
+		const handle = (error as SnowflakeError).statementHandle!;
 		expect((error as Error).message).toBe(`Execution was canceled; Snowflake canceled statement ${handle}.`);
 		expect(emulator.stats.requests.cancel - cancelsBefore).toBe(1);
 		expect(emulator.statement(handle)?.state).not.toBe('running');
@@ -194,16 +194,16 @@ describe('SnowflakeClient against the emulator', () => {
 	it('maps a failing statement to a SQL error with Snowflake’s code, SQL state and handle', async () => {
 		const { snowflake } = client();
 		const error = await snowflake.execute({ statement: 'select fail' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error).toMatchObject({ name: 'SnowflakeSqlError', kind: 'sql' });
 		expect(error).toMatchObject({ code: '000904', sqlState: '42000', httpStatus: 422, statementHandle: expect.any(String) });
 		expect((error as Error).message).toBe("SQL compilation error: error line 1 at position 7\ninvalid identifier 'FAIL' (code 000904, SQL state 42000)");
-		expect(emulator.statement((error as SnowflakeSqlError).statementHandle!)?.failure).toMatchObject({ code: '000904', sqlState: '42000' });
+		expect(emulator.statement((error as SnowflakeError).statementHandle!)?.failure).toMatchObject({ code: '000904', sqlState: '42000' });
 	});
 
 	it('maps a missing table to 002003 / 42S02, as Snowflake reports it', async () => {
 		const { snowflake } = client();
 		const error = await snowflake.execute({ statement: 'select * from no_such_table' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error).toMatchObject({ name: 'SnowflakeSqlError', kind: 'sql' });
 		expect(error).toMatchObject({ code: '002003', sqlState: '42S02', httpStatus: 422, statementHandle: expect.any(String) });
 		expect((error as Error).message).toBe("SQL compilation error:\nObject 'NO_SUCH_TABLE' does not exist or not authorized. (code 002003, SQL state 42S02)");
 	});

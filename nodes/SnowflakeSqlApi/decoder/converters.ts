@@ -4,21 +4,20 @@
  *
  * Hot-path rules: integer arithmetic only (the fraction of a second is parsed as an integer count of
  * nanoseconds, so no precision is ever lost to floating point), civil dates from a days-since-epoch
- * algorithm instead of Date objects, luxon only to look up a zone's offset. A cell that does not have
+ * algorithm instead of Date objects, Intl only to look up a zone's offset (timeZone.ts). A cell that does not have
  * the documented encoding (e.g. the request set DATE_OUTPUT_FORMAT, or nullable=false sent "null") is
  * returned unchanged rather than misread.
  */
-import type { IANAZone } from 'luxon';
-
-import type { RowType } from '../transport/types';
 import { parseVariant } from './json';
+import { ZoneOffsets } from './timeZone';
+import type { RowType } from './types';
 
 export type Converter = (cell: string) => unknown;
 
 export interface ConverterOptions {
 	numbersAsStrings: boolean;
-	/** Zone for TIMESTAMP_LTZ; undefined renders the instant in UTC with `Z`. */
-	zone?: IANAZone;
+	/** IANA zone for TIMESTAMP_LTZ, already checked; undefined renders the instant in UTC with `Z`. */
+	timeZone?: string;
 }
 
 export function converterFor(column: RowType, options: ConverterOptions): Converter {
@@ -41,7 +40,7 @@ export function converterFor(column: RowType, options: ConverterOptions): Conver
 		case 'timestamp_ntz':
 			return timestampConverter(fractionDigits(scale), '');
 		case 'timestamp_ltz':
-			return options.zone ? zonedTimestampConverter(fractionDigits(scale), new ZoneOffsets(options.zone)) : timestampConverter(fractionDigits(scale), 'Z');
+			return options.timeZone ? zonedTimestampConverter(fractionDigits(scale), new ZoneOffsets(options.timeZone)) : timestampConverter(fractionDigits(scale), 'Z');
 		case 'timestamp_tz':
 			return timestampTzConverter(fractionDigits(scale));
 		case 'variant':
@@ -198,7 +197,7 @@ const TWO: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : 
  * Gregorian. Years 0-9999 print with 4 digits; others as ISO 8601 expanded years with sign and 6
  * digits, like Date#toISOString ('-000001' is 2 BCE: year 0 is 1 BCE).
  */
-export function formatDays(days: number): string {
+function formatDays(days: number): string {
 	const z = days + 719468;
 	const era = Math.floor(z / 146097);
 	const doe = z - era * 146097;
@@ -404,7 +403,7 @@ let lastOffsetText = '';
 const offsetTexts = new Map<number, string>();
 
 /** `+09:00`, `-12:00`, `+00:00`; seconds appear only for historical local-mean-time offsets. */
-export function formatOffset(offsetSeconds: number): string {
+function formatOffset(offsetSeconds: number): string {
 	if (offsetSeconds === lastOffset) return lastOffsetText;
 	let text = offsetTexts.get(offsetSeconds);
 	if (text === undefined) {
@@ -418,30 +417,4 @@ export function formatOffset(offsetSeconds: number): string {
 	lastOffset = offsetSeconds;
 	lastOffsetText = text;
 	return text;
-}
-
-/**
- * A zone's UTC offset (seconds) at an instant, memoised per UTC hour: luxon asks Intl, which is far
- * too slow to call per cell. An hour is only memoised when its first and last second agree, so a
- * transition inside an hour (half-hour zones, historical offsets) is still looked up exactly.
- */
-class ZoneOffsets {
-	private readonly hours = new Map<number, number>();
-
-	constructor(private readonly zone: IANAZone) {}
-
-	at(seconds: number): number {
-		const hour = Math.floor(seconds / 3600);
-		const known = this.hours.get(hour);
-		if (known !== undefined) return known;
-		const first = this.lookup(hour * 3600);
-		if (first !== this.lookup(hour * 3600 + 3599)) return this.lookup(seconds);
-		if (this.hours.size >= 100_000) this.hours.clear();
-		this.hours.set(hour, first);
-		return first;
-	}
-
-	private lookup(seconds: number): number {
-		return Math.round(this.zone.offset(seconds * 1000) * 60);
-	}
 }

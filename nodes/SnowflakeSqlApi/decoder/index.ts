@@ -8,41 +8,25 @@
  * as the string "null", which cannot be told apart from a TEXT value "null"; it is therefore not
  * converted (a numeric or temporal column returns the string "null" unchanged).
  */
-import { IANAZone } from 'luxon';
-
-import { SnowflakeConfigError, SnowflakeProtocolError } from '../transport/errors';
-import type { DecodedRow, DecodeOptions, RowType } from '../transport/types';
 import { converterFor, type Converter, type ConverterOptions } from './converters';
+import { DecodeError } from './errors';
+import { isKnownTimeZone } from './timeZone';
+import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 
-export { formatDays, formatOffset } from './converters';
-export { parseLenientJson, parseVariant } from './json';
+export { DecodeError } from './errors';
+export type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 
-export interface RowDecoder {
-	/** Object keys in column order (duplicates suffixed `_2`, `_3`, ...). */
-	readonly keys: readonly string[];
-	/** Decodes the first `limit` rows of `data` (all by default) and appends them to `out`. */
-	decodeInto(data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit?: number): void;
-	/**
-	 * decodeInto that empties `data` as it goes: each wire row is dropped once decoded, so the garbage
-	 * collector never has to keep (and copy) the raw cells of rows already decoded. For rows nobody
-	 * else holds (a partition the transport just parsed).
-	 */
-	consumeInto(data: Array<Array<string | null> | undefined>, out: DecodedRow[], limit?: number): void;
-	decode(data: ReadonlyArray<ReadonlyArray<string | null>>, limit?: number): DecodedRow[];
+/** Checks DecodeOptions once, so an unknown time zone fails before any request. Throws a 'config' DecodeError. */
+export function checkDecodeOptions(options?: DecodeOptions): void {
+	resolveOptions(options);
 }
 
-/** Checks DecodeOptions once (an unknown time zone fails before any request). */
-export function resolveDecodeOptions(options: DecodeOptions = {}): ConverterOptions {
+function resolveOptions(options: DecodeOptions = {}): ConverterOptions {
 	const { timezone } = options;
-	if (timezone !== undefined && !IANAZone.isValidZone(timezone)) {
-		throw new SnowflakeConfigError(
-			`Unknown time zone "${timezone}". Use an IANA zone name such as Europe/Berlin or America/New_York.`,
-		);
+	if (timezone !== undefined && !isKnownTimeZone(timezone)) {
+		throw new DecodeError('config', `Unknown time zone "${timezone}". Use an IANA zone name such as Europe/Berlin or America/New_York.`);
 	}
-	return {
-		numbersAsStrings: options.numbersAsStrings === true,
-		zone: timezone === undefined ? undefined : IANAZone.create(timezone),
-	};
+	return { numbersAsStrings: options.numbersAsStrings === true, timeZone: timezone };
 }
 
 /** Column names as object keys; a repeated name gets `_2`, `_3`, ... (skipping names already taken). */
@@ -60,8 +44,9 @@ export function columnKeys(rowType: readonly RowType[]): string[] {
 	});
 }
 
+/** Decides each column's key and converter once; the returned decoder only loops. Throws DecodeError. */
 export function createRowDecoder(rowType: readonly RowType[], options: DecodeOptions = {}): RowDecoder {
-	const resolved = resolveDecodeOptions(options);
+	const resolved = resolveOptions(options);
 	const keys = columnKeys(rowType);
 	const converters: Converter[] = rowType.map((column) => converterFor(column, resolved));
 	const width = keys.length;
@@ -83,9 +68,7 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 			const cells = data[r];
 			if (consume) (data as unknown[])[r] = undefined;
 			if (!Array.isArray(cells) || cells.length !== width) {
-				throw new SnowflakeProtocolError(
-					`Unexpected response from Snowflake: a row has ${Array.isArray(cells) ? cells.length : 'no'} cells but rowType describes ${width} columns.`,
-				);
+				throw new DecodeError('protocol', `a row has ${Array.isArray(cells) ? cells.length : 'no'} cells but rowType describes ${width} columns.`);
 			}
 			if (safeKeys) {
 				const row: DecodedRow = { ...template };
@@ -119,13 +102,4 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 			return out;
 		},
 	};
-}
-
-/** One-shot convenience over createRowDecoder. */
-export function decodeRows(
-	rowType: readonly RowType[],
-	data: ReadonlyArray<ReadonlyArray<string | null>>,
-	options: DecodeOptions = {},
-): DecodedRow[] {
-	return createRowDecoder(rowType, options).decode(data);
 }

@@ -30,7 +30,7 @@ export function parseVariant(cell: string): unknown {
 }
 
 /** Throws SyntaxError when the text is not (lenient) JSON. */
-export function parseLenientJson(text: string): unknown {
+function parseLenientJson(text: string): unknown {
 	const parser = new LenientJsonParser(text);
 	const value = parser.value(0);
 	parser.expectEnd();

@@ -12,8 +12,10 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import { checkDecodeOptions, createRowDecoder } from '../decoder';
 import {
 	authenticateRequest,
+	boundText,
 	describeCredentials,
 	invalidateToken,
 	SnowflakeClient,
@@ -25,7 +27,6 @@ import {
 	type SnowflakeKeyPairCredentials,
 	type TransportEvent,
 } from '../transport';
-import { boundText } from '../transport/responses';
 
 export const CREDENTIAL_TYPE = 'snowflakeKeyPairApi';
 
@@ -158,7 +159,10 @@ export const abortableSleep: SleepFn = async (ms, signal) => {
 	if (signal?.aborted) throw signal.reason;
 };
 
-/** One client per execution: fingerprint, user and account are quoted in 401 hints; an expired token is re-signed. */
+/**
+ * One client per execution, decoding with decoder/: fingerprint, user and account are quoted in 401
+ * hints; an expired token is re-signed.
+ */
 export function createClient(
 	http: HttpFn,
 	credentials: SnowflakeKeyPairCredentials,
@@ -169,6 +173,7 @@ export function createClient(
 	return new SnowflakeClient({
 		http,
 		sleep: abortableSleep,
+		decoder: { checkDecodeOptions, createRowDecoder },
 		fingerprint: described.fingerprint,
 		user: described.user,
 		claimAccount: described.claimAccount,

@@ -12,8 +12,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { SnowflakeError } from '../transport';
-import { boundText } from '../transport/responses';
+import { boundText, SnowflakeError } from '../transport';
 import { SqlInputError } from './inputErrors';
 
 export type SnowflakeNodeError = NodeApiError | NodeOperationError;

@@ -10,9 +10,14 @@ import type {
 } from 'n8n-workflow';
 
 import { createClient, createCredentialTestHttp } from '../helpers/adapters';
-import { describeCredentials, SnowflakeError, type StatementRequest } from '../transport';
-import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
-import { boundText } from '../transport/responses';
+import {
+	boundText,
+	describeCredentials,
+	readCredentials,
+	SnowflakeError,
+	type SnowflakeKeyPairCredentials,
+	type StatementRequest,
+} from '../transport';
 
 /** Someone is waiting in the credential dialog: one retry, and an answer within about a minute. */
 const TEST_CLIENT = { retry: { limit: 1, maxElapsedMs: 10_000 }, requestTimeoutMs: 30_000 };

@@ -12,8 +12,7 @@ import { CREDENTIAL_TYPE, createClient, createN8nHttp } from '../helpers/adapter
 import { toNodeError } from '../helpers/errors';
 import { quoteExactIdentifier, resolveIdentifier, showLike } from '../helpers/identifiers';
 import type { LocatorValue } from '../helpers/interfaces';
-import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
-import type { StatementRequest } from '../transport';
+import { readCredentials, type SnowflakeKeyPairCredentials, type StatementRequest } from '../transport';
 
 /** One page of the picker. */
 const PAGE_SIZE = 1000;

@@ -1,11 +1,22 @@
-/** Public surface of the SQL API v2 transport. */
-export { SnowflakeClient, DEFAULT_PARTITION_CONCURRENCY, DEFAULT_REQUEST_TIMEOUT_MS } from './client';
-export { DEFAULT_RETRY_POLICY, decideRetry, resolveRetryPolicy } from './retryPolicy';
-export type { AttemptOutcome, RetryDecision } from './retryPolicy';
-export { DEFAULT_POLL_POLICY, pollDelayMs } from './poll';
-export { parseRetryAfter } from './retryAfter';
-export { MAX_MESSAGE_LENGTH } from './responses';
-export { authenticateRequest, describeCredentials, invalidateToken } from './auth';
+/** Public surface of the SQL API v2 transport: what code outside transport/ may use. */
+export { SnowflakeClient } from './client';
+export { SnowflakeError } from './errors';
+export { boundText } from './responses';
+export { authenticateRequest, describeCredentials, invalidateToken, readCredentials } from './auth';
 export type { SnowflakeKeyPairCredentials } from './auth';
-export * from './errors';
-export type * from './types';
+export type { DecodedRow, DecodeOptions, RowType } from '../decoder';
+export type {
+	Binding,
+	Bindings,
+	BindingType,
+	DmlStats,
+	ExecuteOptions,
+	HttpFn,
+	HttpRequest,
+	HttpResponse,
+	SleepFn,
+	SnowflakeClientOptions,
+	StatementRequest,
+	StatementResult,
+	TransportEvent,
+} from './types';

@@ -7,7 +7,7 @@ import {
 	SnowflakeSqlError,
 	SnowflakeTimeoutError,
 } from './errors';
-import type { HttpResponse } from './types';
+import type { HttpResponse, QueryStatus, ResultSet } from './types';
 
 /** Server text quoted in error messages is bounded so a runaway message cannot flood logs or the UI. */
 export const MAX_MESSAGE_LENGTH = 2_000;
@@ -45,7 +45,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Snowflake's status fields from any body shape (QueryStatus, QueryFailureStatus, auth errors). */
+/** Snowflake's status fields from any body shape (202, 408 and 422 bodies, auth errors). */
 export interface StatusFields {
 	code?: string;
 	sqlState?: string;
@@ -192,4 +192,29 @@ function clientErrorHint(status: number): string | undefined {
 /** A response that is not what the SQL API documents (for the status it came with). */
 export function protocolError(what: string, statementHandle?: string, cause?: unknown): SnowflakeProtocolError {
 	return new SnowflakeProtocolError(`Unexpected response from Snowflake: ${what}`, { statementHandle, cause });
+}
+
+/** The ResultSet of a 200 (submit or status), checked for the fields the client relies on. */
+export function resultSetFrom(json: unknown): ResultSet {
+	const handle = isRecord(json) && typeof json.statementHandle === 'string' ? json.statementHandle : undefined;
+	if (handle === undefined) throw protocolError('a 200 response without a statementHandle.');
+	const meta = (json as Record<string, unknown>).resultSetMetaData;
+	if (!isRecord(meta) || !Array.isArray(meta.rowType)) {
+		throw protocolError('a 200 response without resultSetMetaData.rowType.', handle);
+	}
+	const resultSet = json as unknown as ResultSet;
+	if (!Array.isArray(resultSet.data)) resultSet.data = [];
+	if (resultSet.code === '391908') {
+		// Documented: the result set was too large and this response is incomplete.
+		throw protocolError(`${boundText(String(resultSet.message))} (code 391908): the result is too large and Snowflake returned it incomplete.`, handle);
+	}
+	return resultSet;
+}
+
+/** QueryStatus of a 202 (or 429, or a cancel's 200); `knownHandle` fills in for bodies that omit it. */
+export function queryStatusFrom(response: HttpResponse, knownHandle?: string): QueryStatus {
+	const fields = statusFields(readBody(response).json);
+	const statementHandle = fields.statementHandle ?? knownHandle;
+	if (statementHandle === undefined) throw protocolError(`a ${response.status} response without a statementHandle.`);
+	return { ...fields, code: fields.code ?? '', message: fields.message ?? '', statementHandle };
 }

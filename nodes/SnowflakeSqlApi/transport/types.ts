@@ -3,6 +3,7 @@
  * so the same client runs inside n8n (httpRequestWithAuthentication + sleep from n8n-workflow)
  * and in tests or scripts (a fetch adapter + a timer sleep).
  */
+import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from '../decoder';
 
 export type HttpMethod = 'GET' | 'POST';
 
@@ -78,21 +79,6 @@ export interface StatementRequest {
 	parameters?: Record<string, string | number | boolean>;
 }
 
-export interface RowType {
-	name: string;
-	/** Lower case on the wire: fixed, real, text, boolean, date, time, timestamp_ntz, ... */
-	type: string;
-	database?: string;
-	schema?: string;
-	table?: string;
-	length?: number | null;
-	byteLength?: number | null;
-	precision?: number | null;
-	scale?: number | null;
-	nullable?: boolean;
-	collation?: string | null;
-}
-
 export interface PartitionInfo {
 	rowCount: number;
 	uncompressedSize?: number;
@@ -139,33 +125,7 @@ export interface QueryStatus {
 	createdOn?: number;
 }
 
-/** 422 body. */
-export interface QueryFailureStatus {
-	code?: string;
-	sqlState?: string;
-	message: string;
-	statementHandle: string;
-	statementStatusUrl?: string;
-	createdOn?: number;
-}
-
-/** Body of GET /api/v2/statements/{handle}?partition=N (N >= 1): data only, no metadata. */
-export interface PartitionBody {
-	data: Array<Array<string | null>>;
-}
-
 // ---------------------------------------------------------------- client API (implemented in client.ts)
-
-/** How decoded cells are shaped (see the README's type table). */
-export interface DecodeOptions {
-	/** Return every FIXED/REAL/DECFLOAT value as its exact decimal string. Default false. */
-	numbersAsStrings?: boolean;
-	/** IANA zone used to render TIMESTAMP_LTZ (default: UTC, output ends in `Z`). */
-	timezone?: string;
-}
-
-/** Decoded row: column name → JS value. Duplicate column names get `_2`, `_3`, ... suffixes. */
-export type DecodedRow = Record<string, unknown>;
 
 export interface ExecuteOptions {
 	/** Ask for 202 at once (fire and forget); `execute` then returns the handle without waiting. */
@@ -233,9 +193,21 @@ export interface PollPolicy {
 	multiplier: number;
 }
 
+/**
+ * The result decoder the client is given (the node passes decoder/index.ts), so the transport does
+ * not depend on how cells become values. Its failures are the decoder's DecodeError, which the client
+ * reports as SnowflakeConfigError ('config') or SnowflakeProtocolError ('protocol').
+ */
+export interface RowDecoding {
+	/** Checks decode options before any request is sent. */
+	checkDecodeOptions(options?: DecodeOptions): void;
+	createRowDecoder(rowType: readonly RowType[], options?: DecodeOptions): RowDecoder;
+}
+
 export interface SnowflakeClientOptions {
 	http: HttpFn;
 	sleep: SleepFn;
+	decoder: RowDecoding;
 	/** Clock in ms (tests inject a fake one). */
 	now?: () => number;
 	/** [0, 1) source for jitter. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeRows } from '../../../nodes/SnowflakeSqlApi/decoder';
-import type { DecodeOptions, RowType } from '../../../nodes/SnowflakeSqlApi/transport/types';
+import { createRowDecoder, type DecodeOptions, type RowType } from '../../../nodes/SnowflakeSqlApi/decoder';
+
+const decodeRows = (rowType: RowType[], data: Array<Array<string | null>>, options?: DecodeOptions) => createRowDecoder(rowType, options).decode(data);
 
 /** Decodes one cell of a column described by `type` and `scale`, as the client does. */
 function decode(type: string, cell: string | null, scale: number | null = null, options: DecodeOptions = {}): unknown {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { columnKeys, createRowDecoder, decodeRows } from '../../../nodes/SnowflakeSqlApi/decoder';
-import { SnowflakeProtocolError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import type { RowType } from '../../../nodes/SnowflakeSqlApi/transport/types';
+import { columnKeys, createRowDecoder, DecodeError, type DecodeOptions, type RowType } from '../../../nodes/SnowflakeSqlApi/decoder';
+
+const decodeRows = (rowType: RowType[], data: Array<Array<string | null>>, options?: DecodeOptions) => createRowDecoder(rowType, options).decode(data);
 
 const column = (name: string, type = 'text', scale: number | null = null): RowType => ({ name, type, scale });
 
@@ -48,8 +48,11 @@ describe('row decoding', () => {
 	});
 
 	it('fails loudly on a row whose width does not match rowType', () => {
-		expect(() => decodeRows([column('A'), column('B')], [['only one']])).toThrow(SnowflakeProtocolError);
-		expect(() => decodeRows([column('A')], [['a', 'extra']])).toThrow(/a row has 2 cells but rowType describes 1 columns/);
+		expect(() => decodeRows([column('A'), column('B')], [['only one']])).toThrow(DecodeError);
+		expect(() => decodeRows([column('A')], [['a', 'extra']])).toThrow(new DecodeError('protocol', 'a row has 2 cells but rowType describes 1 columns.'));
+		expect(() => decodeRows([column('A')], [null as unknown as string[]])).toThrow(
+			expect.objectContaining({ name: 'DecodeError', kind: 'protocol', message: 'a row has no cells but rowType describes 1 columns.' }),
+		);
 	});
 
 	it('applies numbersAsStrings to every numeric column at once', () => {

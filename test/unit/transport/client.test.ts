@@ -1,16 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import {
-	SnowflakeAuthError,
-	SnowflakeConfigError,
-	SnowflakeHttpError,
-	SnowflakeNetworkError,
-	SnowflakeProtocolError,
-	SnowflakeRateLimitError,
-	SnowflakeSqlError,
-	SnowflakeTimeoutError,
-} from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { HANDLE, harness, json, later, networkError, partition, resultSet, running, statementPath } from './fakeSnowflake';
+import type { SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
+import { HANDLE, harness, json, later, networkError, partition, resultSet, running, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 const FINGERPRINT = 'SHA256:3ZJxkzTYl0sR9n8fE0xg8Q0t1cS3cJ8m1pBq2rN0Jk4=';
@@ -82,7 +73,7 @@ describe('submit', () => {
 	])('rejects %j before sending anything', async (request, message) => {
 		const { fake, client } = harness();
 		await expect(client.execute(request)).rejects.toThrow(message);
-		await expect(client.execute(request)).rejects.toBeInstanceOf(SnowflakeConfigError);
+		await expect(client.execute(request)).rejects.toEqual(snowflakeError('config'));
 		expect(fake.requests).toHaveLength(0);
 	});
 
@@ -91,6 +82,35 @@ describe('submit', () => {
 		await expect(client.execute({ statement: 'select 1' }, { maxRows: -1 })).rejects.toThrow(/maxRows/);
 		await expect(client.execute({ statement: 'select 1' }, { decode: { timezone: 'Nowhere/Land' } })).rejects.toThrow(/Unknown time zone/);
 		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('the decoder\'s failures, in the transport\'s terms', () => {
+	it('an unknown time zone is a configuration error, raised before anything is sent, by every reading method', async () => {
+		const { fake, client } = harness();
+		const message = 'Unknown time zone "Nowhere/Land". Use an IANA zone name such as Europe/Berlin or America/New_York.';
+		const decode = { timezone: 'Nowhere/Land' };
+		for (const call of [
+			client.execute({ statement: 'select 1' }, { decode }),
+			client.waitForResult(HANDLE, { decode }),
+			client.getStatement(HANDLE, { decode }),
+		]) {
+			const error = await call.catch((e: unknown) => e);
+			expect(error).toEqual(snowflakeError('config', { message }));
+		}
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('a row that does not match rowType is a protocol error, inline or in a partition', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [json(200, { ...JSON.parse(resultSet([1]).body as string), data: [['1', 'extra']] }), resultSet([1, 1])]);
+		fake.on('GET', statementPath(), [json(200, { data: [[]] })], 1);
+		await expect(client.execute({ statement: 'select 1' })).rejects.toEqual(
+			snowflakeError('protocol', { message: 'Unexpected response from Snowflake: a row has 2 cells but rowType describes 1 columns.' }),
+		);
+		await expect(client.execute({ statement: 'select 1' })).rejects.toEqual(
+			snowflakeError('protocol', { message: 'Unexpected response from Snowflake: a row has 0 cells but rowType describes 1 columns.' }),
+		);
 	});
 });
 
@@ -172,7 +192,7 @@ describe('retries', () => {
 		const { fake, client } = harness({ retry: { limit: 2 } });
 		fake.on('POST', SUBMIT, [json(503, { message: 'Service Unavailable' })]);
 		const error = await client.execute({ statement: 'select 1' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeHttpError);
+		expect(error).toEqual(snowflakeError('http'));
 		expect(error).toMatchObject({ httpStatus: 503, message: 'Snowflake returned HTTP 503 after 3 attempts: Service Unavailable' });
 		expect(fake.requests).toHaveLength(3);
 	});
@@ -181,7 +201,7 @@ describe('retries', () => {
 		const { fake, client, delays } = harness({ retry: { maxElapsedMs: 10_000 } });
 		fake.on('POST', SUBMIT, [json(429, { code: '390505', message: 'Too many requests.' }, { 'retry-after': '4' })]);
 		const error = await client.execute({ statement: 'select 1' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeRateLimitError);
+		expect(error).toEqual(snowflakeError('rateLimited'));
 		expect((error as Error).message).toBe('Snowflake is still rate-limiting after 3 attempts: Too many requests. (code 390505)');
 		expect(delays).toEqual([4000, 4000]);
 	});
@@ -190,7 +210,7 @@ describe('retries', () => {
 		const { fake, client } = harness({ retry: { limit: 1 } });
 		fake.on('POST', SUBMIT, [networkError('ECONNREFUSED')]);
 		const error = await client.execute({ statement: 'select 1' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeNetworkError);
+		expect(error).toEqual(snowflakeError('network'));
 		expect(error).toMatchObject({ code: 'ECONNREFUSED', message: 'Could not reach Snowflake after 2 attempts: connect ECONNREFUSED (ECONNREFUSED)' });
 	});
 
@@ -215,14 +235,14 @@ describe('errors that are not retried', () => {
 			}),
 		]);
 		const error = await client.execute({ statement: 'select system$wait(60)', timeout: 10 }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeTimeoutError);
+		expect(error).toEqual(snowflakeError('timeout'));
 		expect(error).toMatchObject({ code: '000630', sqlState: '57014', statementHandle: HANDLE, httpStatus: 408 });
 		expect((error as Error).message).toMatch(
 			/^Statement reached its statement or warehouse timeout of 10 second\(s\) and was canceled\. \(code 000630, SQL state 57014\)\. .*Set the Statement Timeout option to a larger value \(up to 604800 seconds/,
 		);
 		// In the node, an empty or 0 Statement Timeout sends no timeout: the account's or user's parameter applies.
-		expect((error as SnowflakeTimeoutError).hint).toContain('when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies');
-		expect((error as SnowflakeTimeoutError).hint).not.toMatch(/0 = Snowflake's maximum/);
+		expect((error as SnowflakeError).hint).toContain('when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies');
+		expect((error as SnowflakeError).hint).not.toMatch(/0 = Snowflake's maximum/);
 		expect(fake.requests).toHaveLength(1);
 	});
 
@@ -237,7 +257,7 @@ describe('errors that are not retried', () => {
 			}),
 		]);
 		const error = await client.execute({ statement: 'select afaf' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error).toEqual(snowflakeError('sql'));
 		expect(error).toMatchObject({
 			code: '000904',
 			sqlState: '42000',
@@ -261,8 +281,8 @@ describe('errors that are not retried', () => {
 	])('422 %s: a hint for the common SQL error, the message kept as Snowflake gave it', async (code, message, hint) => {
 		const { fake, client } = harness();
 		fake.on('POST', SUBMIT, [json(422, { code, message, sqlState: '42000', statementHandle: HANDLE })]);
-		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeSqlError;
-		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeError;
+		expect(error).toEqual(snowflakeError('sql'));
 		expect(error.message).toBe(`${message} (code ${code}, SQL state 42000)`);
 		expect(error.hint).toMatch(hint);
 		expect(error.statementHandle).toBe(HANDLE);
@@ -271,7 +291,7 @@ describe('errors that are not retried', () => {
 	it('422 with an uncommon code: no hint', async () => {
 		const { fake, client } = harness();
 		fake.on('POST', SUBMIT, [json(422, { code: '100132', message: 'JavaScript execution error', sqlState: 'P0000', statementHandle: HANDLE })]);
-		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeSqlError;
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeError;
 		expect(error.hint).toBeUndefined();
 	});
 
@@ -299,7 +319,7 @@ describe('errors that are not retried', () => {
 	it('a 200 that is not a ResultSet is a protocol error', async () => {
 		const { fake, client } = harness();
 		fake.on('POST', SUBMIT, [json(200, { statementHandle: HANDLE, data: [] })]);
-		await expect(client.execute({ statement: 'select 1' })).rejects.toThrow(SnowflakeProtocolError);
+		await expect(client.execute({ statement: 'select 1' })).rejects.toThrow(snowflakeError('protocol'));
 	});
 
 	it('a 200 flagged 391908 (result too large, incomplete) is not returned as if complete', async () => {
@@ -338,9 +358,9 @@ describe('authentication', () => {
 		const { fake, client } = harness({ onTokenExpired });
 		fake.on('POST', SUBMIT, [expired]);
 		const error = await client.execute({ statement: 'select 1' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeAuthError);
+		expect(error).toEqual(snowflakeError('auth'));
 		expect(error).toMatchObject({ code: '390198', httpStatus: 401 });
-		expect((error as SnowflakeAuthError).hint).toMatch(/clock of this machine is probably wrong/);
+		expect((error as SnowflakeError).hint).toMatch(/clock of this machine is probably wrong/);
 		expect(onTokenExpired).toHaveBeenCalledTimes(1);
 		expect(fake.requests).toHaveLength(2);
 	});
@@ -349,8 +369,8 @@ describe('authentication', () => {
 		const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJYWTEyMzQ1In0.c2lnbmF0dXJl';
 		const { fake, client } = harness({ fingerprint: FINGERPRINT, user: 'N8N_USER', claimAccount: 'XY12345', onTokenExpired: vi.fn() });
 		fake.on('POST', SUBMIT, [json(401, { code: '390144', message: `JWT token is invalid. [Bearer ${jwt}] [0d3f2c1a-1111-2222-3333-444455556666]` })]);
-		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeAuthError;
-		expect(error).toBeInstanceOf(SnowflakeAuthError);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeError;
+		expect(error).toEqual(snowflakeError('auth'));
 		expect(error.code).toBe('390144');
 		expect(error.hint).toContain(`compare RSA_PUBLIC_KEY_FP (or RSA_PUBLIC_KEY_2_FP) with the fingerprint this client sent, ${FINGERPRINT}`);
 		expect(error.hint).toContain('DESCRIBE USER N8N_USER');

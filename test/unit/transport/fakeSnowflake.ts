@@ -4,16 +4,20 @@
  * answers with its replies in order (the last one repeats); every request is recorded, and the
  * number of requests in flight is tracked so concurrency bounds can be observed.
  */
-import { SnowflakeClient } from '../../../nodes/SnowflakeSqlApi/transport/client';
-import type {
-	HttpMethod,
-	HttpRequest,
-	HttpResponse,
-	RowType,
-	SleepFn,
-	SnowflakeClientOptions,
-	TransportEvent,
-} from '../../../nodes/SnowflakeSqlApi/transport/types';
+import { expect } from 'vitest';
+
+import { checkDecodeOptions, createRowDecoder } from '../../../nodes/SnowflakeSqlApi/decoder';
+import {
+	SnowflakeClient,
+	type HttpRequest,
+	type HttpResponse,
+	type RowType,
+	type SleepFn,
+	type SnowflakeClientOptions,
+	type TransportEvent,
+} from '../../../nodes/SnowflakeSqlApi/transport';
+
+type HttpMethod = HttpRequest['method'];
 
 export type Reply = HttpResponse | Error | ((request: HttpRequest) => HttpResponse | Promise<HttpResponse>);
 
@@ -157,6 +161,7 @@ export function harness(options: Partial<SnowflakeClientOptions> = {}): Harness 
 	const client = new SnowflakeClient({
 		http: fake.http,
 		sleep,
+		decoder: { checkDecodeOptions, createRowDecoder },
 		now: clock.now,
 		random: () => 0.5,
 		uuid: () => 'req-1',
@@ -164,4 +169,25 @@ export function harness(options: Partial<SnowflakeClientOptions> = {}): Harness 
 		...options,
 	});
 	return { fake, clock, delays, events, client };
+}
+
+const ERROR_NAMES = {
+	config: 'SnowflakeConfigError',
+	auth: 'SnowflakeAuthError',
+	sql: 'SnowflakeSqlError',
+	timeout: 'SnowflakeTimeoutError',
+	cancelled: 'SnowflakeCancelledError',
+	rateLimited: 'SnowflakeRateLimitError',
+	http: 'SnowflakeHttpError',
+	network: 'SnowflakeNetworkError',
+	protocol: 'SnowflakeProtocolError',
+	maxRows: 'SnowflakeMaxRowsError',
+} as const;
+
+/**
+ * Matches a transport error of `kind` (the transport exports only SnowflakeError: product code tells
+ * errors apart by `kind`), with its class name as users see it in logs.
+ */
+export function snowflakeError(kind: keyof typeof ERROR_NAMES, fields: Record<string, unknown> = {}) {
+	return expect.objectContaining({ name: ERROR_NAMES[kind], kind, ...fields });
 }

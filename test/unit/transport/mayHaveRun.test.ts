@@ -9,8 +9,8 @@ import { NodeApiError, type INode } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { toNodeError } from '../../../nodes/SnowflakeSqlApi/helpers/errors';
-import { SnowflakeHttpError, SnowflakeNetworkError, SnowflakeRateLimitError, SnowflakeSqlError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { HANDLE, harness, json, networkError, running, statementPath } from './fakeSnowflake';
+import type { SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
+import { HANDLE, harness, json, networkError, running, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 const SUBMIT_NOTE =
@@ -27,20 +27,20 @@ async function failure(setup: (fake: ReturnType<typeof harness>['fake']) => void
 describe('a failed submit whose statement may have run', () => {
 	it('a reset (answer lost), then 502s: the message and the hint say it may have run, with the requestId', async () => {
 		const error = await failure((fake) => fake.on('POST', SUBMIT, [networkError('ECONNRESET'), html(502)]));
-		expect(error).toBeInstanceOf(SnowflakeHttpError);
+		expect(error).toEqual(snowflakeError('http'));
 		expect(error.message).toBe(`Snowflake returned HTTP 502 after 3 attempts: HTTP 502 from Snowflake: <html><body><h1>502</h1></body></html>. ${SUBMIT_NOTE}`);
-		expect((error as SnowflakeHttpError).hint).toMatch(/^The statement may have run on Snowflake: .*\nSnowflake \(or a proxy in between\) failed on its side/);
+		expect((error as SnowflakeError).hint).toMatch(/^The statement may have run on Snowflake: .*\nSnowflake \(or a proxy in between\) failed on its side/);
 	});
 
 	it('resets only: the network error says it may have run', async () => {
 		const error = await failure((fake) => fake.on('POST', SUBMIT, [networkError('ECONNRESET')]));
-		expect(error).toBeInstanceOf(SnowflakeNetworkError);
+		expect(error).toEqual(snowflakeError('network'));
 		expect(error.message).toBe(`Could not reach Snowflake after 3 attempts: connect ECONNRESET (ECONNRESET). ${SUBMIT_NOTE}`);
 	});
 
 	it('a 504 (a gateway that timed out after forwarding), then 429s', async () => {
 		const error = await failure((fake) => fake.on('POST', SUBMIT, [html(504), json(429, { code: '390505', message: 'Too many requests.' })]));
-		expect(error).toBeInstanceOf(SnowflakeRateLimitError);
+		expect(error).toEqual(snowflakeError('rateLimited'));
 		expect(error.message).toBe(`Snowflake is still rate-limiting after 3 attempts: Too many requests. (code 390505). ${SUBMIT_NOTE}`);
 	});
 
@@ -58,7 +58,7 @@ describe('a failed submit whose statement may have run', () => {
 		const error = await failure((fake) =>
 			fake.on('POST', SUBMIT, [networkError('ECONNRESET'), json(422, { code: '002003', sqlState: '42S02', message: 'Table T does not exist.', statementHandle: HANDLE })]),
 		);
-		expect(error).toBeInstanceOf(SnowflakeSqlError);
+		expect(error).toEqual(snowflakeError('sql'));
 		expect(error.message).toBe('Table T does not exist. (code 002003, SQL state 42S02)');
 	});
 });
@@ -69,9 +69,9 @@ describe('a statement accepted (202) whose status checks then fail', () => {
 			fake.on('POST', SUBMIT, [running()]);
 			fake.on('GET', statementPath(), [html(503)]);
 		});
-		expect(error).toBeInstanceOf(SnowflakeHttpError);
+		expect(error).toEqual(snowflakeError('http'));
 		expect(error.message).toBe(`Snowflake returned HTTP 503 after 3 attempts: HTTP 503 from Snowflake: <html><body><h1>503</h1></body></html>. ${POLL_NOTE}`);
-		expect((error as SnowflakeHttpError).statementHandle).toBe(HANDLE);
+		expect((error as SnowflakeError).statementHandle).toBe(HANDLE);
 	});
 
 	it('a SQL error while polling is the statement\'s own outcome: no note', async () => {
@@ -86,11 +86,16 @@ describe('a statement accepted (202) whose status checks then fail', () => {
 describe('the n8n error keeps the transport message', () => {
 	const node = { id: '1', name: 'Snowflake SQL API', type: 'n8n-nodes-snowflake-sql-api.snowflakeSqlApi', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 
-	it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED'])('a network error mentioning %s is not swapped for n8n\'s generic sentence', (code) => {
-		const message = `Could not reach Snowflake after 7 attempts: socket hang up (${code}). ${SUBMIT_NOTE}`;
-		const error = toNodeError(node, new SnowflakeNetworkError(message, { code, hint: 'Check the account host.' }), 0);
+	it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED'])('a network error mentioning %s is not swapped for n8n\'s generic sentence', async (code) => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [Object.assign(new Error('socket hang up'), { code })]);
+		const transportError = (await client.execute({ statement: 'update t set a = 1' }).catch((e: unknown) => e)) as SnowflakeError;
+		const reached = code !== 'ECONNREFUSED'; // refused: the request never reached Snowflake
+		expect(transportError.message).toBe(`Could not reach Snowflake after 7 attempts: socket hang up (${code})${reached ? `. ${SUBMIT_NOTE}` : ''}`);
+		const error = toNodeError(node, transportError, 0);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe(message);
-		expect(error.description).toBe('Check the account host.');
+		expect(error.message).toBe(transportError.message);
+		expect(error.description).toBe(transportError.hint);
+		expect(error.description).toMatch(/Check the account host, DNS, proxies and firewalls/);
 	});
 });

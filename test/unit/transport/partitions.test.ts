@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { SnowflakeMaxRowsError, SnowflakeProtocolError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { loadInOrder } from '../../../nodes/SnowflakeSqlApi/transport/partitions';
-import { harness, json, later, numberRows, partition, resultSet, statementPath } from './fakeSnowflake';
+import type { HttpRequest, HttpResponse } from '../../../nodes/SnowflakeSqlApi/transport';
+import { harness, json, later, numberRows, partition, resultSet, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 
@@ -68,7 +67,7 @@ describe('partitions', () => {
 		fake.on('GET', statementPath(), [partition(counts, 1)], 1);
 		fake.on('GET', statementPath(), [json(200, { data: numberRows(6, 1) })], 2);
 		const error = await client.execute({ statement: 'select n' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeProtocolError);
+		expect(error).toEqual(snowflakeError('protocol'));
 		expect((error as Error).message).toBe(
 			'Unexpected response from Snowflake: partition 2 holds 1 rows but partitionInfo says 2; the result would be incomplete.',
 		);
@@ -98,7 +97,7 @@ describe('partitions', () => {
 		await expect(client.execute({ statement: 'select n' })).resolves.toMatchObject({ rows: [{ N: 1 }, { N: 2 }] });
 		expect(events).toContainEqual(expect.objectContaining({ type: 'retry', reason: 'corrupt response body' }));
 		const error = await client.execute({ statement: 'select n' }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeProtocolError);
+		expect(error).toEqual(snowflakeError('protocol'));
 		expect((error as Error).message).toBe(
 			'Unexpected response from Snowflake: the body of a 200 response to GET /api/v2/statements/b?partition=1 is not JSON (cut off in transit?).',
 		);
@@ -131,7 +130,7 @@ describe('maxRows', () => {
 	it("onMaxRows 'error' (the default) fails before fetching any partition", async () => {
 		const { fake, client } = partitionedResult(counts);
 		const error = await client.execute({ statement: 'select n' }, { maxRows: 10 }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeMaxRowsError);
+		expect(error).toEqual(snowflakeError('maxRows'));
 		expect((error as Error).message).toMatch(/^The result has 12 rows, more than the maximum of 10\./);
 		expect(fake.sent('GET', statementPath())).toHaveLength(0);
 	});
@@ -163,39 +162,23 @@ describe('maxRows', () => {
 	});
 });
 
-describe('loadInOrder', () => {
-	it('emits strictly in index order although loads finish out of order', async () => {
-		const emitted: number[] = [];
-		await loadInOrder(
-			6,
-			3,
-			async (index) => {
-				await later(json(200, {}), 6 - index)();
-				return index * 10;
-			},
-			(index, value) => emitted.push(index, value),
-		);
-		expect(emitted).toEqual([0, 0, 1, 10, 2, 20, 3, 30, 4, 40, 5, 50]);
-	});
-
-	it('stops the loads still in flight after the first failure', async () => {
+describe('reading partitions in order', () => {
+	// Order despite reversed completion: 'fetches every partition once, with bounded concurrency, …' above.
+	it('stops the partition requests still in flight after the first failure', async () => {
+		const counts = [1, 1, 1, 1, 1];
+		const { fake, client } = harness({ partitionConcurrency: 5 });
+		fake.on('POST', '/api/v2/statements', [resultSet(counts)]);
 		const aborted: number[] = [];
-		const failure = loadInOrder(
-			5,
-			5,
-			async (index, signal) => {
-				if (index === 0) throw new Error('partition 1 failed');
-				await new Promise((_resolve, reject) =>
-					signal.addEventListener('abort', () => {
-						aborted.push(index);
-						reject(signal.reason);
-					}),
-				);
-				return index;
-			},
-			() => undefined,
-		);
-		await expect(failure).rejects.toThrow('partition 1 failed');
-		expect(aborted.sort()).toEqual([1, 2, 3, 4]);
+		const hang = (index: number) => (request: HttpRequest) =>
+			new Promise<HttpResponse>((_resolve, reject) =>
+				request.signal!.addEventListener('abort', () => {
+					aborted.push(index);
+					reject(request.signal!.reason);
+				}),
+			);
+		fake.on('GET', statementPath(), [later(json(404, { message: 'partition 1 failed' }))], 1);
+		for (let i = 2; i < counts.length; i++) fake.on('GET', statementPath(), [hang(i)], i);
+		await expect(client.execute({ statement: 'select n' })).rejects.toThrow('Snowflake returned HTTP 404: partition 1 failed');
+		expect(aborted.sort()).toEqual([2, 3, 4]);
 	});
 });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-	SnowflakeCancelledError,
-	SnowflakeConfigError,
-	SnowflakeRateLimitError,
-	SnowflakeSqlError,
-} from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import type { HttpResponse } from '../../../nodes/SnowflakeSqlApi/transport/types';
-import { HANDLE, harness, json, nextTurn, partition, resultSet, running, statementPath } from './fakeSnowflake';
+import type { HttpResponse, SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
+import { HANDLE, harness, json, nextTurn, partition, resultSet, running, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 const CANCEL = `${statementPath()}/cancel`;
@@ -39,7 +33,7 @@ describe('abort → cancel', () => {
 		]);
 		fake.on('POST', CANCEL, [cancelled]);
 		const error = await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		expect(error).toEqual(snowflakeError('cancelled'));
 		expect(error).toMatchObject({ statementHandle: HANDLE, message: `Execution was canceled; Snowflake canceled statement ${HANDLE}.` });
 		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
 		expect(fake.sent('POST', CANCEL)[0].signal).toBeUndefined();
@@ -58,7 +52,7 @@ describe('abort → cancel', () => {
 				}),
 		]);
 		fake.on('POST', CANCEL, [cancelled]);
-		await expect(client.execute({ statement: 'call slow()' }, { signal: controller.signal })).rejects.toBeInstanceOf(SnowflakeCancelledError);
+		await expect(client.execute({ statement: 'call slow()' }, { signal: controller.signal })).rejects.toEqual(snowflakeError('cancelled'));
 		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
 	});
 
@@ -73,8 +67,8 @@ describe('abort → cancel', () => {
 			},
 		]);
 		fake.on('POST', CANCEL, [json(503, { message: 'Service Unavailable' })]);
-		const error = (await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e)) as SnowflakeCancelledError;
-		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		const error = (await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e)) as SnowflakeError;
+		expect(error).toEqual(snowflakeError('cancelled'));
 		expect(error.message).toMatch(new RegExp(`canceling statement ${HANDLE} on Snowflake failed: .*HTTP 503.*It may still be running; stop it with SELECT SYSTEM\\$CANCEL_QUERY`));
 		// The cancel got its one retry, then the caller was told.
 		expect(fake.sent('POST', CANCEL)).toHaveLength(2);
@@ -122,7 +116,7 @@ describe('abort → cancel', () => {
 		await asleep;
 		controller.abort();
 		const error = await execution.catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(SnowflakeCancelledError);
+		expect(error).toEqual(snowflakeError('cancelled'));
 		expect((error as Error).message).toBe(
 			'Execution was canceled before Snowflake returned a statement handle (requestId req-1). The submit was waiting to retry after Snowflake turned it away; no further attempt was sent, so nothing runs on Snowflake.',
 		);
@@ -178,8 +172,8 @@ describe('cancel', () => {
 	it('throws when there is nothing to cancel', async () => {
 		const { fake, client } = harness();
 		fake.on('POST', CANCEL, [json(422, { code: '000709', sqlState: '02000', message: `Statement ${HANDLE} not found`, statementHandle: HANDLE })]);
-		await expect(client.cancel(HANDLE)).rejects.toBeInstanceOf(SnowflakeSqlError);
-		await expect(client.cancel(' ')).rejects.toBeInstanceOf(SnowflakeConfigError);
+		await expect(client.cancel(HANDLE)).rejects.toEqual(snowflakeError('sql'));
+		await expect(client.cancel(' ')).rejects.toEqual(snowflakeError('config'));
 	});
 });
 
@@ -254,7 +248,7 @@ describe('getStatement and waitForResult', () => {
 		expect(last).toMatchObject({ partition: 2, rows: [{ N: 6 }] });
 		expect(last.nextPartition).toBeUndefined();
 		await expect(client.getStatement(HANDLE, { partition: 3 })).rejects.toThrow(/has 3 partition\(s\), numbered 0 to 2; there is no partition 3/);
-		await expect(client.getStatement(HANDLE, { partition: -1 })).rejects.toBeInstanceOf(SnowflakeConfigError);
+		await expect(client.getStatement(HANDLE, { partition: -1 })).rejects.toEqual(snowflakeError('config'));
 	});
 
 	it('reports a running statement without waiting (202)', async () => {
@@ -275,7 +269,7 @@ describe('getStatement and waitForResult', () => {
 	it('without waiting, a 429 that outlasts the retries fails as rate limited', async () => {
 		const { fake, client } = harness({ retry: { limit: 2 } });
 		fake.on('GET', statementPath(), [json(429, { code: '390505', message: 'Too many requests.' })]);
-		await expect(client.getStatement(HANDLE)).rejects.toBeInstanceOf(SnowflakeRateLimitError);
+		await expect(client.getStatement(HANDLE)).rejects.toEqual(snowflakeError('rateLimited'));
 		expect(fake.sent('GET', statementPath())).toHaveLength(3);
 	});
 

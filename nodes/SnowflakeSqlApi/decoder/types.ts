@@ -1,0 +1,45 @@
+/**
+ * What the decoder reads and returns. The transport's result types use these; the decoder itself
+ * knows nothing of HTTP.
+ */
+
+/** One column of `resultSetMetaData.rowType`. */
+export interface RowType {
+	name: string;
+	/** Lower case on the wire: fixed, real, text, boolean, date, time, timestamp_ntz, ... */
+	type: string;
+	database?: string;
+	schema?: string;
+	table?: string;
+	length?: number | null;
+	byteLength?: number | null;
+	precision?: number | null;
+	scale?: number | null;
+	nullable?: boolean;
+	collation?: string | null;
+}
+
+/** How decoded cells are shaped (see the README's type table). */
+export interface DecodeOptions {
+	/** Return every FIXED/REAL/DECFLOAT value as its exact decimal string. Default false. */
+	numbersAsStrings?: boolean;
+	/** IANA zone used to render TIMESTAMP_LTZ (default: UTC, output ends in `Z`). */
+	timezone?: string;
+}
+
+/** Decoded row: column name → JS value. Duplicate column names get `_2`, `_3`, ... suffixes. */
+export type DecodedRow = Record<string, unknown>;
+
+export interface RowDecoder {
+	/** Object keys in column order (duplicates suffixed `_2`, `_3`, ...). */
+	readonly keys: readonly string[];
+	/** Decodes the first `limit` rows of `data` (all by default) and appends them to `out`. */
+	decodeInto(data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit?: number): void;
+	/**
+	 * decodeInto that empties `data` as it goes: each wire row is dropped once decoded, so the garbage
+	 * collector never has to keep (and copy) the raw cells of rows already decoded. For rows nobody
+	 * else holds (a partition the transport just parsed).
+	 */
+	consumeInto(data: Array<Array<string | null> | undefined>, out: DecodedRow[], limit?: number): void;
+	decode(data: ReadonlyArray<ReadonlyArray<string | null>>, limit?: number): DecodedRow[];
+}

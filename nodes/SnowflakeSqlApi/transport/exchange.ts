@@ -1,0 +1,171 @@
+/**
+ * One HTTP exchange with Snowflake: an attempt, then retries per the pure `decideRetry` (network
+ * errors, 429, 5xx; never 408/422) and one re-signed attempt on an expired token (390198). A POST is
+ * resubmitted with the same requestId plus `retry=true` (the caller's `build`), so a statement never
+ * runs twice. The exchange reports through what it returns: the outcome record, and while it runs, a
+ * small state its caller may read (a submit abandoned by an abort says what it was doing).
+ */
+import { SnowflakeError } from './errors';
+import { networkError, errorCode, retryReason } from './messages';
+import { parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODE } from './responses';
+import { parseRetryAfter } from './retryAfter';
+import { decideRetry, type AttemptOutcome } from './retryPolicy';
+import type { HttpFn, HttpRequest, HttpResponse, RetryPolicy, SleepFn, TransportEvent } from './types';
+
+/** How an exchange ended with a response (whatever its status: the caller maps it). */
+export interface Sent {
+	response: HttpResponse;
+	/** The parsed body of a 200 (parsed while retries were still possible: a cut-off body is retried). */
+	json?: unknown;
+	attempts: number;
+	/** The token was re-signed after a 390198 and the response still is a 401. */
+	expiredAfterRenewal: boolean;
+	/** An earlier attempt may have reached Snowflake without its answer reaching us. */
+	mayHaveReachedSnowflake: boolean;
+}
+
+/** An exchange under way. */
+export interface Exchange {
+	/** Settles with the final response; rejects with SnowflakeNetworkError when none came, or the signal's reason when aborted. */
+	readonly sent: Promise<Sent>;
+	/** True while it sleeps before its next attempt (and after that sleep was aborted: no further attempt follows). */
+	readonly waitingToRetry: boolean;
+	/** True once an attempt may have reached Snowflake without its answer reaching us. */
+	readonly mayHaveReachedSnowflake: boolean;
+}
+
+export interface SendOptions {
+	signal?: AbortSignal;
+	/** Keep the HTTP exchange running when the signal aborts (a submit must live on to reveal its handle). */
+	detachHttp?: boolean;
+	/** While polling, 429 means "still running": hand it back instead of retrying it. */
+	runningOn429?: boolean;
+	policy?: RetryPolicy;
+}
+
+export interface ExchangeSettings {
+	http: HttpFn;
+	sleep: SleepFn;
+	now: () => number;
+	random: () => number;
+	requestTimeoutMs: number;
+	retryPolicy: RetryPolicy;
+	onTokenExpired?: () => void;
+	emit: (event: TransportEvent) => void;
+}
+
+/** Failures that happen before a connection exists: the request never reached Snowflake. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Starts exchanges for one client; they share the token generation so concurrent 390198s re-sign once. */
+export class Exchanges {
+	/** Bumped on each re-sign, so concurrent requests that all hit 390198 re-sign only once. */
+	private tokenGeneration = 0;
+
+	constructor(private readonly settings: ExchangeSettings) {}
+
+	/** `build(attempt)` makes each attempt's request (a POST adds `retry=true` after the first). */
+	start(build: (attempt: number) => HttpRequest, options: SendOptions = {}): Exchange {
+		const state = { waitingToRetry: false, mayHaveReachedSnowflake: false };
+		const sent = this.run(build, options, state);
+		return {
+			sent,
+			get waitingToRetry() {
+				return state.waitingToRetry;
+			},
+			get mayHaveReachedSnowflake() {
+				return state.mayHaveReachedSnowflake;
+			},
+		};
+	}
+
+	async send(build: (attempt: number) => HttpRequest, options: SendOptions = {}): Promise<Sent> {
+		return await this.start(build, options).sent;
+	}
+
+	private async run(
+		build: (attempt: number) => HttpRequest,
+		options: SendOptions,
+		state: { waitingToRetry: boolean; mayHaveReachedSnowflake: boolean },
+	): Promise<Sent> {
+		const { http, sleep, now, random, onTokenExpired, emit } = this.settings;
+		const policy = options.policy ?? this.settings.retryPolicy;
+		const started = now();
+		let renewed = false;
+		let retries = 0;
+		for (let attempt = 0; ; attempt++) {
+			const request = build(attempt);
+			emit({ type: 'request', method: request.method, path: request.path, attempt: attempt + 1 });
+			const generation = this.tokenGeneration;
+			let response: HttpResponse | undefined;
+			let json: unknown;
+			let failure: unknown;
+			try {
+				response = await http({
+					...request,
+					signal: options.detachHttp ? undefined : options.signal,
+					timeoutMs: this.settings.requestTimeoutMs,
+				});
+			} catch (error) {
+				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
+				failure = error;
+			}
+			if (response?.status === 200) {
+				try {
+					json = parseBody(response.body);
+				} catch (error) {
+					// A 200 that is not JSON was cut off or corrupted in transit (a truncated gzip stream
+					// decodes to partial text): as retryable as a dropped connection.
+					const target = `${request.method} ${request.path}${request.qs?.partition ? `?partition=${request.qs.partition}` : ''}`;
+					failure = protocolError(`the body of a 200 response to ${target} is not JSON (cut off in transit?).`, undefined, error);
+					response = undefined;
+				}
+			}
+			let outcome: AttemptOutcome;
+			if (response === undefined) {
+				outcome = { networkError: true };
+				if (!NOT_CONNECTED.has(errorCode(failure) ?? '')) state.mayHaveReachedSnowflake = true;
+			} else {
+				if (response.status === 401 && onTokenExpired && !renewed && statusFields(readBody(response).json).code === TOKEN_EXPIRED_CODE) {
+					renewed = true;
+					if (generation === this.tokenGeneration) {
+						this.tokenGeneration++;
+						onTokenExpired();
+						emit({ type: 'tokenRenewed' });
+					}
+					continue;
+				}
+				if (options.runningOn429 && response.status === 429) {
+					return { response, attempts: attempt + 1, expiredAfterRenewal: false, mayHaveReachedSnowflake: state.mayHaveReachedSnowflake };
+				}
+				outcome = { status: response.status, retryAfterMs: parseRetryAfter(response.headers['retry-after'], now()) };
+				// 500, 502 and 504 may come after the request was forwarded and run (503: turned away).
+				if (response.status >= 500 && response.status !== 503) state.mayHaveReachedSnowflake = true;
+			}
+			const decision = decideRetry(outcome, retries, now() - started, policy, random);
+			if (!decision.retry) {
+				if (response !== undefined) {
+					return {
+						response,
+						json,
+						attempts: attempt + 1,
+						expiredAfterRenewal: renewed && response.status === 401,
+						mayHaveReachedSnowflake: state.mayHaveReachedSnowflake,
+					};
+				}
+				throw failure instanceof SnowflakeError ? failure : networkError(failure, attempt + 1);
+			}
+			emit({
+				type: 'retry',
+				reason: retryReason(response?.status, failure),
+				status: response?.status,
+				attempt: retries + 1,
+				delayMs: decision.delayMs,
+			});
+			state.waitingToRetry = true;
+			await sleep(decision.delayMs, options.signal);
+			state.waitingToRetry = false;
+			retries++;
+		}
+	}
+}
