@@ -9,9 +9,11 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
 import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
-import type { Bindings, DmlStats, PartitionInfo } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { Bindings, DmlStats, ResultSetMetaData } from '../../nodes/SnowflakeSqlApi/transport/types';
 import { SnowflakeSqlError, type Engine, type EngineResult, type SessionContext } from './engine-types';
 import { benchRowType } from './largeResult';
+
+type PartitionInfo = NonNullable<ResultSetMetaData['partitionInfo']>[number];
 
 const gzipAsync = promisify(gzip);
 

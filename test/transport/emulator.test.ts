@@ -12,14 +12,17 @@ import type { EngineResult } from '../emulator/engine-types';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { createFetchHttp } from '../helpers/fetchHttp';
 import { sleep } from '../helpers/sleep';
+import { getAuthStats } from '../../nodes/SnowflakeSqlApi/transport/auth';
+import { checkDecodeOptions, createRowDecoder } from '../../nodes/SnowflakeSqlApi/decoder';
 import {
 	describeCredentials,
-	getAuthStats,
 	invalidateToken,
+	SnowflakeClient,
+	type SnowflakeClientOptions,
+	type SnowflakeError,
 	type SnowflakeKeyPairCredentials,
-} from '../../nodes/SnowflakeSqlApi/transport/auth';
-import { checkDecodeOptions, createRowDecoder } from '../../nodes/SnowflakeSqlApi/decoder';
-import { SnowflakeClient, type SnowflakeClientOptions, type SnowflakeError, type TransportEvent } from '../../nodes/SnowflakeSqlApi/transport';
+	type TransportEvent,
+} from '../../nodes/SnowflakeSqlApi/transport';
 
 const PARTITION_ROWS = 100;
 

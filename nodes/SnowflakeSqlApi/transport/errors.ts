@@ -4,7 +4,7 @@
  * Messages never contain the private key, the passphrase or the JWT.
  */
 
-export type SnowflakeErrorKind =
+type SnowflakeErrorKind =
 	| 'config'
 	| 'auth'
 	| 'sql'

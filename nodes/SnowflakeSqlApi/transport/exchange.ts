@@ -25,7 +25,7 @@ export interface Sent {
 }
 
 /** An exchange under way. */
-export interface Exchange {
+interface Exchange {
 	/** Settles with the final response; rejects with SnowflakeNetworkError when none came, or the signal's reason when aborted. */
 	readonly sent: Promise<Sent>;
 	/** True while it sleeps before its next attempt (and after that sleep was aborted: no further attempt follows). */
@@ -34,7 +34,7 @@ export interface Exchange {
 	readonly mayHaveReachedSnowflake: boolean;
 }
 
-export interface SendOptions {
+interface SendOptions {
 	signal?: AbortSignal;
 	/** Keep the HTTP exchange running when the signal aborts (a submit must live on to reveal its handle). */
 	detachHttp?: boolean;
@@ -43,7 +43,7 @@ export interface SendOptions {
 	policy?: RetryPolicy;
 }
 
-export interface ExchangeSettings {
+interface ExchangeSettings {
 	http: HttpFn;
 	sleep: SleepFn;
 	now: () => number;

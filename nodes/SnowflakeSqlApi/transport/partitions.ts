@@ -9,7 +9,7 @@ import type { DecodedRow, RowDecoder } from '../decoder';
 import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError, type SnowflakeCancelledError } from './errors';
 import type { ExecuteOptions, ResultSetMetaData } from './types';
 
-export interface PartitionPlan {
+interface PartitionPlan {
 	/** Partitions in the result. */
 	partitionCount: number;
 	/** Partitions to read (0..readCount-1): all of them unless a truncating row cap ends earlier. */
@@ -136,7 +136,7 @@ async function loadInOrder<T>(
 	if (signal?.aborted) throw signal.reason;
 }
 
-export interface PartitionReading {
+interface PartitionReading {
 	concurrency: number;
 	/** Fetches partition N (N ≥ 1) of the statement. */
 	load: (partition: number, signal: AbortSignal) => Promise<Array<Array<string | null>>>;

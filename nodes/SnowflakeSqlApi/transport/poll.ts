@@ -6,7 +6,7 @@ import type { PollPolicy, SleepFn } from './types';
  * Short statements finish within a few quick checks; a statement running for hours costs one small
  * GET per 5 s. There is deliberately no attempt cap: Snowflake enforces the statement's `timeout`.
  */
-export const DEFAULT_POLL_POLICY: Readonly<PollPolicy> = Object.freeze({
+const DEFAULT_POLL_POLICY: Readonly<PollPolicy> = Object.freeze({
 	initialDelayMs: 250,
 	maxDelayMs: 5_000,
 	multiplier: 1.5,
@@ -29,14 +29,14 @@ export function resolvePollPolicy(overrides: Partial<PollPolicy> = {}): PollPoli
 }
 
 /** Pure: the wait before status check number `attempt` (0-based). */
-export function pollDelayMs(attempt: number, policy: PollPolicy): number {
+function pollDelayMs(attempt: number, policy: PollPolicy): number {
 	return Math.min(policy.maxDelayMs, Math.round(policy.initialDelayMs * policy.multiplier ** attempt));
 }
 
 /** One status check: finished with a value, or still running (202, or 429 with an optional Retry-After). */
 export type PollStep<T, R = unknown> = { done: true; value: T } | { done: false; retryAfterMs?: number; running?: R };
 
-export interface PollContext {
+interface PollContext {
 	policy: PollPolicy;
 	sleep: SleepFn;
 	signal?: AbortSignal;

@@ -10,7 +10,7 @@ import {
 import type { HttpResponse, QueryStatus, ResultSet } from './types';
 
 /** Server text quoted in error messages is bounded so a runaway message cannot flood logs or the UI. */
-export const MAX_MESSAGE_LENGTH = 2_000;
+const MAX_MESSAGE_LENGTH = 2_000;
 
 /** Snowflake's code for an expired key-pair JWT (401). */
 export const TOKEN_EXPIRED_CODE = '390198';
@@ -46,7 +46,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Snowflake's status fields from any body shape (202, 408 and 422 bodies, auth errors). */
-export interface StatusFields {
+interface StatusFields {
 	code?: string;
 	sqlState?: string;
 	message?: string;
@@ -73,7 +73,7 @@ export function boundText(text: string, max = MAX_MESSAGE_LENGTH): string {
 }
 
 /** `<Snowflake message> (code <code>, SQL state <sqlState>)`, the format every transport error uses. */
-export function formatMessage(message: string, code?: string, sqlState?: string): string {
+function formatMessage(message: string, code?: string, sqlState?: string): string {
 	const details = [code && `code ${code}`, sqlState && `SQL state ${sqlState}`].filter(Boolean);
 	const text = boundText(message);
 	return details.length > 0 ? `${text} (${details.join(', ')})` : text;
@@ -169,7 +169,7 @@ const SQL_ERROR_HINTS: Record<string, string> = {
 };
 
 /** The hint for a SQL error (422), when its code is a common one. */
-export function sqlErrorHint(code: string | undefined): string | undefined {
+function sqlErrorHint(code: string | undefined): string | undefined {
 	return code === undefined ? undefined : SQL_ERROR_HINTS[code];
 }
 

@@ -7,7 +7,7 @@ import type { RetryPolicy } from './types';
  * 429/500/502/503/504 with jittered exponential backoff; 408 (statement timeout) is never retried
  * because resubmitting would run the statement into the same timeout again.
  */
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 	limit: 6,
 	statusCodes: [429, 500, 502, 503, 504],
 	baseDelayMs: 500,
@@ -47,7 +47,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 /** What happened on one attempt: an HTTP status (with its parsed Retry-After) or a failure to get any response. */
 export type AttemptOutcome = { status: number; retryAfterMs?: number } | { networkError: true };
 
-export type RetryDecision =
+type RetryDecision =
 	| { retry: true; delayMs: number }
 	| { retry: false; reason: 'notRetryable' | 'limit' | 'elapsed' };
 

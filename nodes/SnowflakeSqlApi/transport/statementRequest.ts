@@ -2,7 +2,7 @@ import { SnowflakeConfigError } from './errors';
 import type { HttpRequest, StatementRequest } from './types';
 
 /** Endpoints of the SQL API v2 (docs: about-endpoints). */
-export const STATEMENTS_PATH = '/api/v2/statements';
+const STATEMENTS_PATH = '/api/v2/statements';
 
 export function statementPath(statementHandle: string): string {
 	return `${STATEMENTS_PATH}/${encodeURIComponent(checkHandle(statementHandle))}`;
@@ -24,7 +24,7 @@ const MAX_TIMEOUT_SECONDS = 604_800;
  * Snowflake keeps statement text up to 1 MB in its history; a longer statement "cannot be rerun or
  * retried" (docs: query size limits), so `retry=true` could not stop a resubmission from running it twice.
  */
-export const MAX_STATEMENT_BYTES = 1_048_576;
+const MAX_STATEMENT_BYTES = 1_048_576;
 
 const utf8 = new TextEncoder();
 
@@ -33,7 +33,7 @@ function statementBytes(text: string): number {
 	return text.length * 3 <= MAX_STATEMENT_BYTES ? text.length : utf8.encode(text).length;
 }
 
-export interface SubmitFlags {
+interface SubmitFlags {
 	requestId: string;
 	/** A resubmission of the same requestId: Snowflake then does not run a statement that already ran. */
 	retry: boolean;

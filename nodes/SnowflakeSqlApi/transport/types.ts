@@ -5,7 +5,7 @@
  */
 import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from '../decoder';
 
-export type HttpMethod = 'GET' | 'POST';
+type HttpMethod = 'GET' | 'POST';
 
 export interface HttpRequest {
 	method: HttpMethod;
@@ -79,7 +79,7 @@ export interface StatementRequest {
 	parameters?: Record<string, string | number | boolean>;
 }
 
-export interface PartitionInfo {
+interface PartitionInfo {
 	rowCount: number;
 	uncompressedSize?: number;
 	compressedSize?: number;
