@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * The package's architecture rules, checked on the real sources (see boundaries.ts): no import cycle,
  * no reach-in past a folder's index.ts, no dead export, and transport/ and decoder/ sealed off from
