@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { createClient, createCredentialTestHttp } from '../helpers/adapters';
-import { describeCredentials, SnowflakeError, type StatementRequest } from '../transport';
+import { KeyPairAuth, SnowflakeError, type StatementRequest } from '../transport';
 import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
 import { boundText } from '../transport/responses';
 
@@ -45,7 +45,7 @@ export async function snowflakeConnectionTest(
 	let fingerprint: string | undefined;
 	try {
 		const credentials = readCredentials(credential.data ?? {});
-		fingerprint = describeCredentials(credentials).fingerprint;
+		fingerprint = KeyPairAuth.shared.describeCredentials(credentials).fingerprint;
 		const client = createClient(createCredentialTestHttp(this, credentials), credentials, undefined, TEST_CLIENT);
 		await client.execute({ statement: 'SELECT 1', ...context(credentials), timeout: 60 }, { maxRows: 1 });
 		return { status: 'OK', message: `Connection successful (key fingerprint ${fingerprint})` };

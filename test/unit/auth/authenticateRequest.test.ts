@@ -1,30 +1,26 @@
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { beforeEach, describe, it, expect } from 'vitest';
 
 import {
-	authenticateRequest,
-	describeCredentials,
+	KeyPairAuth,
 	readCredentials,
-	resetAuthCache,
-	setAuthClock,
-	TOKEN_LIFETIME_SECONDS,
-} from '../../../nodes/SnowflakeSqlApi/transport/auth';
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+	SnowflakeConfigError,
+	type SnowflakeKeyPairCredentials,
+} from '../../../nodes/SnowflakeSqlApi/transport';
 import { generateRsaKeyPair, testKeys } from '../../helpers/keys';
 import { bearerToken, captureError, credentials, fakeClock, verifyJwt } from './support';
 
 const keys = testKeys();
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0, 750);
 const clock = fakeClock(NOW);
+let auth: KeyPairAuth;
 
 beforeEach(() => {
-	resetAuthCache();
 	clock.set(NOW);
-	setAuthClock(clock.now);
+	auth = new KeyPairAuth({ now: clock.now });
 });
 
-afterEach(() => {
-	setAuthClock();
-});
+const authenticateRequest: KeyPairAuth['authenticateRequest'] = (creds, request) => auth.authenticateRequest(creds, request);
+const describeCredentials = (creds: SnowflakeKeyPairCredentials) => auth.describeCredentials(creds);
 
 describe('authenticateRequest: headers and base URL', () => {
 	it('adds the four SQL API headers and the account base URL', async () => {
@@ -135,11 +131,10 @@ describe('the KEYPAIR_JWT', () => {
 	});
 
 	it('lives 59 minutes, under Snowflake\'s one-hour cap', async () => {
-		expect(TOKEN_LIFETIME_SECONDS).toBe(3540);
 		const request = await authenticateRequest(credentials(keys.pkcs8), { url: '/x' });
 		const token = bearerToken(request.headers);
 		const { payload } = await verifyJwt(token, keys.publicKeyPem, NOW + 3539_000);
-		expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBeLessThanOrEqual(3600);
+		expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3540);
 		await expect(verifyJwt(token, keys.publicKeyPem, NOW + 3541_000)).rejects.toThrow(/exp/);
 	});
 
