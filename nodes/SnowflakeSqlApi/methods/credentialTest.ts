@@ -10,8 +10,13 @@ import type {
 } from 'n8n-workflow';
 
 import { createClient, createCredentialTestHttp } from '../helpers/adapters';
-import { KeyPairAuth, SnowflakeError, type StatementRequest } from '../transport';
-import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
+import {
+	KeyPairAuth,
+	readCredentials,
+	SnowflakeError,
+	type SnowflakeKeyPairCredentials,
+	type StatementRequest,
+} from '../transport';
 import { boundText } from '../transport/responses';
 
 /** Someone is waiting in the credential dialog: one retry, and an answer within about a minute. */
