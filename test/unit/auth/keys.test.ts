@@ -152,6 +152,20 @@ describe('key cache (parses counted at node:crypto)', () => {
 		expect(auth.describeCredentials(right).fingerprint).toBe(keys.fingerprint);
 	});
 
+	it('holds at most 64 parsed keys: past that, the oldest is parsed again', () => {
+		const auth = new KeyPairAuth({ now: () => NOW });
+		// Differently pasted texts of one key: each is a cache entry of its own.
+		const pasted = (index: number) => credentials(`${keys.pkcs8}${'\n'.repeat(index)}`);
+		const before = cryptoCalls.createPrivateKey;
+		for (let index = 0; index <= 64; index++) auth.describeCredentials(pasted(index));
+		expect(cryptoCalls.createPrivateKey - before).toBe(65);
+		auth.describeCredentials(pasted(64));
+		auth.describeCredentials(pasted(1));
+		expect(cryptoCalls.createPrivateKey - before).toBe(65);
+		auth.describeCredentials(pasted(0));
+		expect(cryptoCalls.createPrivateKey - before).toBe(66);
+	});
+
 	it('each instance keeps its own parsed keys', () => {
 		const before = cryptoCalls.createPrivateKey;
 		new KeyPairAuth({ now: () => NOW }).describeCredentials(credentials(keys.pkcs8));
