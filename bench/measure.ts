@@ -14,9 +14,8 @@ import { gunzipSync } from 'node:zlib';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { authenticateRequest, getAuthStats, resetAuthCache, setAuthClock, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport/auth';
 import { checkDecodeOptions, createRowDecoder } from '../nodes/SnowflakeSqlApi/decoder';
-import { SnowflakeClient, type DecodedRow, type HttpFn } from '../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth, SnowflakeClient, type DecodedRow, type HttpFn, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport';
 import { buildInsert, type Row } from '../nodes/SnowflakeSqlApi/helpers/sql';
 import { createFetchHttp } from '../test/helpers/fetchHttp';
 
@@ -37,6 +36,8 @@ const credentials: SnowflakeKeyPairCredentials = {
 	host: config.url,
 };
 const n8nCredentials = { ...credentials, privateKeyPassphrase: '', role: '', warehouse: '', database: '', schema: '' };
+/** Signs the bench's own requests (the node's runs sign with KeyPairAuth.shared, as in n8n). */
+const auth = new KeyPairAuth({ now: Date.now });
 
 export const benchQuery = (n: number) => `SELECT * FROM TABLE(EMULATOR$BENCH(${n}))`;
 
@@ -125,7 +126,7 @@ function jsonBytes(decoded: readonly DecodedRow[]): number {
 	return bytes;
 }
 
-function client(http: HttpFn = createFetchHttp(credentials)): SnowflakeClient {
+function client(http: HttpFn = createFetchHttp(credentials, { auth })): SnowflakeClient {
 	return new SnowflakeClient({ http, decoder: { checkDecodeOptions, createRowDecoder }, sleep: async (ms) => await new Promise((resolve) => setTimeout(resolve, ms)) });
 }
 
@@ -134,7 +135,7 @@ function client(http: HttpFn = createFetchHttp(credentials)): SnowflakeClient {
 const agent = new Agent({ keepAlive: true });
 
 async function raw(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer }> {
-	const signed = await authenticateRequest(credentials, { url: path, headers: {} });
+	const signed = await auth.authenticateRequest(credentials, { url: path, headers: {} });
 	const url = new URL(config.url + path);
 	const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
 	return await new Promise((resolve, reject) => {
@@ -237,32 +238,44 @@ async function node() {
 	return { ms: run.ms, cpuMs: run.cpuMs, memory };
 }
 
+/** `Bearer <jwt>` → `<jwt>`, from a fetch's headers. */
+function bearer(init: RequestInit | undefined): string {
+	return String((init?.headers as Record<string, string> | undefined)?.Authorization ?? '').replace(/^Bearer /, '');
+}
+
+/**
+ * JWTs signed, counted as distinct tokens: the real run's on the wire (a fresh instance, so its first request
+ * signs), the simulated run's from its requests (the clock moves 7.2 s per request, so every signature differs).
+ */
 async function signatures() {
-	resetAuthCache();
-	const c = client();
+	const sent = new Set<string>();
+	const recordingFetch: typeof fetch = async (input, init) => {
+		sent.add(bearer(init));
+		return await fetch(input, init);
+	};
+	const c = client(createFetchHttp(credentials, { auth: new KeyPairAuth({ now: Date.now }), fetch: recordingFetch }));
 	const before = await emulatorStats();
 	const run = await timed(async () => {
 		for (let i = 0; i < 1000; i++) await c.execute({ statement: 'SELECT 1' });
 	});
 	const after = await emulatorStats();
-	const real = getAuthStats().signatures;
 	// 1,000 signings spread over 120 simulated minutes (no requests: the emulator would refuse future tokens).
-	resetAuthCache();
 	const start = Date.now();
 	let now = start;
-	setAuthClock(() => now);
+	const simulated = new KeyPairAuth({ now: () => now });
+	const simulatedTokens = new Set<string>();
 	for (let i = 0; i < 1000; i++) {
 		now = start + Math.round((i * 120 * 60_000) / 1000);
-		await authenticateRequest(credentials, { url: '/api/v2/statements' });
+		const signed = await simulated.authenticateRequest(credentials, { url: '/api/v2/statements' });
+		simulatedTokens.add(String(signed.headers.Authorization));
 	}
-	setAuthClock();
 	return {
 		requests: totalRequests(after) - totalRequests(before),
-		signatures: real,
+		signatures: sent.size,
 		distinctJwtsSeen: after.distinctJwts - before.distinctJwts,
 		ms: run.ms,
 		simulatedMinutes: 120,
-		simulatedSignatures: getAuthStats().signatures,
+		simulatedSignatures: simulatedTokens.size,
 	};
 }
 

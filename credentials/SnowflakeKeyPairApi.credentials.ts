@@ -1,6 +1,6 @@
 import type { IAuthenticate, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { authenticateRequest, readCredentials } from '../nodes/SnowflakeSqlApi/transport/auth';
+import { KeyPairAuth, readCredentials } from '../nodes/SnowflakeSqlApi/transport';
 
 const CASE_SENSITIVE =
 	'Case-sensitive, spelled exactly as SHOW output lists it (an unquoted name is upper case, e.g. ANALYTICS).';
@@ -80,7 +80,7 @@ export class SnowflakeKeyPairApi implements ICredentialType {
 		contextDefault('Schema', 'schema', 'e.g. PUBLIC', 'schema'),
 	];
 
-	/** Signs (or reuses) the KEYPAIR_JWT; the same function serves the node, the credential test and scripts. */
+	/** Signs (or reuses) the KEYPAIR_JWT with the instance the node and the credential test share. */
 	authenticate: IAuthenticate = async (credentials, requestOptions) =>
-		await authenticateRequest(readCredentials(credentials), requestOptions);
+		await KeyPairAuth.shared.authenticateRequest(readCredentials(credentials), requestOptions);
 }

@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { resetAuthCache } from '../../nodes/SnowflakeSqlApi/transport/auth';
 import { startEmulator, type Emulator } from '../emulator/server';
 import type { FaultKind } from '../emulator/faults';
 import { pemBody } from '../helpers/keys';
@@ -275,7 +274,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 		host: proxy.url,
 	};
 	try {
-		resetAuthCache();
 		await emulator.sql(`CREATE OR REPLACE TABLE ${TABLE} (ID NUMBER(38,0), VAL VARCHAR, VERSION NUMBER(38,0))`);
 
 		emulator.faults.randomize({ seed: options.seed, rate: options.rate, kinds: RANDOM_KINDS });

@@ -11,11 +11,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { setAuthClock } from '../../nodes/SnowflakeSqlApi/transport/auth';
 import { formatReport, runCampaign, secretNeedles, type CampaignReport } from './campaign';
 import { createSimClock, seededRandom } from './simClock';
 
-const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown> }));
+const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown>, now: Date.now }));
+
+// The node and the credential sign through KeyPairAuth.shared: here it is the campaign's own instance, on the
+// simulated clock, so JWT renewal (every ~54 simulated minutes) and re-signing after 390198 follow that clock.
+vi.mock('../../nodes/SnowflakeSqlApi/transport', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('../../nodes/SnowflakeSqlApi/transport')>();
+	class CampaignAuth extends actual.KeyPairAuth {
+		static override readonly shared = new actual.KeyPairAuth({ now: () => injected.now() });
+	}
+	return { ...actual, KeyPairAuth: CampaignAuth };
+});
 
 vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) => {
 	const actual = await importOriginal<typeof import('../../nodes/SnowflakeSqlApi/helpers/adapters')>();
@@ -49,7 +58,7 @@ const clock = createSimClock(Date.UTC(2030, 0, 1));
 let report: CampaignReport | undefined;
 
 beforeAll(() => {
-	setAuthClock(clock.now);
+	injected.now = clock.now;
 	injected.overrides = {
 		sleep: clock.sleep,
 		now: clock.now,
@@ -60,7 +69,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-	setAuthClock();
+	injected.now = Date.now;
 	injected.overrides = {};
 });
 

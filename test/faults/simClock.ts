@@ -1,9 +1,9 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * Simulated time for the fault campaign: one clock shared by the node's transport (its injected sleep and
- * `now`), the JWT cache (setAuthClock) and the emulator (`clock` option). A sleep moves the clock on and
- * yields to the event loop once, so an hour of polling passes in a few real seconds and the same seed
- * sees the same times.
+ * `now`), the JWT cache (the KeyPairAuth faults.test.ts gives the node) and the emulator (`clock` option).
+ * A sleep moves the clock on and yields to the event loop once, so an hour of polling passes in a few real
+ * seconds and the same seed sees the same times.
  */
 export interface SimClock {
 	now: () => number;

@@ -5,19 +5,22 @@
  * text for the transport to parse. Transport failures reject with an Error carrying the system
  * `code`; an abort by the caller rejects with the signal's reason.
  */
-import { authenticateRequest, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport/auth';
+import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
 import type { HttpFn, HttpResponse } from '../../nodes/SnowflakeSqlApi/transport/types';
 
 export interface FetchHttpOptions {
 	/** Used when a request names no timeoutMs. */
 	defaultTimeoutMs?: number;
 	fetch?: typeof fetch;
+	/** Signs the requests; the node's process-wide instance unless a test brings its own (own clock, own cache). */
+	auth?: KeyPairAuth;
 }
 
 export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, options: FetchHttpOptions = {}): HttpFn {
 	const send = options.fetch ?? fetch;
+	const auth = options.auth ?? KeyPairAuth.shared;
 	return async (request) => {
-		const authenticated = await authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
+		const authenticated = await auth.authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
 		const url = new URL(authenticated.baseURL.replace(/\/+$/, '') + request.path);
 		for (const [name, value] of Object.entries(request.qs ?? {})) url.searchParams.set(name, value);
 		const headers: Record<string, string> = { 'Accept-Encoding': 'gzip' };

@@ -12,11 +12,9 @@ import type { EngineResult } from '../emulator/engine-types';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { createFetchHttp } from '../helpers/fetchHttp';
 import { sleep } from '../helpers/sleep';
-import { getAuthStats } from '../../nodes/SnowflakeSqlApi/transport/auth';
 import { checkDecodeOptions, createRowDecoder } from '../../nodes/SnowflakeSqlApi/decoder';
 import {
-	describeCredentials,
-	invalidateToken,
+	KeyPairAuth,
 	SnowflakeClient,
 	type SnowflakeClientOptions,
 	type SnowflakeError,
@@ -28,6 +26,10 @@ const PARTITION_ROWS = 100;
 
 let emulator: Emulator;
 let credentials: SnowflakeKeyPairCredentials;
+/** Real time plus what a test moved it on by (within the emulator's 60 s clock skew). */
+let authClockOffsetMs = 0;
+/** This file's own signer: a token re-signed a second later differs from the one it replaces. */
+const auth = new KeyPairAuth({ now: () => Date.now() + authClockOffsetMs });
 
 beforeAll(async () => {
 	emulator = await startEmulator({ port: 0, syncWaitMs: 2000, partitionRows: PARTITION_ROWS });
@@ -63,13 +65,13 @@ const generate = (count: number) =>
 /** A client wired the way the node wires it, with fast retries so fault tests stay quick. */
 function client(options: Partial<SnowflakeClientOptions> = {}) {
 	const events: TransportEvent[] = [];
-	const { fingerprint, user, claimAccount } = describeCredentials(credentials);
+	const { fingerprint, user, claimAccount } = auth.describeCredentials(credentials);
 	const snowflake = new SnowflakeClient({
-		http: createFetchHttp(credentials),
+		http: createFetchHttp(credentials, { auth }),
 		sleep,
 		decoder: { checkDecodeOptions, createRowDecoder },
 		retry: { baseDelayMs: 20, maxDelayMs: 200 },
-		onTokenExpired: () => invalidateToken(credentials),
+		onTokenExpired: () => auth.invalidateToken(credentials),
 		fingerprint,
 		user,
 		claimAccount,
@@ -186,11 +188,13 @@ describe('SnowflakeClient against the emulator', () => {
 	it('re-signs once when Snowflake says the token expired, and succeeds', async () => {
 		const { snowflake, events } = client();
 		await snowflake.execute({ statement: 'select 1' }); // a cached token exists before the fault
-		const signaturesBefore = getAuthStats().signatures;
+		const jwtsBefore = emulator.stats.distinctJwts;
+		authClockOffsetMs += 1_000; // so the re-signed token cannot equal the cached one
 		emulator.faults.add({ route: 'submit', kind: 'tokenExpired' });
 		await expect(snowflake.execute({ statement: 'select 2 as two' })).resolves.toMatchObject({ status: 'success', rows: [{ TWO: 2 }] });
 		expect(events.filter((event) => event.type === 'tokenRenewed')).toHaveLength(1);
-		expect(getAuthStats().signatures - signaturesBefore).toBe(1);
+		// One new JWT reached Snowflake: signed once after the 390198, then reused.
+		expect(emulator.stats.distinctJwts - jwtsBefore).toBe(1);
 		expect(emulator.faults.log.map((fault) => fault.kind)).toEqual(['tokenExpired']);
 	});
 

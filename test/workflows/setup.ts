@@ -6,7 +6,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
-import { resetAuthCache } from '../../nodes/SnowflakeSqlApi/transport/auth';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server';
 import { logLines } from './harness';
 import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
@@ -34,7 +33,6 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 		proxy?.requests.splice(0);
 		logLines.splice(0);
 		emulator?.faults.clear();
-		resetAuthCache();
 	});
 	const fixture: EmulatorFixture = {
 		get emulator() {

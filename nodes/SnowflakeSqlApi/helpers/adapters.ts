@@ -14,10 +14,8 @@ import {
 
 import { checkDecodeOptions, createRowDecoder } from '../decoder';
 import {
-	authenticateRequest,
 	boundText,
-	describeCredentials,
-	invalidateToken,
+	KeyPairAuth,
 	SnowflakeClient,
 	type HttpFn,
 	type HttpRequest,
@@ -110,7 +108,7 @@ export function createN8nHttp(
 		try {
 			const raw: unknown =
 				request.signal === undefined && forcesCancelSignal
-					? await context.helpers.httpRequest(await authenticateRequest(credentials, options))
+					? await context.helpers.httpRequest(await KeyPairAuth.shared.authenticateRequest(credentials, options))
 					: await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options);
 			return toFullResponse(raw);
 		} catch (error) {
@@ -128,7 +126,7 @@ export function createCredentialTestHttp(
 	credentials: SnowflakeKeyPairCredentials,
 ): HttpFn {
 	return async (request: HttpRequest) => {
-		const signed = await authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
+		const signed = await KeyPairAuth.shared.authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
 		try {
 			const raw: unknown = await context.helpers.request({
 				uri: signed.baseURL.replace(/\/+$/, '') + request.path,
@@ -169,7 +167,7 @@ export function createClient(
 	onEvent?: (event: TransportEvent) => void,
 	overrides: Partial<Pick<SnowflakeClientOptions, 'retry' | 'requestTimeoutMs'>> = {},
 ): SnowflakeClient {
-	const described = describeCredentials(credentials);
+	const described = KeyPairAuth.shared.describeCredentials(credentials);
 	return new SnowflakeClient({
 		http,
 		sleep: abortableSleep,
@@ -177,7 +175,7 @@ export function createClient(
 		fingerprint: described.fingerprint,
 		user: described.user,
 		claimAccount: described.claimAccount,
-		onTokenExpired: () => invalidateToken(credentials),
+		onTokenExpired: () => KeyPairAuth.shared.invalidateToken(credentials),
 		onEvent,
 		...overrides,
 	});

@@ -12,7 +12,7 @@ import type {
 import { createClient, createCredentialTestHttp } from '../helpers/adapters';
 import {
 	boundText,
-	describeCredentials,
+	KeyPairAuth,
 	readCredentials,
 	SnowflakeError,
 	type SnowflakeKeyPairCredentials,
@@ -50,7 +50,7 @@ export async function snowflakeConnectionTest(
 	let fingerprint: string | undefined;
 	try {
 		const credentials = readCredentials(credential.data ?? {});
-		fingerprint = describeCredentials(credentials).fingerprint;
+		fingerprint = KeyPairAuth.shared.describeCredentials(credentials).fingerprint;
 		const client = createClient(createCredentialTestHttp(this, credentials), credentials, undefined, TEST_CLIENT);
 		await client.execute({ statement: 'SELECT 1', ...context(credentials), timeout: 60 }, { maxRows: 1 });
 		return { status: 'OK', message: `Connection successful (key fingerprint ${fingerprint})` };

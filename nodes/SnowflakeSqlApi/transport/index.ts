@@ -2,7 +2,7 @@
 export { SnowflakeClient } from './client';
 export { SnowflakeError } from './errors';
 export { boundText } from './responses';
-export { authenticateRequest, describeCredentials, invalidateToken, readCredentials } from './auth';
+export { KeyPairAuth, readCredentials } from './auth';
 export type { SnowflakeKeyPairCredentials } from './auth';
 export type { DecodedRow, DecodeOptions, RowType } from '../decoder';
 export type {

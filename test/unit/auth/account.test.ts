@@ -1,10 +1,24 @@
 import { describe, it, expect } from 'vitest';
 
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { parseAccount, parseUser } from '../../../nodes/SnowflakeSqlApi/transport/auth/account';
-import { captureError } from './support';
+import type { SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
+import { testKeys } from '../../helpers/keys';
+import { captureError, described, CONFIG_ERROR } from './support';
 
-describe('parseAccount: claim account and host', () => {
+const keys = testKeys();
+
+/** Claim account and host derived from what was entered as Account (a valid user and key around it). */
+function parseAccount(account: string | undefined): { claimAccount: string; host: string } {
+	const { claimAccount, host, baseUrl } = described(keys.pkcs8, { account } as Partial<SnowflakeKeyPairCredentials>);
+	expect(baseUrl).toBe(`https://${host}`);
+	return { claimAccount, host };
+}
+
+/** The claim user derived from what was entered as User. */
+function parseUser(user: string | undefined): string {
+	return described(keys.pkcs8, { user } as Partial<SnowflakeKeyPairCredentials>).user;
+}
+
+describe('Account: claim account and host', () => {
 	it.each([
 		// [entered, claim account, host]
 		['xy12345', 'XY12345', 'xy12345.snowflakecomputing.com'],
@@ -42,7 +56,7 @@ describe('parseAccount: claim account and host', () => {
 	});
 });
 
-describe('parseAccount: rejected input says what to enter', () => {
+describe('Account: rejected input says what to enter', () => {
 	it.each([
 		['', /Account is empty/],
 		['   ', /Account is empty/],
@@ -60,7 +74,7 @@ describe('parseAccount: rejected input says what to enter', () => {
 		['https://app.snowflake.com/myorg/myaccount/', /Snowsight address/],
 	])('%j', async (entered, message) => {
 		const error = await captureError(() => parseAccount(entered));
-		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.message).toMatch(message);
 		expect(error.message).toMatch(/enter your account identifier, e\.g\. myorg-myaccount/);
 	});
@@ -70,7 +84,7 @@ describe('parseAccount: rejected input says what to enter', () => {
 	});
 });
 
-describe('parseUser', () => {
+describe('User: the claim user', () => {
 	it.each([
 		['my_user', 'MY_USER'],
 		['  John.Doe@Example.com ', 'JOHN.DOE@EXAMPLE.COM'],
@@ -89,7 +103,7 @@ describe('parseUser', () => {
 		['u'.repeat(256), /256 characters long/],
 	])('rejects %j', async (entered, message) => {
 		const error = await captureError(() => parseUser(entered));
-		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.message).toMatch(message);
 		expect(error.message).toMatch(/enter the Snowflake user name the public key is registered on/);
 	});

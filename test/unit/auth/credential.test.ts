@@ -2,25 +2,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IHttpRequestOptions } from 'n8n-workflow';
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 
 import { SnowflakeKeyPairApi } from '../../../credentials/SnowflakeKeyPairApi.credentials';
-import {
-	authenticateRequest,
-	getAuthStats,
-	resetAuthCache,
-	setAuthClock,
-} from '../../../nodes/SnowflakeSqlApi/transport/auth';
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { PACKAGE_NAME, PACKAGE_VERSION, USER_AGENT } from '../../../nodes/SnowflakeSqlApi/transport/version';
+import { KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
+import { cryptoCalls } from '../../helpers/cryptoCalls';
 import { testKeys } from '../../helpers/keys';
-import { bearerToken, captureError, fakeClock, verifyJwt } from './support';
+import { bearerToken, captureError, credentials, verifyJwt, CONFIG_ERROR } from './support';
+
+vi.mock('node:crypto', async (importOriginal) =>
+	(await import('../../helpers/cryptoCalls')).countingCrypto(await importOriginal()),
+);
 
 const ROOT = join(__dirname, '..', '..', '..');
 const keys = testKeys();
 const credential = new SnowflakeKeyPairApi();
-const NOW = Date.UTC(2026, 10, 26, 15, 0, 0);
-const clock = fakeClock(NOW);
 
 function property(name: string) {
 	const found = credential.properties.find((candidate) => candidate.name === name);
@@ -28,21 +24,13 @@ function property(name: string) {
 	return found;
 }
 
-beforeEach(() => {
-	resetAuthCache();
-	setAuthClock(clock.now);
-});
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const USER_AGENT = `${manifest.name}/${manifest.version}`;
 
-afterEach(() => {
-	setAuthClock();
-});
-
-describe('version.ts', () => {
-	it('matches package.json, and the User-Agent names both', () => {
-		const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-		expect(PACKAGE_NAME).toBe(manifest.name);
-		expect(PACKAGE_VERSION).toBe(manifest.version);
-		expect(USER_AGENT).toBe(`${manifest.name}/${manifest.version}`);
+describe('User-Agent', () => {
+	it('names the package and its version as package.json does', async () => {
+		const request = await new KeyPairAuth({ now: Date.now }).authenticateRequest(credentials(keys.pkcs8), { url: '/x' });
+		expect(request.headers['User-Agent']).toBe(USER_AGENT);
 	});
 });
 
@@ -125,7 +113,7 @@ describe('SnowflakeKeyPairApi.authenticate', () => {
 		schema: '',
 	};
 
-	it('is a function that signs the request through authenticateRequest (one cache, one signature)', async () => {
+	it('is a function that signs the request through KeyPairAuth.shared (one cache, one signature)', async () => {
 		expect(typeof credential.authenticate).toBe('function');
 		const authenticate = credential.authenticate as (
 			credentials: typeof data,
@@ -133,18 +121,19 @@ describe('SnowflakeKeyPairApi.authenticate', () => {
 		) => Promise<IHttpRequestOptions>;
 
 		const options: IHttpRequestOptions = { url: '/api/v2/statements', method: 'POST', body: { statement: 'SELECT 1' } };
+		const signaturesBefore = cryptoCalls.sign;
 		const viaCredential = await authenticate(data, options);
-		const direct = await authenticateRequest(
+		const direct = await KeyPairAuth.shared.authenticateRequest(
 			{ account: data.account, user: data.user, privateKey: data.privateKey, privateKeyPassphrase: data.privateKeyPassphrase },
 			options,
 		);
 		expect(viaCredential).toEqual(direct);
-		expect(getAuthStats().signatures).toBe(1);
+		expect(cryptoCalls.sign - signaturesBefore).toBe(1);
 		expect(viaCredential.baseURL).toBe('https://xy12345.ap-southeast-2.snowflakecomputing.com');
 		expect(viaCredential.headers?.['User-Agent']).toBe(USER_AGENT);
 		expect(options.headers).toBeUndefined();
 
-		const { payload } = await verifyJwt(bearerToken(viaCredential.headers), keys.publicKeyPem, NOW);
+		const { payload } = await verifyJwt(bearerToken(viaCredential.headers), keys.publicKeyPem, Date.now());
 		expect(payload.sub).toBe('XY12345.N8N_SERVICE');
 	});
 
@@ -154,7 +143,7 @@ describe('SnowflakeKeyPairApi.authenticate', () => {
 			requestOptions: IHttpRequestOptions,
 		) => Promise<IHttpRequestOptions>;
 		const error = await captureError(() => authenticate({ ...data, privateKeyPassphrase: '' }, { url: '/x' }));
-		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.message).toMatch(/Private Key Passphrase is empty/);
 	});
 });

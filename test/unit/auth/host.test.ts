@@ -1,10 +1,17 @@
 import { describe, it, expect } from 'vitest';
 
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { parseHostOverride } from '../../../nodes/SnowflakeSqlApi/transport/auth/host';
-import { captureError } from './support';
+import { testKeys } from '../../helpers/keys';
+import { captureError, described, CONFIG_ERROR } from './support';
 
-describe('parseHostOverride: accepted hosts', () => {
+const keys = testKeys();
+
+/** Where requests go when Host is `host` (a valid account, user and key around it). */
+function parseHostOverride(host: string): { host: string; baseUrl: string } {
+	const endpoint = described(keys.pkcs8, { host });
+	return { host: endpoint.host, baseUrl: endpoint.baseUrl };
+}
+
+describe('Host override: accepted hosts', () => {
 	it.each([
 		// [entered, host, baseUrl]
 		[
@@ -29,7 +36,7 @@ describe('parseHostOverride: accepted hosts', () => {
 	});
 });
 
-describe('parseHostOverride: rejected hosts say what to enter', () => {
+describe('Host override: rejected hosts say what to enter', () => {
 	it.each([
 		['ftp://myorg-myaccount.snowflakecomputing.com', /uses ftp:\/\//],
 		['ws://127.0.0.1:8080', /uses ws:\/\//],
@@ -52,7 +59,7 @@ describe('parseHostOverride: rejected hosts say what to enter', () => {
 		['https://example.com:abc', /not a valid host name/],
 	])('%j', async (entered, message) => {
 		const error = await captureError(() => parseHostOverride(entered));
-		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.message).toMatch(message);
 		expect(error.message).toMatch(/enter only a host name \(https:\/\/ is assumed\)/);
 	});

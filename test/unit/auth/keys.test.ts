@@ -1,7 +1,7 @@
-import { beforeEach, describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
-import { clearKeyCache, keyLoadCount, loadSigningKey } from '../../../nodes/SnowflakeSqlApi/transport/auth/keys';
+import { KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
+import { cryptoCalls } from '../../helpers/cryptoCalls';
 import {
 	generateRsaKeyPair,
 	opensslCertificate,
@@ -10,7 +10,11 @@ import {
 	testKeys,
 } from '../../helpers/keys';
 import { badKeyCases, keyFormats, type KeyFormat } from './keyCases';
-import { captureError } from './support';
+import { captureError, credentials, described, tokenFrom, verifyJwt, CONFIG_ERROR } from './support';
+
+vi.mock('node:crypto', async (importOriginal) =>
+	(await import('../../helpers/cryptoCalls')).countingCrypto(await importOriginal()),
+);
 
 const keys = testKeys();
 const PEM_LINE = /-----(BEGIN|END) ([A-Z0-9 ]+)-----/;
@@ -29,9 +33,19 @@ function passphraseFor(format: KeyFormat): string | undefined {
 	return format.encrypted ? keys.passphrase : undefined;
 }
 
-beforeEach(() => {
-	clearKeyCache();
-});
+/** The fingerprint describeCredentials derives from a pasted key (a fresh instance: nothing cached). */
+function fingerprintOf(privateKey: string | undefined, passphrase?: string): string {
+	return described(privateKey as string, { privateKeyPassphrase: passphrase }).fingerprint;
+}
+
+/** RS256 signatures are as long as the key's modulus. */
+async function signatureBits(privateKey: string, passphrase: string | undefined, publicKeyPem: string): Promise<number> {
+	const token = await tokenFrom(new KeyPairAuth({ now: () => NOW }), credentials(privateKey, { privateKeyPassphrase: passphrase }));
+	await verifyJwt(token, publicKeyPem, NOW);
+	return Buffer.from(token.split('.')[2], 'base64url').length * 8;
+}
+
+const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
 
 describe('test fixtures are the forms they claim to be', () => {
 	// DER of the cipher OIDs inside PBES2 parameters.
@@ -54,30 +68,29 @@ describe('test fixtures are the forms they claim to be', () => {
 });
 
 describe('accepted key formats', () => {
-	it.each(FORMATS)('%s loads with the fingerprint of its public key', (_name, format) => {
-		const key = loadSigningKey(format.pem, passphraseFor(format));
-		expect(key.fingerprint).toBe(keys.fingerprint);
-		expect(key.modulusLength).toBe(2048);
-		expect(key.privateKey.asymmetricKeyType).toBe('rsa');
+	it.each(FORMATS)('%s loads with the fingerprint of its public key and signs as a 2048-bit RSA key', async (_name, format) => {
+		expect(fingerprintOf(format.pem, passphraseFor(format))).toBe(keys.fingerprint);
+		// jose verifies RS256 with the RSA public key, so the key is an RSA key and the right one.
+		expect(await signatureBits(format.pem, passphraseFor(format), keys.publicKeyPem)).toBe(2048);
 	});
 
-	it('fingerprint = SHA256: + base64(SHA-256(DER SPKI)), as openssl computes it', () => {
+	it('fingerprint = SHA256: + base64(SHA-256(DER SPKI)), as openssl computes it', async () => {
 		expect(keys.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}=$/);
-		expect(loadSigningKey(keys.pkcs8, undefined).fingerprint).toBe(opensslFingerprint(keys.publicKeyPem));
+		expect(fingerprintOf(keys.pkcs8)).toBe(opensslFingerprint(keys.publicKeyPem));
 		const other = generateRsaKeyPair(3072);
-		const loaded = loadSigningKey(other.privateKeyPem, undefined);
-		expect(loaded.fingerprint).toBe(opensslFingerprint(other.publicKeyPem));
-		expect(loaded.fingerprint).not.toBe(keys.fingerprint);
-		expect(loaded.modulusLength).toBe(3072);
+		const fingerprint = fingerprintOf(other.privateKeyPem);
+		expect(fingerprint).toBe(opensslFingerprint(other.publicKeyPem));
+		expect(fingerprint).not.toBe(keys.fingerprint);
+		expect(await signatureBits(other.privateKeyPem, undefined, other.publicKeyPem)).toBe(3072);
 	});
 
 	it('ignores a passphrase given for an unencrypted key', () => {
-		expect(loadSigningKey(keys.pkcs8, 'not needed').fingerprint).toBe(keys.fingerprint);
+		expect(fingerprintOf(keys.pkcs8, 'not needed')).toBe(keys.fingerprint);
 	});
 
 	it('takes the private key out of a file that also holds a certificate', () => {
 		const combined = `${opensslCertificate(keys.pkcs8)}\n${keys.pkcs8}`;
-		expect(loadSigningKey(combined, undefined).fingerprint).toBe(keys.fingerprint);
+		expect(fingerprintOf(combined)).toBe(keys.fingerprint);
 	});
 });
 
@@ -104,38 +117,59 @@ describe('what pasting into a web form does to a key', () => {
 	);
 
 	it.each(cases)('%s, %s', (_name, _mangle, format, apply) => {
-		expect(loadSigningKey(apply(format.pem), passphraseFor(format)).fingerprint).toBe(keys.fingerprint);
+		expect(fingerprintOf(apply(format.pem), passphraseFor(format))).toBe(keys.fingerprint);
 	});
 });
 
 describe('configuration errors, raised before any request', () => {
 	it.each(badKeyCases(keys).map((bad) => [bad.name, bad] as const))('%s', async (_name, bad) => {
-		const error = await captureError(() => loadSigningKey(bad.privateKey, bad.passphrase));
-		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		const error = await captureError(() => fingerprintOf(bad.privateKey, bad.passphrase));
+		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.message).toMatch(bad.message);
 		expect(error.cause).toBeUndefined();
 	});
 });
 
-describe('key cache', () => {
+describe('key cache (parses counted at node:crypto)', () => {
 	it('parses (and decrypts) a key once per text and passphrase', () => {
-		const first = loadSigningKey(keys.pkcs8Des3, keys.passphrase);
-		for (let i = 0; i < 100; i++) expect(loadSigningKey(keys.pkcs8Des3, keys.passphrase)).toBe(first);
-		expect(keyLoadCount()).toBe(1);
-		loadSigningKey(keys.pkcs8, undefined);
-		expect(keyLoadCount()).toBe(2);
+		const auth = new KeyPairAuth({ now: () => NOW });
+		const encrypted = credentials(keys.pkcs8Des3, { privateKeyPassphrase: keys.passphrase });
+		const before = cryptoCalls.createPrivateKey;
+		for (let i = 0; i < 100; i++) expect(auth.describeCredentials(encrypted).fingerprint).toBe(keys.fingerprint);
+		expect(cryptoCalls.createPrivateKey - before).toBe(1);
+		auth.describeCredentials(credentials(keys.pkcs8));
+		expect(cryptoCalls.createPrivateKey - before).toBe(2);
 	});
 
 	it('does not cache a failure: the right passphrase works after a wrong one', async () => {
-		await captureError(() => loadSigningKey(keys.pkcs8Aes256, 'wrong'));
-		expect(loadSigningKey(keys.pkcs8Aes256, keys.passphrase).fingerprint).toBe(keys.fingerprint);
+		const auth = new KeyPairAuth({ now: () => NOW });
+		const wrong = credentials(keys.pkcs8Aes256, { privateKeyPassphrase: 'wrong' });
+		await captureError(() => auth.describeCredentials(wrong));
+		const before = cryptoCalls.createPrivateKey;
+		await captureError(() => auth.describeCredentials(wrong));
+		expect(cryptoCalls.createPrivateKey - before).toBe(1);
+		const right = credentials(keys.pkcs8Aes256, { privateKeyPassphrase: keys.passphrase });
+		expect(auth.describeCredentials(right).fingerprint).toBe(keys.fingerprint);
 	});
 
-	it('clearKeyCache forgets parsed keys and zeroes the counter', () => {
-		const first = loadSigningKey(keys.pkcs8, undefined);
-		clearKeyCache();
-		expect(keyLoadCount()).toBe(0);
-		expect(loadSigningKey(keys.pkcs8, undefined)).not.toBe(first);
-		expect(keyLoadCount()).toBe(1);
+	it('holds at most 64 parsed keys: past that, the oldest is parsed again', () => {
+		const auth = new KeyPairAuth({ now: () => NOW });
+		// Differently pasted texts of one key: each is a cache entry of its own.
+		const pasted = (index: number) => credentials(`${keys.pkcs8}${'\n'.repeat(index)}`);
+		const before = cryptoCalls.createPrivateKey;
+		for (let index = 0; index <= 64; index++) auth.describeCredentials(pasted(index));
+		expect(cryptoCalls.createPrivateKey - before).toBe(65);
+		auth.describeCredentials(pasted(64));
+		auth.describeCredentials(pasted(1));
+		expect(cryptoCalls.createPrivateKey - before).toBe(65);
+		auth.describeCredentials(pasted(0));
+		expect(cryptoCalls.createPrivateKey - before).toBe(66);
+	});
+
+	it('each instance keeps its own parsed keys', () => {
+		const before = cryptoCalls.createPrivateKey;
+		new KeyPairAuth({ now: () => NOW }).describeCredentials(credentials(keys.pkcs8));
+		new KeyPairAuth({ now: () => NOW }).describeCredentials(credentials(keys.pkcs8));
+		expect(cryptoCalls.createPrivateKey - before).toBe(2);
 	});
 });

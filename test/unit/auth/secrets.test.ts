@@ -2,13 +2,13 @@
 import { inspect } from 'node:util';
 import { beforeAll, describe, it, expect } from 'vitest';
 
-import { authenticateRequest, invalidateToken } from '../../../nodes/SnowflakeSqlApi/transport/auth';
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import { KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
 import { pemBody, testKeys } from '../../helpers/keys';
 import { badKeyCases } from './keyCases';
-import { bearerToken, captureError, credentials } from './support';
+import { bearerToken, captureError, credentials, CONFIG_ERROR } from './support';
 
 const keys = testKeys();
+const auth = new KeyPairAuth({ now: Date.now });
 
 /** Every 16-character window start of every base64 line: any echo of key material would hit one. */
 function keyFragments(text: string | undefined): string[] {
@@ -46,7 +46,7 @@ describe('no key material, passphrase or JWT in any configuration error', () => 
 
 	beforeAll(async () => {
 		// A token signed earlier in the process must not leak into later errors either.
-		const request = await authenticateRequest(credentials(keys.pkcs8), { url: '/x' });
+		const request = await auth.authenticateRequest(credentials(keys.pkcs8), { url: '/x' });
 		jwt = bearerToken(request.headers);
 	});
 
@@ -57,8 +57,8 @@ describe('no key material, passphrase or JWT in any configuration error', () => 
 
 	it.each(badKeyCases(keys).map((bad) => [bad.name, bad] as const))('%s', async (_name, bad) => {
 		const creds = credentials(bad.privateKey ?? '', { privateKeyPassphrase: bad.passphrase });
-		const error = await captureError(() => authenticateRequest(creds, { url: '/x' }));
-		expect(error).toBeInstanceOf(SnowflakeConfigError);
+		const error = await captureError(() => auth.authenticateRequest(creds, { url: '/x' }));
+		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.cause).toBeUndefined();
 
 		const text = everythingAbout(error);
@@ -74,9 +74,9 @@ describe('no key material, passphrase or JWT in any configuration error', () => 
 
 	it('invalidateToken and a bad host do not leak either', async () => {
 		const errors = [
-			await captureError(() => invalidateToken(credentials(keys.pkcs8Des3, { privateKeyPassphrase: 'nope' }))),
+			await captureError(() => auth.invalidateToken(credentials(keys.pkcs8Des3, { privateKeyPassphrase: 'nope' }))),
 			await captureError(() =>
-				authenticateRequest(credentials(keys.pkcs8, { host: 'https://u:pw-in-host@example.com' }), { url: '/x' }),
+				auth.authenticateRequest(credentials(keys.pkcs8, { host: 'https://u:pw-in-host@example.com' }), { url: '/x' }),
 			),
 		];
 		for (const error of errors) {

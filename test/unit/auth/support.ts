@@ -1,6 +1,6 @@
 import { importSPKI, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 
-import type { SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport/auth';
+import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
 
 /** The error `run` throws (synchronously or as a rejection); fails the test when there is none. */
 export async function captureError(run: () => unknown): Promise<Error> {
@@ -36,7 +36,7 @@ export async function verifyJwt(
 	return await jwtVerify(token, key, { algorithms: ['RS256'], typ: 'JWT', currentDate: new Date(nowMs) });
 }
 
-/** A settable clock for setAuthClock. */
+/** A settable clock for a test's own KeyPairAuth. */
 export function fakeClock(startMs: number): { now: () => number; set: (ms: number) => void; advance: (ms: number) => void } {
 	let current = startMs;
 	return {
@@ -48,4 +48,31 @@ export function fakeClock(startMs: number): { now: () => number; set: (ms: numbe
 			current += ms;
 		},
 	};
+}
+
+/** What describeCredentials derives from `overrides` on top of a valid credential (own instance, no shared state). */
+export function described(
+	privateKey: string,
+	overrides: Partial<SnowflakeKeyPairCredentials> = {},
+): ReturnType<KeyPairAuth['describeCredentials']> {
+	return new KeyPairAuth({ now: Date.now }).describeCredentials(credentials(privateKey, overrides));
+}
+
+/** The JWT in a request signed by `auth`. */
+export async function tokenFrom(auth: KeyPairAuth, creds: SnowflakeKeyPairCredentials): Promise<string> {
+	const request = await auth.authenticateRequest(creds, { url: '/api/v2/statements' });
+	return bearerToken(request.headers);
+}
+
+/** What every configuration error looks like from outside the transport (only SnowflakeError is exported). */
+export const CONFIG_ERROR = { name: 'SnowflakeConfigError', kind: 'config' };
+
+/** The error `fn` throws (undefined when it returns). */
+export function thrownBy(fn: () => unknown): unknown {
+	try {
+		fn();
+	} catch (error) {
+		return error;
+	}
+	return undefined;
 }

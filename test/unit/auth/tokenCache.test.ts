@@ -1,64 +1,64 @@
-import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import { beforeEach, describe, it, expect, vi } from 'vitest';
 
-import {
-	authenticateRequest,
-	getAuthStats,
-	invalidateToken,
-	RENEW_MARGIN_MS,
-	resetAuthCache,
-	setAuthClock,
-	type SnowflakeKeyPairCredentials,
-} from '../../../nodes/SnowflakeSqlApi/transport/auth';
-import { SnowflakeConfigError } from '../../../nodes/SnowflakeSqlApi/transport/errors';
+import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
+import { cryptoCalls } from '../../helpers/cryptoCalls';
 import { generateRsaKeyPair, testKeys } from '../../helpers/keys';
-import { bearerToken, credentials, fakeClock, verifyJwt } from './support';
+import { credentials, fakeClock, tokenFrom, verifyJwt, CONFIG_ERROR, thrownBy } from './support';
+
+vi.mock('node:crypto', async (importOriginal) =>
+	(await import('../../helpers/cryptoCalls')).countingCrypto(await importOriginal()),
+);
 
 const keys = testKeys();
 const MINUTE = 60_000;
+const RENEW_MARGIN_MS = 5 * MINUTE;
 const NOW = Date.UTC(2026, 10, 26, 9, 30, 0);
 const clock = fakeClock(NOW);
+let auth: KeyPairAuth;
+/** node:crypto's counts when the test's instance was made. */
+let start = { ...cryptoCalls };
 
-async function tokenFor(creds: SnowflakeKeyPairCredentials): Promise<string> {
-	const request = await authenticateRequest(creds, { url: '/api/v2/statements' });
-	return bearerToken(request.headers);
-}
+const tokenFor = (creds: SnowflakeKeyPairCredentials): Promise<string> => tokenFrom(auth, creds);
+/** JWTs signed by the test's instance. */
+const signatures = (): number => cryptoCalls.sign - start.sign;
+/** Private keys parsed (PBKDF2 for an encrypted one) by the test's instance. */
+const keyParses = (): number => cryptoCalls.createPrivateKey - start.createPrivateKey;
 
 beforeEach(() => {
-	resetAuthCache();
 	clock.set(NOW);
-	setAuthClock(clock.now);
-});
-
-afterEach(() => {
-	setAuthClock();
+	auth = new KeyPairAuth({ now: clock.now });
+	start = { ...cryptoCalls };
 });
 
 describe('JWT cache', () => {
 	it('reuses one token for 54 minutes, then signs a new one with five minutes left', async () => {
-		expect(RENEW_MARGIN_MS).toBe(5 * MINUTE);
 		const creds = credentials(keys.pkcs8);
 		const first = await tokenFor(creds);
 		clock.advance(54 * MINUTE - 1);
 		expect(await tokenFor(creds)).toBe(first);
-		expect(getAuthStats().signatures).toBe(1);
+		expect(signatures()).toBe(1);
 
 		clock.advance(1);
 		const second = await tokenFor(creds);
 		expect(second).not.toBe(first);
-		expect(getAuthStats().signatures).toBe(2);
+		expect(signatures()).toBe(2);
 		const { payload } = await verifyJwt(second, keys.publicKeyPem, clock.now());
 		expect(payload.iat).toBe(Math.floor((NOW + 54 * MINUTE) / 1000));
 	});
 
 	it('never hands out a token with less than five minutes to live', async () => {
 		const creds = credentials(keys.pkcs8);
+		const tokens = new Set<string>();
 		for (let minute = 0; minute <= 180; minute++) {
 			clock.set(NOW + minute * MINUTE + 30_000);
-			const { payload } = await verifyJwt(await tokenFor(creds), keys.publicKeyPem, clock.now());
+			const token = await tokenFor(creds);
+			tokens.add(token);
+			const { payload } = await verifyJwt(token, keys.publicKeyPem, clock.now());
 			expect((payload.exp ?? 0) * 1000 - clock.now()).toBeGreaterThanOrEqual(RENEW_MARGIN_MS);
 		}
 		// 181 minutes of requests: a signature about every 54 minutes.
-		expect(getAuthStats().signatures).toBe(4);
+		expect(signatures()).toBe(4);
+		expect(tokens.size).toBe(4);
 	});
 
 	it('1000 requests from one credential: one signature, one key parse (no PBKDF2 per request)', async () => {
@@ -69,26 +69,27 @@ describe('JWT cache', () => {
 			tokens.add(await tokenFor(creds));
 		}
 		expect(tokens.size).toBe(1);
-		expect(getAuthStats()).toEqual({ signatures: 1, keyLoads: 1 });
+		expect({ signatures: signatures(), keyParses: keyParses() }).toEqual({ signatures: 1, keyParses: 1 });
 	});
 
 	it('invalidateToken forces a new signature on the next request only', async () => {
 		const creds = credentials(keys.pkcs8);
 		const first = await tokenFor(creds);
 		clock.advance(10 * MINUTE);
-		invalidateToken(creds);
+		auth.invalidateToken(creds);
 		const second = await tokenFor(creds);
 		expect(second).not.toBe(first);
 		expect(await tokenFor(creds)).toBe(second);
-		expect(getAuthStats().signatures).toBe(2);
+		expect(signatures()).toBe(2);
 	});
 
 	it('invalidateToken counts as a forced re-sign even within the same second', async () => {
 		const creds = credentials(keys.pkcs8);
-		await tokenFor(creds);
-		invalidateToken(creds);
-		await tokenFor(creds);
-		expect(getAuthStats().signatures).toBe(2);
+		const first = await tokenFor(creds);
+		auth.invalidateToken(creds);
+		// Same claims, and RS256 is deterministic: the same bytes, yet signed again.
+		expect(await tokenFor(creds)).toBe(first);
+		expect(signatures()).toBe(2);
 	});
 
 	it('keeps separate tokens per key, user and claim account', async () => {
@@ -98,12 +99,14 @@ describe('JWT cache', () => {
 		const otherUser = await tokenFor(credentials(keys.pkcs8, { user: 'someone_else' }));
 		const otherAccount = await tokenFor(credentials(keys.pkcs8, { account: 'myorg-myaccount' }));
 		expect(new Set([base, otherKey, otherUser, otherAccount]).size).toBe(4);
-		expect(getAuthStats().signatures).toBe(4);
+		expect(signatures()).toBe(4);
 
 		const { payload } = await verifyJwt(otherKey, other.publicKeyPem, NOW);
 		expect(payload.iss).toBe(`XY12345.MY_USER.${other.fingerprint}`);
-		invalidateToken(credentials(other.privateKeyPem));
+		auth.invalidateToken(credentials(other.privateKeyPem));
+		clock.advance(1_000);
 		expect(await tokenFor(credentials(keys.pkcs8))).toBe(base);
+		expect(signatures()).toBe(4);
 	});
 
 	it('shares one token between spellings of the same identity (region, case, host override, key encoding)', async () => {
@@ -114,8 +117,12 @@ describe('JWT cache', () => {
 			credentials(keys.pkcs1),
 			credentials(keys.pkcs8Aes256, { privateKeyPassphrase: keys.passphrase }),
 		];
-		for (const creds of same) expect(await tokenFor(creds)).toBe(first);
-		expect(getAuthStats().signatures).toBe(1);
+		for (const creds of same) {
+			// A second later: a token signed now would differ from the first.
+			clock.advance(1_000);
+			expect(await tokenFor(creds)).toBe(first);
+		}
+		expect(signatures()).toBe(1);
 	});
 
 	it('re-signs when the clock went back before the token was issued', async () => {
@@ -125,26 +132,51 @@ describe('JWT cache', () => {
 		const token = await tokenFor(creds);
 		const { payload } = await verifyJwt(token, keys.publicKeyPem, clock.now());
 		expect(payload.iat).toBe(Math.floor((NOW - 2 * MINUTE) / 1000));
-		expect(getAuthStats().signatures).toBe(2);
+		expect(signatures()).toBe(2);
 	});
 
-	it('resetAuthCache forgets tokens and keys and zeroes the counters', async () => {
+	it('holds at most 1000 tokens: past that, the oldest goes first', async () => {
+		const user = (index: number) => credentials(keys.pkcs8, { user: `user_${index}` });
+		for (let index = 0; index <= 1000; index++) await tokenFor(user(index));
+		expect(signatures()).toBe(1001);
+		clock.advance(1_000);
+		await tokenFor(user(1000));
+		await tokenFor(user(1));
+		expect(signatures()).toBe(1001);
+		await tokenFor(user(0));
+		expect(signatures()).toBe(1002);
+	});
+
+	it('past 1000 tokens, one due for renewal goes before the oldest', async () => {
+		const user = (index: number) => credentials(keys.pkcs8, { user: `user_${index}` });
+		clock.set(NOW + 60 * MINUTE);
+		await tokenFor(user(0)); // the oldest entry, yet fresh an hour from NOW
+		clock.set(NOW);
+		for (let index = 1; index < 1000; index++) await tokenFor(user(index));
+		clock.set(NOW + 60 * MINUTE); // user_1 … user_999 are now due for renewal
+		await tokenFor(user(1000));
+		const signed = signatures();
+		await tokenFor(user(0));
+		expect(signatures()).toBe(signed);
+	});
+
+	it('a new instance starts with no tokens and no parsed keys', async () => {
 		const creds = credentials(keys.pkcs8);
-		await tokenFor(creds);
-		resetAuthCache();
-		expect(getAuthStats()).toEqual({ signatures: 0, keyLoads: 0 });
-		await tokenFor(creds);
-		expect(getAuthStats()).toEqual({ signatures: 1, keyLoads: 1 });
+		const first = await tokenFor(creds);
+		auth = new KeyPairAuth({ now: clock.now });
+		clock.advance(1_000);
+		expect(await tokenFor(creds)).not.toBe(first);
+		expect({ signatures: signatures(), keyParses: keyParses() }).toEqual({ signatures: 2, keyParses: 2 });
 	});
 
 	it('invalidateToken validates the credentials like a request does', () => {
-		expect(() => invalidateToken(credentials(keys.pkcs8, { user: ' ' }))).toThrow(SnowflakeConfigError);
+		expect(thrownBy(() => auth.invalidateToken(credentials(keys.pkcs8, { user: ' ' })))).toMatchObject(CONFIG_ERROR);
 	});
 
-	it('setAuthClock() without an argument restores the real clock', async () => {
-		setAuthClock();
+	it('KeyPairAuth.shared, the instance the node and the credential use, signs on the real clock', async () => {
 		const before = Math.floor(Date.now() / 1000);
-		const { payload } = await verifyJwt(await tokenFor(credentials(keys.pkcs8)), keys.publicKeyPem, Date.now());
+		const token = await tokenFrom(KeyPairAuth.shared, credentials(keys.pkcs8));
+		const { payload } = await verifyJwt(token, keys.publicKeyPem, Date.now());
 		expect(payload.iat).toBeGreaterThanOrEqual(before);
 		expect(payload.iat).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
 	});

@@ -1,7 +1,7 @@
 import { SnowflakeConfigError } from '../errors';
 
 /** The two names one account identifier turns into: the JWT claim account and the default API host. */
-export interface AccountIdentifier {
+interface AccountIdentifier {
 	/** Upper case, region/cloud/PrivateLink parts dropped: `XY12345`, `MYORG-MY_ACCOUNT`. */
 	claimAccount: string;
 	/** Full locator, lower case, `_` → `-` (host names cannot carry `_`): `xy12345.us-east-2.aws.snowflakecomputing.com`. */

@@ -1,10 +1,10 @@
 import { sign, type KeyObject } from 'node:crypto';
 
 /** 59 minutes: under Snowflake's one-hour cap (a later `exp` is ignored), as the Ruby client and Airflow do. */
-export const TOKEN_LIFETIME_SECONDS = 3540;
+const TOKEN_LIFETIME_SECONDS = 3540;
 
 /** The KEYPAIR_JWT payload; times in seconds, as the Python, Go and JDBC drivers send them. */
-export interface KeyPairClaims {
+interface KeyPairClaims {
 	/** `ACCOUNT.USER.SHA256:<fingerprint>` */
 	iss: string;
 	/** `ACCOUNT.USER` */

@@ -8,15 +8,11 @@ export interface SigningKey {
 	privateKey: KeyObject;
 	/** `SHA256:` + base64 of SHA-256 over the DER SubjectPublicKeyInfo: DESCRIBE USER's RSA_PUBLIC_KEY_FP. */
 	fingerprint: string;
-	modulusLength: number;
 }
 
 const MIN_RSA_BITS = 2048;
 /** Bounds memory when a long-running n8n sees many credentials; the oldest entry goes first. */
 const MAX_CACHED_KEYS = 64;
-
-const signingKeys = new Map<string, SigningKey>();
-let keyLoads = 0;
 
 /** OpenSSL codes are fixed identifiers (never input), so they may appear in messages for support. */
 function opensslCode(error: unknown): string {
@@ -54,12 +50,11 @@ const NON_RSA_KINDS: Record<string, string> = {
 	x448: 'an X448 key',
 };
 
-function assertUsableRsa(privateKey: KeyObject): number {
+function assertUsableRsa(privateKey: KeyObject): void {
 	const type = privateKey.asymmetricKeyType ?? 'unknown';
 	if (type !== 'rsa') throw nonRsaKeyError(NON_RSA_KINDS[type] ?? 'not an RSA key');
 	const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
 	if (bits < MIN_RSA_BITS) throw shortRsaKeyError(bits);
-	return bits;
 }
 
 function readSigningKey(text: string | undefined, passphrase: string | undefined): SigningKey {
@@ -79,39 +74,33 @@ function readSigningKey(text: string | undefined, passphrase: string | undefined
 	} catch (error) {
 		throw unreadableKeyError(normalised, error);
 	}
-	keyLoads++;
-	const modulusLength = assertUsableRsa(privateKey);
+	assertUsableRsa(privateKey);
 	const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
 	const fingerprint = `SHA256:${createHash('sha256').update(spki).digest('base64')}`;
-	return { privateKey, fingerprint, modulusLength };
+	return { privateKey, fingerprint };
 }
 
 /**
  * Parses the pasted key once per (text, passphrase): decrypting PKCS#8 runs PBKDF2, far too slow per request.
- * The cache is keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key.
+ * Keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key. Failures are not
+ * cached, so the right passphrase works right after a wrong one.
  */
-export function loadSigningKey(text: string | undefined, passphrase: string | undefined): SigningKey {
-	const id = createHash('sha256')
-		.update(JSON.stringify([text ?? '', passphrase ?? '']))
-		.digest('base64');
-	const cached = signingKeys.get(id);
-	if (cached) return cached;
+export class SigningKeyCache {
+	private readonly keys = new Map<string, SigningKey>();
 
-	const key = readSigningKey(text, passphrase);
-	if (signingKeys.size >= MAX_CACHED_KEYS) {
-		const oldest = signingKeys.keys().next();
-		if (!oldest.done) signingKeys.delete(oldest.value);
+	load(text: string | undefined, passphrase: string | undefined): SigningKey {
+		const id = createHash('sha256')
+			.update(JSON.stringify([text ?? '', passphrase ?? '']))
+			.digest('base64');
+		const cached = this.keys.get(id);
+		if (cached) return cached;
+
+		const key = readSigningKey(text, passphrase);
+		if (this.keys.size >= MAX_CACHED_KEYS) {
+			const oldest = this.keys.keys().next();
+			if (!oldest.done) this.keys.delete(oldest.value);
+		}
+		this.keys.set(id, key);
+		return key;
 	}
-	signingKeys.set(id, key);
-	return key;
-}
-
-/** Private keys parsed (PEM decoded, decrypted) since the last clear. */
-export function keyLoadCount(): number {
-	return keyLoads;
-}
-
-export function clearKeyCache(): void {
-	signingKeys.clear();
-	keyLoads = 0;
 }
