@@ -9,7 +9,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { createClient, createCredentialTestHttp } from '../helpers/adapters';
+import { createClient, createCredentialTestHttp } from '../helpers';
 import { describeCredentials, SnowflakeError, type StatementRequest } from '../transport';
 import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
 import { boundText } from '../transport/responses';

@@ -8,12 +8,9 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, createClient, createN8nHttp } from '../helpers/adapters';
-import { toNodeError } from '../helpers/errors';
-import { quoteExactIdentifier, resolveIdentifier, showLike } from '../helpers/identifiers';
-import type { LocatorValue } from '../helpers/interfaces';
-import { readCredentials, type SnowflakeKeyPairCredentials } from '../transport/auth';
-import type { StatementRequest } from '../transport';
+import { CREDENTIAL_TYPE, createClient, createN8nHttp, quoteExactIdentifier, resolveIdentifier, showLike, toNodeError } from '../helpers';
+import type { LocatorValue } from '../helpers';
+import { readCredentials, type SnowflakeKeyPairCredentials, type StatementRequest } from '../transport';
 
 /** One page of the picker. */
 const PAGE_SIZE = 1000;

@@ -5,7 +5,7 @@ export type { AttemptOutcome, RetryDecision } from './retryPolicy';
 export { DEFAULT_POLL_POLICY, pollDelayMs } from './poll';
 export { parseRetryAfter } from './retryAfter';
 export { MAX_MESSAGE_LENGTH } from './responses';
-export { authenticateRequest, describeCredentials, invalidateToken } from './auth';
+export { authenticateRequest, describeCredentials, invalidateToken, readCredentials } from './auth';
 export type { SnowflakeKeyPairCredentials } from './auth';
 export * from './errors';
 export type * from './types';
