@@ -163,8 +163,6 @@ export function fakeContext(options: ContextOptions): FakeContext {
 	return { context: context as unknown as IExecuteFunctions, items, hints, signal: controller.signal };
 }
 
-export type OperationName = keyof typeof statement & string;
-
 /** Runs one operation as the router would, with `runner` as its statement runner. */
 export async function run(
 	operation: 'executeQuery' | 'submitAsync' | 'getResults' | 'cancel' | 'insert' | 'update' | 'upsert' | 'delete' | 'select',
