@@ -144,6 +144,21 @@ describe('Insert', () => {
 		]);
 	});
 
+	it('continueOnFail: bisecting a batch that every row gets wrong stops after 64 re-runs', async () => {
+		const runner = new ScriptedRunner(Array.from({ length: 1000 }, () => ({ error: sqlError('Column count mismatch') })));
+		const items = Array.from({ length: 1000 }, (_, index) => ({ n: index }));
+		const fake = fakeContext({ parameters: [{ table }], items, continueOnFail: true });
+
+		const output = await run('insert', fake, runner);
+
+		// The first statement, 64 halves, and one last try per level still open when the budget ran out.
+		expect(runner.calls.length).toBe(71);
+		expect(output).toHaveLength(1000);
+		expect(output.every((item, index) => item.json.error === 'Column count mismatch' && item.pairedItem !== undefined && (item.pairedItem as { item: number }).item === index)).toBe(true);
+		const budgeted = output.filter((item) => String(item.json.description).includes('the node re-runs at most 64 parts of a refused batch to find its bad items'));
+		expect(budgeted.length).toBe(970);
+	});
+
 	it('continueOnFail: a failure without an answer is not re-run (the rows may have been written)', async () => {
 		const runner = new ScriptedRunner([{ error: networkError() }]);
 		const fake = fakeContext({ parameters: [{ table }], items: [{ n: 1 }, { n: 2 }], continueOnFail: true });
