@@ -19,8 +19,8 @@ import {
 import type { Placeholder } from '../SnowflakeSqlApi/helpers';
 import type { Binding, Bindings } from '../SnowflakeSqlApi/transport';
 
-export const SOURCE_ALIAS = '"N8N_TRIGGER_SOURCE"';
-export const WATERMARK_ALIAS = '"WATERMARK"';
+const SOURCE_ALIAS = '"N8N_TRIGGER_SOURCE"';
+const WATERMARK_ALIAS = '"WATERMARK"';
 
 export interface Source {
 	/** What follows FROM. */

@@ -22,7 +22,7 @@ interface Decimal {
 	s: number;
 }
 
-export type WatermarkKind = 'decimal' | 'real' | 'text' | 'date' | 'time' | 'ntz' | 'ltz' | 'tz';
+type WatermarkKind = 'decimal' | 'real' | 'text' | 'date' | 'time' | 'ntz' | 'ltz' | 'tz';
 
 /** How one watermark column is read, compared, moved back and bound. */
 export interface WatermarkDomain {
