@@ -17,7 +17,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { authenticateRequest, getAuthStats, resetAuthCache, setAuthClock, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport/auth';
 import { SnowflakeClient } from '../nodes/SnowflakeSqlApi/transport/client';
 import type { DecodedRow, HttpFn } from '../nodes/SnowflakeSqlApi/transport/types';
-import { buildInsert, type Row } from '../nodes/SnowflakeSqlApi/helpers/sql';
+import { buildInsert } from '../nodes/SnowflakeSqlApi/helpers';
 import { createFetchHttp } from '../test/helpers/fetchHttp';
 
 interface Config {
@@ -268,7 +268,7 @@ async function signatures() {
 
 const INSERT_TABLE = 'BENCH_INSERT';
 
-function insertItems(n: number): Row[] {
+function insertItems(n: number): Array<Record<string, unknown>> {
 	return Array.from({ length: n }, (_, i) => ({
 		ID: i + 1,
 		AMOUNT: i * 1.25 + 0.5,
