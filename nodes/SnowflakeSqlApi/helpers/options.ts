@@ -42,7 +42,7 @@ function defaultQueryTag(context: RequestSource): string {
 
 /** Request fields from the options, with the credential's role, warehouse, database and schema as defaults. */
 export function requestContext(
-	context: Pick<IExecuteFunctions, 'getWorkflow' | 'getExecutionId' | 'getNode'>,
+	context: RequestSource,
 	options: SnowflakeNodeOptions,
 	runtime: Pick<OperationRuntime, 'credentials'>,
 ): RequestContext {
