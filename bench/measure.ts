@@ -16,7 +16,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { checkDecodeOptions, createRowDecoder } from '../nodes/SnowflakeSqlApi/decoder';
 import { KeyPairAuth, SnowflakeClient, type DecodedRow, type HttpFn, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport';
-import { buildInsert, type Row } from '../nodes/SnowflakeSqlApi/helpers/sql';
+import { buildInsert } from '../nodes/SnowflakeSqlApi/helpers';
 import { createFetchHttp } from '../test/helpers/fetchHttp';
 
 interface Config {
@@ -281,7 +281,7 @@ async function signatures() {
 
 const INSERT_TABLE = 'BENCH_INSERT';
 
-function insertItems(n: number): Row[] {
+function insertItems(n: number): Array<Record<string, unknown>> {
 	return Array.from({ length: n }, (_, i) => ({
 		ID: i + 1,
 		AMOUNT: i * 1.25 + 0.5,

@@ -6,8 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { router } from './actions/router';
-import { properties, subtitle } from './actions/versionDescription';
+import { properties, router, subtitle } from './actions';
 import { credentialTest, listSearch } from './methods';
 
 /** Snowflake SQL API v2 node: a thin class; the router and the operation modules do the work. */

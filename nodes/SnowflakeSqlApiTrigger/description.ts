@@ -1,24 +1,11 @@
 /**
  * The trigger's parameters. The table picker, the binding types and the request options (role,
- * warehouse, database, schema, query tag, timeout, time zone, numbers as text) are the action node's
- * own, taken from its descriptions without their per-operation visibility.
+ * warehouse, database, schema, query tag, timeout, time zone, numbers as text) are the ones the action
+ * node shows, without its per-operation visibility.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BINDING_TYPE_OPTIONS, optionsCollection, tableLocator } from '../SnowflakeSqlApi/actions/common.descriptions';
-
-/** Options of the action node that apply to the trigger's statements. */
-const SHARED_OPTIONS = ['database', 'numbersAsText', 'queryTag', 'role', 'schema', 'statementTimeout', 'timezone', 'warehouse'];
-
-function sharedOptions(): INodeProperties[] {
-	return (optionsCollection.options as INodeProperties[])
-		.filter((option) => SHARED_OPTIONS.includes(option.name))
-		.map((option) => {
-			const shared = { ...option };
-			delete shared.displayOptions;
-			return shared;
-		});
-}
+import { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from '../SnowflakeSqlApi/helpers';
 
 const newRows = { show: { mode: ['newRows'] } };
 const customQuery = { show: { mode: ['customQuery'] } };
@@ -136,7 +123,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			...sharedOptions(),
+			...Object.values(REQUEST_OPTIONS),
 			{
 				displayName: 'Key Columns',
 				name: 'keyColumns',

@@ -14,17 +14,29 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { decodeOptions, requestContext } from '../SnowflakeSqlApi/actions/runtime';
-import { splitColumnList } from '../SnowflakeSqlApi/actions/statement/rows';
 import { columnKeys } from '../SnowflakeSqlApi/decoder';
-import { CREDENTIAL_TYPE, createClient, createN8nHttp } from '../SnowflakeSqlApi/helpers/adapters';
-import { prepareBinding } from '../SnowflakeSqlApi/helpers/bindings';
-import { toNodeError } from '../SnowflakeSqlApi/helpers/errors';
-import { resolveIdentifier } from '../SnowflakeSqlApi/helpers/identifiers';
-import { SqlInputError, echoText } from '../SnowflakeSqlApi/helpers/inputErrors';
-import type { LocatorValue, OperationRuntime, SnowflakeNodeOptions } from '../SnowflakeSqlApi/helpers/interfaces';
-import type { Binding, DecodedRow, RowType, StatementRequest, StatementResult } from '../SnowflakeSqlApi/transport';
-import { readCredentials } from '../SnowflakeSqlApi/transport/auth';
+import {
+	CREDENTIAL_TYPE,
+	createClient,
+	createN8nHttp,
+	decodeOptions,
+	echoText,
+	prepareBinding,
+	requestContext,
+	resolveIdentifier,
+	splitColumnList,
+	SqlInputError,
+	toNodeError,
+} from '../SnowflakeSqlApi/helpers';
+import type { LocatorValue, OperationRuntime, SnowflakeNodeOptions } from '../SnowflakeSqlApi/helpers';
+import {
+	readCredentials,
+	type Binding,
+	type DecodedRow,
+	type RowType,
+	type StatementRequest,
+	type StatementResult,
+} from '../SnowflakeSqlApi/transport';
 import {
 	buildStatement,
 	querySource,
@@ -129,7 +141,7 @@ class Poller {
 		const request: StatementRequest = { statement, ...requestContext(this.context, options, this.runtime) };
 		if (Object.keys(bindings).length > 0) request.bindings = bindings;
 		this.context.logger.debug('Snowflake SQL API Trigger: statement', { statement, bindings: Object.keys(bindings).length });
-		return await this.runtime.client.execute(request, { signal: this.runtime.signal, decode: decodeOptions(options) });
+		return await this.runtime.runner.execute(request, { signal: this.runtime.signal, decode: decodeOptions(options) });
 	}
 
 	/** The watermark column's domain from its rowType, checked against the state's. */
@@ -287,8 +299,8 @@ export async function pollTrigger(this: IPollFunctions): Promise<INodeExecutionD
 	try {
 		const settings = readSettings(this);
 		const credentials = readCredentials(await this.getCredentials(CREDENTIAL_TYPE));
-		const client = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
-		const poller = new Poller(this, settings, { client, credentials, signal: manual ? undefined : budgetSignal(this) });
+		const runner = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
+		const poller = new Poller(this, settings, { runner, credentials, signal: manual ? undefined : budgetSignal(this) });
 		const stored = readState(this.getWorkflowStaticData('node'), settings.signature);
 		if (manual) {
 			const state = stored ?? createState(this, settings);

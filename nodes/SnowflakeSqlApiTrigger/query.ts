@@ -5,20 +5,22 @@
  *   SELECT * FROM <table | (<query>) AS "N8N_TRIGGER_SOURCE">
  *   WHERE <col> >= ? [AND <col> > ?] ORDER BY <col> ASC LIMIT <n>
  */
-import { SqlInputError } from '../SnowflakeSqlApi/helpers/inputErrors';
-import { quoteIdentifier, quoteQualifiedName, resolveIdentifier } from '../SnowflakeSqlApi/helpers/identifiers';
 import {
 	assertNoFileTransfer,
 	countStatements,
 	findNamedPlaceholders,
 	findPlaceholders,
+	quoteIdentifier,
+	quoteQualifiedName,
+	resolveIdentifier,
 	rewritePlaceholders,
-	type Placeholder,
-} from '../SnowflakeSqlApi/helpers/sqlText';
+	SqlInputError,
+} from '../SnowflakeSqlApi/helpers';
+import type { Placeholder } from '../SnowflakeSqlApi/helpers';
 import type { Binding, Bindings } from '../SnowflakeSqlApi/transport';
 
-export const SOURCE_ALIAS = '"N8N_TRIGGER_SOURCE"';
-export const WATERMARK_ALIAS = '"WATERMARK"';
+const SOURCE_ALIAS = '"N8N_TRIGGER_SOURCE"';
+const WATERMARK_ALIAS = '"WATERMARK"';
 
 export interface Source {
 	/** What follows FROM. */

@@ -23,11 +23,11 @@ import { createHash } from 'node:crypto';
 import type { Binding } from '../SnowflakeSqlApi/transport';
 import type { WatermarkDomain } from './watermark';
 
-export const STATE_VERSION = 1;
+const STATE_VERSION = 1;
 /** Remembered row keys beyond which the lowest values are forgotten (the floor rises). */
 export const MAX_REMEMBERED = 10_000;
 
-export interface Bound {
+interface Bound {
 	/** Canonical text of the value. */
 	value: string;
 	/** Whether rows equal to the value are read. */
@@ -66,7 +66,7 @@ export function readState(data: Record<string, unknown>, signature: string): Tri
 }
 
 /** The higher of two lower bounds (at equal values, the exclusive one). */
-export function higherBound(domain: WatermarkDomain, a: Bound | undefined, b: Bound | undefined): Bound | undefined {
+function higherBound(domain: WatermarkDomain, a: Bound | undefined, b: Bound | undefined): Bound | undefined {
 	if (!a || !b) return a ?? b;
 	const order = domain.compare(a.value, b.value);
 	if (order !== 0) return order > 0 ? a : b;
@@ -146,7 +146,7 @@ export function takeNew<T>(
 }
 
 /** Drops the keys below the next poll's bound, then the lowest values past MAX_REMEMBERED. */
-export function forget(state: TriggerState, domain: WatermarkDomain, lookBack: number, max = MAX_REMEMBERED): TriggerState {
+function forget(state: TriggerState, domain: WatermarkDomain, lookBack: number, max = MAX_REMEMBERED): TriggerState {
 	const bound = lowerBound(state, domain, lookBack);
 	const values = Object.keys(state.seen)
 		.filter((value) => within(domain, value, bound))

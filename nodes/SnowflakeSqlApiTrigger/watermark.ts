@@ -13,7 +13,7 @@
  * - VARCHAR/TEXT: compared by code point (Snowflake's default, a binary collation); no look-back.
  * Other types (BOOLEAN, BINARY, VARIANT, …) cannot be a watermark.
  */
-import { daysFromCivil, MS_PER_DAY, parseDateTime, parseTime, wallClockNanos } from '../SnowflakeSqlApi/helpers/temporal';
+import { daysFromCivil, MS_PER_DAY, parseDateTime, parseTime, wallClockNanos } from '../SnowflakeSqlApi/helpers';
 import type { Binding, RowType } from '../SnowflakeSqlApi/transport';
 
 /** A decimal as digits and a scale: `m / 10^s`. */
@@ -22,7 +22,7 @@ interface Decimal {
 	s: number;
 }
 
-export type WatermarkKind = 'decimal' | 'real' | 'text' | 'date' | 'time' | 'ntz' | 'ltz' | 'tz';
+type WatermarkKind = 'decimal' | 'real' | 'text' | 'date' | 'time' | 'ntz' | 'ltz' | 'tz';
 
 /** How one watermark column is read, compared, moved back and bound. */
 export interface WatermarkDomain {

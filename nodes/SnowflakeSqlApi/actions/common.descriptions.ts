@@ -1,98 +1,17 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+
+import { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS } from '../helpers';
 
 /** Operations that submit SQL (everything except reading or cancelling an existing statement). */
 const RUNS_SQL = ['executeQuery', 'submitAsync', 'insert', 'update', 'upsert', 'delete', 'select'];
 const DECODES_ROWS = ['executeQuery', 'select', 'getResults'];
 
-/** SQL API binding types offered per query parameter or column; VARIANT/OBJECT/ARRAY go through PARSE_JSON. */
-export const BINDING_TYPE_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Auto (From the Value)', value: 'auto', description: 'Inferred from the JavaScript value: number → FIXED or REAL, boolean → BOOLEAN, text → TEXT, Date → TIMESTAMP_LTZ, object → JSON text' },
-	{ name: 'ARRAY', value: 'ARRAY', description: 'A JSON array, stored through PARSE_JSON' },
-	{ name: 'BINARY', value: 'BINARY', description: 'Hex text, two digits per byte' },
-	{ name: 'BOOLEAN', value: 'BOOLEAN', description: 'True/false, 1/0 or yes/no' },
-	{ name: 'DATE', value: 'DATE', description: 'YYYY-MM-DD' },
-	{ name: 'DECFLOAT', value: 'DECFLOAT', description: 'Exact decimal number, from a number or numeric text' },
-	{ name: 'FIXED', value: 'FIXED', description: 'Integer (NUMBER with scale 0); pass text to keep more than 15 digits' },
-	{ name: 'OBJECT', value: 'OBJECT', description: 'A JSON object, stored through PARSE_JSON' },
-	{ name: 'REAL', value: 'REAL', description: 'Floating-point number' },
-	{ name: 'TEXT', value: 'TEXT', description: 'Text as is' },
-	{ name: 'TIME', value: 'TIME', description: 'HH:mm:ss with up to 9 fraction digits' },
-	{ name: 'TIMESTAMP_LTZ', value: 'TIMESTAMP_LTZ', description: 'An ISO date-time with Z or an offset' },
-	{ name: 'TIMESTAMP_NTZ', value: 'TIMESTAMP_NTZ', description: 'An ISO date-time; the wall clock is stored, any offset dropped' },
-	{ name: 'TIMESTAMP_TZ', value: 'TIMESTAMP_TZ', description: 'An ISO date-time with Z or an offset, kept with the value' },
-	{ name: 'VARIANT', value: 'VARIANT', description: 'Any JSON value, stored through PARSE_JSON' },
-];
-
-const EXACT_NAME_HINT = 'Case-sensitive, exactly as SHOW lists it';
-
-/** A role, warehouse, database or schema picker: from SHOW through the SQL API, typed, or exact. */
-function contextLocator(displayName: string, name: string, searchListMethod: string, example: string): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description: `${displayName} to run the statement with. Overrides the credential's default ${name}.`,
-		displayOptions: { show: { '/operation': RUNS_SQL } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'name',
-				type: 'string',
-				placeholder: `e.g. ${example.toLowerCase()}`,
-				hint: 'Unquoted names are upper-cased as Snowflake does; wrap in double quotes to keep the case',
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: `e.g. ${example}`,
-				hint: EXACT_NAME_HINT,
-			},
-		],
-	};
+/** A shared option shown only for `operations`. */
+function scoped(option: INodeProperties, operations: string[]): INodeProperties {
+	return { ...option, displayOptions: { show: { '/operation': operations } } };
 }
 
-/** The table the sync operations write to or read from. */
-export const tableLocator: INodeProperties = {
-	displayName: 'Table',
-	name: 'table',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description:
-		'The table to work on. In the database and schema of Options, or of the credential, unless the name is qualified (schema.table or database.schema.table).',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchTables', searchable: true },
-		},
-		{
-			displayName: 'By Name',
-			name: 'name',
-			type: 'string',
-			placeholder: 'e.g. orders or analytics.public.orders',
-			hint: 'Unquoted names are upper-cased as Snowflake does (orders → ORDERS); wrap a part in double quotes to keep its case',
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. ORDERS',
-			hint: `The table name alone. ${EXACT_NAME_HINT}.`,
-		},
-	],
-};
-
-export const queryParametersOption: INodeProperties = {
+const queryParametersOption: INodeProperties = {
 	displayName: 'Query Parameters',
 	name: 'queryParameters',
 	type: 'fixedCollection',
@@ -169,7 +88,7 @@ export const optionsCollection: INodeProperties = {
 				},
 			],
 		},
-		contextLocator('Database', 'database', 'searchDatabases', 'ANALYTICS'),
+		scoped(REQUEST_OPTIONS.database, RUNS_SQL),
 		{
 			displayName: 'Max Rows',
 			name: 'maxRows',
@@ -188,15 +107,7 @@ export const optionsCollection: INodeProperties = {
 				'Whether the query may hold several statements separated by ; (sent with MULTI_STATEMENT_COUNT). Each statement\'s result is labelled with statementIndex (0 for the first) and statementHandle. Query parameters cannot be used: the SQL API accepts no bindings in multi-statement requests.',
 			displayOptions: { show: { '/operation': ['executeQuery', 'submitAsync'] } },
 		},
-		{
-			displayName: 'Numbers as Text',
-			name: 'numbersAsText',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to return every NUMBER, FLOAT and DECFLOAT value as its exact decimal text. Off: integers and floats are JSON numbers, and only values JavaScript cannot hold exactly come back as text.',
-			displayOptions: { show: { '/operation': DECODES_ROWS } },
-		},
+		scoped(REQUEST_OPTIONS.numbersAsText, DECODES_ROWS),
 		{
 			displayName: 'On Limit',
 			name: 'onMaxRows',
@@ -258,38 +169,12 @@ export const optionsCollection: INodeProperties = {
 			displayOptions: { show: { '/operation': ['executeQuery'] } },
 		},
 		queryParametersOption,
-		{
-			displayName: 'Query Tag',
-			name: 'queryTag',
-			type: 'string',
-			default: '',
-			description:
-				'QUERY_TAG shown in Snowflake\'s query history. When this option is not added, the tag names the n8n workflow, execution and node. Empty: no tag.',
-			displayOptions: { show: { '/operation': RUNS_SQL } },
-		},
-		contextLocator('Role', 'role', 'searchRoles', 'ANALYST'),
-		contextLocator('Schema', 'schema', 'searchSchemas', 'PUBLIC'),
-		{
-			displayName: 'Statement Timeout (Seconds)',
-			name: 'statementTimeout',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 604800 },
-			default: 0,
-			description:
-				'Snowflake cancels the statement after this many seconds (at most 604800, 7 days) and the node fails with a timeout (HTTP 408). 0 sends no timeout: the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies (2 days unless changed); a lower one set on the warehouse always wins.',
-			displayOptions: { show: { '/operation': RUNS_SQL } },
-		},
-		{
-			displayName: 'Timezone',
-			name: 'timezone',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. Europe/Berlin',
-			description:
-				'IANA time zone: the session TIMEZONE for the statement, and the zone TIMESTAMP_LTZ values are shown in. Empty: UTC for output, the user\'s default in Snowflake.',
-			displayOptions: { show: { '/operation': [...RUNS_SQL, 'getResults'] } },
-		},
-		contextLocator('Warehouse', 'warehouse', 'searchWarehouses', 'COMPUTE_WH'),
+		scoped(REQUEST_OPTIONS.queryTag, RUNS_SQL),
+		scoped(REQUEST_OPTIONS.role, RUNS_SQL),
+		scoped(REQUEST_OPTIONS.schema, RUNS_SQL),
+		scoped(REQUEST_OPTIONS.statementTimeout, RUNS_SQL),
+		scoped(REQUEST_OPTIONS.timezone, [...RUNS_SQL, 'getResults']),
+		scoped(REQUEST_OPTIONS.warehouse, RUNS_SQL),
 	],
 };
 
@@ -356,4 +241,29 @@ export const matchColumnsField: INodeProperties = {
 	placeholder: 'e.g. order_id or order_id, line_no',
 	description:
 		'Comma-separated columns that identify a row. A row matches when all of them equal the item\'s values (null matches NULL).',
+};
+
+/** The SQL of Execute SQL and Submit SQL (Async). */
+export const queryField: INodeProperties = {
+	displayName: 'Query',
+	name: 'query',
+	type: 'string',
+	typeOptions: { editor: 'sqlEditor', sqlDialect: 'StandardSQL' },
+	default: '',
+	required: true,
+	placeholder: 'e.g. SELECT id, name FROM orders WHERE status = ? AND created_at > ?',
+	description:
+		'The SQL to run. Use ? or :1, :2 … placeholders with Options > Query Parameters for values from the items.',
+	hint: 'Prefer Query Parameters over {{ }} expressions inside the SQL: parameters are sent as typed bindings, never pasted into the SQL text',
+};
+
+/** The statement Get Statement Results and Cancel Statement work on. */
+export const statementHandleField: INodeProperties = {
+	displayName: 'Statement Handle',
+	name: 'statementHandle',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 01b2c3d4-0000-1234-0000-00000000abcd',
+	description: 'The statementHandle returned when the statement was submitted (Submit SQL or Execute SQL output); Snowflake keeps it for 24 hours',
 };

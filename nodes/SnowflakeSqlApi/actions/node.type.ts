@@ -9,5 +9,3 @@ export type SnowflakeOperation =
 	| 'upsert'
 	| 'delete'
 	| 'select';
-
-export type SnowflakeResource = 'statement';

@@ -1,14 +1,13 @@
 /**
  * Builds the Snowflake client once per execution (credentials, HTTP through n8n's authenticated
- * request helper, n8n's sleep, the execution's cancel signal) and hands the items to the operation.
+ * request helper, n8n's sleep, the execution's cancel signal) and hands the items to the operation,
+ * with the client as its statement runner.
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, createClient, createN8nHttp } from '../helpers/adapters';
-import { errorItem, toNodeError } from '../helpers/errors';
-import type { OperationExecute, OperationRuntime } from '../helpers/interfaces';
-import type { TransportEvent } from '../transport';
-import { readCredentials } from '../transport/auth';
+import { CREDENTIAL_TYPE, createClient, createN8nHttp, errorItem, toNodeError } from '../helpers';
+import type { OperationExecute, OperationRuntime } from '../helpers';
+import { readCredentials, type TransportEvent } from '../transport';
 import type { SnowflakeOperation } from './node.type';
 import * as statement from './statement/Statement.resource';
 
@@ -40,8 +39,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let runtime: OperationRuntime;
 	try {
 		const credentials = readCredentials(await this.getCredentials(CREDENTIAL_TYPE));
-		const client = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
-		runtime = { client, credentials, signal: this.getExecutionCancelSignal?.() };
+		const runner = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
+		runtime = { runner, credentials, signal: this.getExecutionCancelSignal?.() };
 	} catch (error) {
 		// A credential that cannot sign (bad key, passphrase, account) fails every item alike.
 		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0);

@@ -151,7 +151,7 @@ export function createCredentialTestHttp(
  * n8n's sleep, abortable. Older n8n-workflow releases ignore the signal argument, so the signal is
  * also checked before and after: a cancel then waits at most one poll interval.
  */
-export const abortableSleep: SleepFn = async (ms, signal) => {
+const abortableSleep: SleepFn = async (ms, signal) => {
 	if (signal?.aborted) throw signal.reason;
 	await n8nSleep(ms, signal);
 	if (signal?.aborted) throw signal.reason;

@@ -46,7 +46,7 @@ import {
 	type DateTimeLike,
 } from './temporal';
 
-export type JsonType = 'VARIANT' | 'OBJECT' | 'ARRAY';
+type JsonType = 'VARIANT' | 'OBJECT' | 'ARRAY';
 /** What a column or parameter can be bound as: a wire type, or JSON parsed by PARSE_JSON. */
 export type ColumnType = BindingType | JsonType;
 export type ParameterType = ColumnType | 'auto';
@@ -66,7 +66,7 @@ const BINDING_TYPES: readonly BindingType[] = [
 ];
 const JSON_TYPES: readonly JsonType[] = ['VARIANT', 'OBJECT', 'ARRAY'];
 
-export interface PreparedBinding {
+interface PreparedBinding {
 	binding: Binding;
 	/** The placeholder must be wrapped in PARSE_JSON (VARIANT/OBJECT/ARRAY). */
 	parseJson: boolean;
@@ -460,7 +460,7 @@ function convert(value: unknown, requested: ParameterType): PreparedBinding {
 }
 
 /** Where a value came from, for the error message: `<label>: <reason>`. */
-export interface BindingSource extends BindingErrorDetails {
+interface BindingSource extends BindingErrorDetails {
 	/** e.g. `Query parameter 2` or `Item 3, column 'price'`. */
 	label: string;
 }
@@ -509,16 +509,6 @@ export function inferBindingType(value: unknown, source: BindingSource): Binding
 	} catch (refusal) {
 		throw refusalToError(refusal, source);
 	}
-}
-
-/** One query parameter → its binding; errors read `Query parameter <n>: …`. */
-export function toBinding(
-	value: unknown,
-	type?: ParameterType | string,
-	parameterIndex = 1,
-): Binding {
-	return prepareBinding(value, type, { label: `Query parameter ${parameterIndex}`, parameterIndex })
-		.binding;
 }
 
 export interface QueryParameter {

@@ -15,10 +15,10 @@ import {
 import { boundText, SnowflakeError } from '../transport';
 import { SqlInputError } from './inputErrors';
 
-export type SnowflakeNodeError = NodeApiError | NodeOperationError;
+type SnowflakeNodeError = NodeApiError | NodeOperationError;
 
 /** The fields an error item carries (issue: error, code, sqlState, statementHandle, itemIndex). */
-export interface ErrorFields extends IDataObject {
+interface ErrorFields extends IDataObject {
 	error: string;
 	code?: string;
 	sqlState?: string;
@@ -83,7 +83,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, extr
 }
 
 /** The JSON of an error item. */
-export function errorFields(error: unknown, itemIndex: number): ErrorFields {
+function errorFields(error: unknown, itemIndex: number): ErrorFields {
 	const fields: ErrorFields = {
 		error: error instanceof Error ? error.message : String(error),
 		itemIndex,

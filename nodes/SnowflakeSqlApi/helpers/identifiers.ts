@@ -129,11 +129,6 @@ export function quoteQualifiedName(name: string, label = 'table name'): string {
 		.join('.');
 }
 
-/** The stored names of a typed `table`, `schema.table` or `database.schema.table`, outermost first. */
-export function resolveQualifiedName(name: string, label = 'table name'): string[] {
-	return parseParts(name, 3, label).map((part) => part.name);
-}
-
 /** A name that is already exact (from SHOW or DESCRIBE output) → quoted, case kept. */
 export function quoteExactIdentifier(name: string, label = 'identifier'): string {
 	checkControl(label, name);

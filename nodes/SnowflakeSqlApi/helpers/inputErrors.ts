@@ -4,7 +4,7 @@
  * are, so they quote what was typed, but never more than ~100 characters of it.
  */
 
-export interface SqlInputErrorDetails {
+interface SqlInputErrorDetails {
 	/** 0-based index of the n8n item (row) the problem belongs to, when there is one. */
 	itemIndex?: number;
 }

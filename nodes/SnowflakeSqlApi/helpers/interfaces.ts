@@ -1,14 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { SnowflakeClient, SnowflakeKeyPairCredentials, StatementRequest } from '../transport';
+import type { SnowflakeKeyPairCredentials, StatementRequest } from '../transport';
+import type { StatementRunner } from './runner';
 
 /** How Execute SQL runs over the input items (named after Postgres v2's Query Batching). */
-export type QueryBatching = 'independently' | 'single' | 'transaction';
+type QueryBatching = 'independently' | 'single' | 'transaction';
 
 /** Execute SQL output shapes. */
 export type OutputMode = 'rows' | 'allRows' | 'metadata';
 
-export type OnMaxRows = 'error' | 'truncate';
+type OnMaxRows = 'error' | 'truncate';
 
 /** A resource locator value as n8n stores it. */
 export interface LocatorValue {
@@ -42,7 +43,7 @@ export type RequestContext = Omit<StatementRequest, 'statement' | 'bindings'>;
 
 /** What the router builds once per execution and hands to the operation. */
 export interface OperationRuntime {
-	client: SnowflakeClient;
+	runner: StatementRunner;
 	credentials: SnowflakeKeyPairCredentials;
 	/** Aborted when the execution is cancelled: the transport then cancels the statement on Snowflake. */
 	signal?: AbortSignal;

@@ -52,8 +52,8 @@ import {
 import { quoteIdentifier, quoteQualifiedName } from './identifiers';
 import { SqlInputError, echoText } from './inputErrors';
 
-export const DEFAULT_MAX_BINDINGS = 16_384;
-export const DEFAULT_MAX_STATEMENT_BYTES = 1_000_000;
+const DEFAULT_MAX_BINDINGS = 16_384;
+const DEFAULT_MAX_STATEMENT_BYTES = 1_000_000;
 
 export type Row = Record<string, unknown>;
 
@@ -510,7 +510,7 @@ export function buildTruncate(table: string): SqlStatement {
 	return { statement: `TRUNCATE TABLE ${quoteQualifiedName(table)}`, bindings: {} };
 }
 
-export type SelectOperator =
+type SelectOperator =
 	| '='
 	| '!='
 	| '>'
@@ -552,7 +552,7 @@ export interface SortRule {
 	direction?: string;
 }
 
-export interface SelectOptions {
+interface SelectOptions {
 	/** Columns to return; all (`*`) when empty. */
 	columns?: readonly string[];
 	where?: readonly SelectCondition[];

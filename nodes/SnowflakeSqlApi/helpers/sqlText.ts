@@ -161,28 +161,6 @@ export function rewritePlaceholders(
 	return text + sql.slice(last);
 }
 
-export interface NormalizedPlaceholders {
-	/** The SQL with every `:N` replaced by `?` (the SQL API binds by position). */
-	sql: string;
-	/** For each `?` in `sql`, the 1-based query parameter it binds. */
-	order: number[];
-	/** How many query parameters the statement expects. */
-	count: number;
-}
-
-/**
- * Accepts `?` (parameters in order) or `:1`, `:2` (by number, reusable: `:1` twice binds parameter 1
- * twice), never both in one statement.
- */
-export function normalizePlaceholders(sql: string): NormalizedPlaceholders {
-	const found = findPlaceholders(sql);
-	return {
-		sql: rewritePlaceholders(sql, found, () => '?'),
-		order: found.map((p) => p.parameter),
-		count: placeholderCount(found),
-	};
-}
-
 /** First keyword (upper case) of each non-empty statement; '' when a statement starts otherwise. */
 export function statementKeywords(sql: string): string[] {
 	const keywords: string[] = [];
@@ -218,11 +196,6 @@ export function countStatements(sql: string): number {
 	return statementKeywords(sql).length;
 }
 
-/** The first keyword of the first statement, upper case, after comments and opening parentheses. */
-export function firstKeyword(sql: string): string {
-	return statementKeywords(sql)[0] ?? '';
-}
-
 /**
  * `sql` without the `;` that end its last statement, trailing comments kept: `SELECT 1; -- done`
  * becomes `SELECT 1 -- done`. Joining the result with `\n;\n` never puts the separator inside a line
@@ -252,7 +225,7 @@ export function withoutTrailingTerminators(sql: string): string {
 	return sql.slice(0, last) + tail.replace(/\s+$/, '');
 }
 
-export const FILE_TRANSFER_MESSAGE =
+const FILE_TRANSFER_MESSAGE =
 	'PUT and GET (file transfer) commands are not supported by the Snowflake SQL API; use a stage and COPY INTO instead.';
 
 /** Refuses SQL in which any statement is PUT or GET. */

@@ -5,7 +5,7 @@
  */
 
 export const NS_PER_MS = 1_000_000n;
-export const NS_PER_DAY = 86_400_000_000_000n;
+const NS_PER_DAY = 86_400_000_000_000n;
 export const MS_PER_DAY = 86_400_000;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -52,7 +52,7 @@ export function parseTime(text: string): bigint | undefined {
 	return match ? parseTimeParts(match[1], match[2], match[3], match[4]) : undefined;
 }
 
-export interface DateTimeParts {
+interface DateTimeParts {
 	/** Days since epoch of the date as written. */
 	days: number;
 	/** Wall-clock nanoseconds since that day's midnight. */

@@ -9,7 +9,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { createClient, createCredentialTestHttp } from '../helpers/adapters';
+import { createClient, createCredentialTestHttp } from '../helpers';
 import {
 	boundText,
 	KeyPairAuth,

@@ -8,10 +8,8 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, createClient, createN8nHttp } from '../helpers/adapters';
-import { toNodeError } from '../helpers/errors';
-import { quoteExactIdentifier, resolveIdentifier, showLike } from '../helpers/identifiers';
-import type { LocatorValue } from '../helpers/interfaces';
+import { CREDENTIAL_TYPE, createClient, createN8nHttp, quoteExactIdentifier, resolveIdentifier, showLike, toNodeError } from '../helpers';
+import type { LocatorValue } from '../helpers';
 import { readCredentials, type SnowflakeKeyPairCredentials, type StatementRequest } from '../transport';
 
 /** One page of the picker. */

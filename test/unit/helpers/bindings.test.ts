@@ -1,16 +1,39 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 
-import {
-	bindParameters,
-	inferBindingType,
-	isJsonType,
-	parseParameterType,
-	prepareBinding,
-	toBinding,
-	wrapParseJson,
-} from '../../../nodes/SnowflakeSqlApi/helpers/bindings';
-import { BindingError, SqlInputError } from '../../../nodes/SnowflakeSqlApi/helpers/inputErrors';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { SqlInputError, buildInsert, buildStatementRequest, prepareBinding } from '../../../nodes/SnowflakeSqlApi/helpers';
+import type { Binding } from '../../../nodes/SnowflakeSqlApi/transport';
+
+/** A value that cannot be bound: a SqlInputError naming the parameter (or the item and column). */
+type BindingError = SqlInputError & { column?: string; parameterIndex?: number };
+
+interface QueryParameter {
+	value: unknown;
+	type?: string;
+}
+
+/** Execute SQL's binding of Query Parameters: the statement and bindings its request carries. */
+function bindParameters(sql: string, parameters: QueryParameter[]): { statement: string; bindings: Record<string, Binding> } {
+	const context = {
+		getNodeParameter: () => sql,
+		getWorkflow: () => ({ id: 'w' }),
+		getExecutionId: () => 'e',
+		getNode: () => ({ name: 'Snowflake' }),
+	} as unknown as IExecuteFunctions;
+	// Multi-Statement on: the statement count is bindParameters' own check here.
+	const options = { queryParameters: { parameters }, multiStatement: true, queryTag: '' };
+	const request = buildStatementRequest(context, 0, options, { runner: undefined as never, credentials: { account: 'a', user: 'u', privateKey: '' } });
+	return { statement: request.statement, bindings: request.bindings ?? {} };
+}
+
+/** Query parameter `parameterIndex` (the others null) as bound to its placeholder. */
+function toBinding(value: unknown, type?: string, parameterIndex = 1): Binding {
+	const parameters = Array.from({ length: parameterIndex }, (_, index): QueryParameter => (index === parameterIndex - 1 ? { value, type } : { value: null }));
+	const placeholders = parameters.map((_, index) => `:${index + 1}`).join(', ');
+	return bindParameters(`SELECT ${placeholders}`, parameters).bindings[String(parameterIndex)];
+}
 
 const UNSAFE_2_64 = "18446744073709552000 is beyond JavaScript's exact integer range (2^53) and has already lost precision; pass it as a string to keep every digit";
 
@@ -18,7 +41,8 @@ function refusal(run: () => unknown): BindingError {
 	try {
 		run();
 	} catch (error) {
-		expect(error).toBeInstanceOf(BindingError);
+		expect(error).toBeInstanceOf(SqlInputError);
+		expect((error as Error).name).toBe('BindingError');
 		return error as BindingError;
 	}
 	throw new Error('expected a BindingError');
@@ -78,8 +102,8 @@ describe('toBinding: inferred types', () => {
 		);
 	});
 
-	it('refuses an object holding a bigint', () => {
-		expect(refusal(() => toBinding({ n: 1n }, 'auto', 2)).message).toBe('Query parameter 2: an Object cannot be converted to JSON (it contains a BigInt or refers to itself)');
+	it('binds an object holding a bigint as n8n serialises it (n8n-workflow gives BigInt a toJSON: its digits as text)', () => {
+		expect(toBinding({ n: 1n }, 'auto', 2)).toEqual({ type: 'TEXT', value: '{"n":"1"}' });
 	});
 });
 
@@ -360,12 +384,13 @@ describe('toBinding: VARIANT / OBJECT / ARRAY', () => {
 		expect(refusal(() => toBinding(value, type)).message).toBe(`Query parameter 1: ${reason}`);
 	});
 
-	it('wrapParseJson / isJsonType', () => {
-		expect(wrapParseJson('?', 'VARIANT')).toBe('PARSE_JSON(?)');
-		expect(wrapParseJson('$2', 'ARRAY')).toBe('PARSE_JSON($2)');
-		expect(wrapParseJson('?', 'TEXT')).toBe('?');
-		expect(isJsonType('OBJECT')).toBe(true);
-		expect(isJsonType('auto')).toBe(false);
+	it('JSON types are written through PARSE_JSON, others are not', () => {
+		expect(bindParameters('SELECT ?, ?', [{ value: '{}', type: 'VARIANT' }, { value: 'x', type: 'TEXT' }]).statement).toBe('SELECT PARSE_JSON(?), ?');
+		expect(buildInsert('t', ['a', 'b'], [{ a: 1, b: '[1]' }], { columnTypes: { b: 'ARRAY' } })[0].statement).toBe(
+			'INSERT INTO "T" ("A", "B") SELECT $1, PARSE_JSON($2) FROM VALUES (?, ?)',
+		);
+		expect(prepareBinding({ k: 1 }, 'OBJECT', { label: 'x' }).parseJson).toBe(true);
+		expect(prepareBinding({ k: 1 }, 'auto', { label: 'x' }).parseJson).toBe(false);
 	});
 });
 
@@ -377,17 +402,24 @@ describe('type names', () => {
 		['timestamp_tz', 'TIMESTAMP_TZ'],
 		['Variant', 'VARIANT'],
 	])('%j → %s', (type, parsed) => {
-		expect(parseParameterType(type, { label: 'x' })).toBe(parsed);
+		// The type decides the binding: auto infers it from the value, VARIANT goes through PARSE_JSON.
+		const value = { auto: 1.5, TIMESTAMP_TZ: '2024-01-01T00:00:00Z', VARIANT: '{}' }[parsed] ?? null;
+		const prepared = prepareBinding(value, type, { label: 'x' });
+		expect(prepared.binding.type).toBe({ auto: 'REAL', TIMESTAMP_TZ: 'TIMESTAMP_TZ', VARIANT: 'TEXT' }[parsed]);
+		expect(prepared.parseJson).toBe(parsed === 'VARIANT');
 	});
 
 	it('refuses an unknown type', () => {
 		expect(refusal(() => toBinding(1, 'INTEGER', 5)).message).toBe("Query parameter 5: 'INTEGER' is not a binding type (use auto, FIXED, REAL, DECFLOAT, TEXT, BINARY, BOOLEAN, DATE, TIME, TIMESTAMP_TZ, TIMESTAMP_LTZ, TIMESTAMP_NTZ, VARIANT, OBJECT, ARRAY)");
 	});
 
-	it('inferBindingType reports with the caller’s label and details', () => {
-		expect(inferBindingType(null, { label: 'x' })).toBeUndefined();
-		expect(inferBindingType(1.5, { label: 'x' })).toBe('REAL');
-		const error = refusal(() => inferBindingType(NaN, { label: "Item 3, column 'price'", itemIndex: 3, column: 'price' }));
+	it('an inferred type is reported with the item and column', () => {
+		// null has no type of its own: the column's other values decide it.
+		expect(buildInsert('t', ['price'], [{ price: null }, { price: 1.5 }])[0].bindings).toEqual({
+			'1': { type: 'REAL', value: null },
+			'2': { type: 'REAL', value: '1.5' },
+		});
+		const error = refusal(() => buildInsert('t', ['price'], [{ price: 1 }, { price: 2 }, { price: 3 }, { price: NaN }]));
 		expect(error.message).toBe("Item 3, column 'price': NaN is not a finite number; choose type REAL to store NaN or Infinity on purpose");
 		expect([error.itemIndex, error.column, error.parameterIndex]).toEqual([3, 'price', undefined]);
 	});

@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-	contextIdentifier,
+	SqlInputError,
 	quoteExactIdentifier,
 	quoteIdentifier,
 	quoteQualifiedName,
+	requestContext,
 	resolveIdentifier,
 	showLike,
-	resolveQualifiedName,
-} from '../../../nodes/SnowflakeSqlApi/helpers/identifiers';
-import { SqlInputError } from '../../../nodes/SnowflakeSqlApi/helpers/inputErrors';
+} from '../../../nodes/SnowflakeSqlApi/helpers';
+
+const execution = {
+	getWorkflow: () => ({ id: 'w', name: 'w', active: false }),
+	getExecutionId: () => 'e',
+	getNode: () => ({ name: 'Snowflake' }),
+} as unknown as Parameters<typeof requestContext>[0];
+
+/** The warehouse (or role) a request is sent with when the option is typed as text. */
+function contextField(field: 'warehouse' | 'role', value: string | undefined): string | undefined {
+	return requestContext(execution, { [field]: value, queryTag: '' }, { credentials: { account: 'a', user: 'u', privateKey: '' } })[field];
+}
 
 describe('quoteIdentifier', () => {
 	it.each([
@@ -96,11 +106,11 @@ describe('quoteQualifiedName', () => {
 	});
 
 	it('resolves the stored names', () => {
-		expect(resolveQualifiedName('"my.db".public."T ""x"""')).toEqual(['my.db', 'PUBLIC', 'T "x"']);
+		expect(quoteQualifiedName('"my.db".public."T ""x"""')).toBe('"my.db"."PUBLIC"."T ""x"""');
 	});
 });
 
-describe('resolveIdentifier and contextIdentifier (request body fields)', () => {
+describe('resolveIdentifier and the request body fields typed as text', () => {
 	it.each([
 		['analytics_wh', 'ANALYTICS_WH'],
 		['"Mixed Case"', 'Mixed Case'],
@@ -109,16 +119,16 @@ describe('resolveIdentifier and contextIdentifier (request body fields)', () => 
 		['  sysadmin ', 'SYSADMIN'],
 	])('%s → %s', (input, expected) => {
 		expect(resolveIdentifier(input)).toBe(expected);
-		expect(contextIdentifier(input, 'warehouse name')).toBe(expected);
+		expect(contextField('warehouse', input)).toBe(expected);
 	});
 
 	it.each([undefined, '', '   '])('blank %j leaves the field out', (input) => {
-		expect(contextIdentifier(input)).toBeUndefined();
+		expect(contextField('warehouse', input)).toBeUndefined();
 	});
 
 	it('refuses what quoting refuses, naming the field', () => {
-		expect(() => contextIdentifier('"open', 'role name')).toThrow(
-			`Invalid role name '"open': a double quote opens a name but never closes it`,
+		expect(() => contextField('role', '"open')).toThrow(
+			`Invalid role '"open': a double quote opens a name but never closes it`,
 		);
 	});
 });

@@ -1,18 +1,24 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 
-import { BindingError, SqlInputError } from '../../../nodes/SnowflakeSqlApi/helpers/inputErrors';
 import {
-	DEFAULT_MAX_BINDINGS,
-	DEFAULT_MAX_STATEMENT_BYTES,
+	SqlInputError,
 	buildDelete,
 	buildInsert,
 	buildSelect,
 	buildTruncate,
 	buildUpdate,
 	buildUpsert,
-	type BatchStatement,
-} from '../../../nodes/SnowflakeSqlApi/helpers/sql';
+} from '../../../nodes/SnowflakeSqlApi/helpers';
+
+type BatchStatement = ReturnType<typeof buildInsert>[number];
+
+/** The SQL API's limits the builders keep to unless told otherwise. */
+const MAX_BINDINGS = 16_384;
+const MAX_STATEMENT_BYTES = 1_000_000;
+
+/** A value the builder cannot bind: a SqlInputError naming the item (and the column or parameter). */
+type BindingError = SqlInputError & { column?: string; parameterIndex?: number };
 
 function caught(run: () => unknown): Error {
 	try {
@@ -136,7 +142,8 @@ describe('buildInsert', () => {
 
 	it('names the item and column of a value it cannot bind', () => {
 		const error = caught(() => buildInsert('t', ['id', 'day'], [{ id: 1, day: '2024-02-29' }, { id: 2, day: '2024-02-30' }], { columnTypes: { day: 'DATE' } }));
-		expect(error).toBeInstanceOf(BindingError);
+		expect(error).toBeInstanceOf(SqlInputError);
+		expect(error.name).toBe('BindingError');
 		expect(error.message).toBe("Item 1, column 'day': '2024-02-30' is not a valid DATE (expected YYYY-MM-DD)");
 		expect((error as BindingError).itemIndex).toBe(1);
 		expect((error as BindingError).column).toBe('day');
@@ -192,8 +199,12 @@ describe('chunking', () => {
 	const rows = (count: number, value = (i: number) => `v${i}`) =>
 		Array.from({ length: count }, (_, i) => ({ id: i, name: value(i) }));
 
-	it('documents its defaults', () => {
-		expect([DEFAULT_MAX_BINDINGS, DEFAULT_MAX_STATEMENT_BYTES]).toEqual([16_384, 1_000_000]);
+	it('keeps to 16,384 bindings and 1,000,000 bytes per statement by default', () => {
+		const ids = buildInsert('t', ['id'], Array.from({ length: MAX_BINDINGS + 1 }, (_, i) => ({ id: i })));
+		expect(ids.map((statement) => Object.keys(statement.bindings).length)).toEqual([MAX_BINDINGS, 1]);
+		const wide = buildInsert('t', ['id', 'name'], Array.from({ length: 25 }, (_, i) => ({ id: i, name: 'x'.repeat(100_000) })));
+		expect(wide.map((statement) => statement.rowIndexes.length)).toEqual([9, 9, 7]);
+		for (const statement of wide) expect(size(statement)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
 	});
 
 	it.each([
@@ -234,7 +245,7 @@ describe('chunking', () => {
 		expect(statements.map((s) => s.rowIndexes.length)).toEqual([5461, 4539]);
 		expect(statements.flatMap((s) => s.rowIndexes)).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
 		expect(statements[1].bindings['1']).toEqual(fixed('5461'));
-		for (const statement of statements) expect(size(statement)).toBeLessThanOrEqual(DEFAULT_MAX_STATEMENT_BYTES);
+		for (const statement of statements) expect(size(statement)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
 	});
 
 	it('keeps big statements under 1 MB', () => {
@@ -464,7 +475,8 @@ describe('buildSelect', () => {
 describe('bad rows', () => {
 	it('without onBadRow the first bad row fails the build, named by its item index', () => {
 		const error = caught(() => buildInsert('t', ['n'], [{ n: 1 }, { n: 'x' }], { columnTypes: { n: 'FIXED' }, itemIndexes: [4, 7] }));
-		expect(error).toBeInstanceOf(BindingError);
+		expect(error).toBeInstanceOf(SqlInputError);
+		expect(error.name).toBe('BindingError');
 		expect(error.message).toBe("Item 7, column 'n': 'x' is not a valid FIXED (expected an integer such as 42 or -7)");
 		expect((error as SqlInputError).itemIndex).toBe(7);
 	});

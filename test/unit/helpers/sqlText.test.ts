@@ -1,37 +1,45 @@
 import { describe, expect, it } from 'vitest';
 
-import { SqlInputError } from '../../../nodes/SnowflakeSqlApi/helpers/inputErrors';
 import {
-	FILE_TRANSFER_MESSAGE,
+	SqlInputError,
 	assertNoFileTransfer,
 	countStatements,
-	firstKeyword,
-	normalizePlaceholders,
+	findPlaceholders,
+	rewritePlaceholders,
 	statementKeywords,
 	withoutTrailingTerminators,
-} from '../../../nodes/SnowflakeSqlApi/helpers/sqlText';
+} from '../../../nodes/SnowflakeSqlApi/helpers';
 
-describe('normalizePlaceholders', () => {
+const FILE_TRANSFER_MESSAGE =
+	'PUT and GET (file transfer) commands are not supported by the Snowflake SQL API; use a stage and COPY INTO instead.';
+
+/** The SQL as the SQL API gets it (every placeholder a `?`) and the parameter each `?` binds. */
+function normalized(sql: string): { sql: string; order: number[] } {
+	const found = findPlaceholders(sql);
+	return { sql: rewritePlaceholders(sql, found, () => '?'), order: found.map((placeholder) => placeholder.parameter) };
+}
+
+describe('findPlaceholders and rewritePlaceholders', () => {
 	it.each([
-		['no placeholders', 'SELECT 1', 'SELECT 1', [], 0],
-		['? in order', 'SELECT ? , ?', 'SELECT ? , ?', [1, 2], 2],
-		[':N rewritten to ?', 'SELECT :1, :2', 'SELECT ?, ?', [1, 2], 2],
-		[':1 used twice binds parameter 1 twice', 'SELECT :2 WHERE a = :1 OR b = :1', 'SELECT ? WHERE a = ? OR b = ?', [2, 1, 1], 2],
-		[':10 reads every digit', `SELECT ${Array.from({ length: 10 }, (_, i) => `:${10 - i}`).join(',')}`, `SELECT ${Array(10).fill('?').join(',')}`, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], 10],
-		['? in a single-quoted string', "SELECT '?', ?", "SELECT '?', ?", [1], 1],
-		['escaped quotes in a string', "SELECT 'it''s ?', 'a\\'?', ?", "SELECT 'it''s ?', 'a\\'?', ?", [1], 1],
-		['? in a double-quoted identifier', 'SELECT "col?" FROM t WHERE a = ?', 'SELECT "col?" FROM t WHERE a = ?', [1], 1],
-		['? in a $$ block', 'SELECT $$ ? :1 $$, ?', 'SELECT $$ ? :1 $$, ?', [1], 1],
-		['-- comment', 'SELECT ? -- what?\n, ?', 'SELECT ? -- what?\n, ?', [1, 2], 2],
-		['// comment', 'SELECT ? // :1?\n', 'SELECT ? // :1?\n', [1], 1],
-		['/* */ comment', 'SELECT /* ? :1 */ ?', 'SELECT /* ? :1 */ ?', [1], 1],
-		[':: cast is not a placeholder', 'SELECT :1::int, x::varchar', 'SELECT ?::int, x::varchar', [1], 1],
-		['a path like v:key is not a placeholder', 'SELECT v:key, v:"k" FROM t WHERE id = :1', 'SELECT v:key, v:"k" FROM t WHERE id = ?', [1], 1],
-		[':1 in a string', "SELECT ':1', :1", "SELECT ':1', ?", [1], 1],
-		['unterminated string hides the rest', "SELECT ?, 'abc ?", "SELECT ?, 'abc ?", [1], 1],
-		['$$ inside an identifier does not open a block', 'SELECT a$$b, ?', 'SELECT a$$b, ?', [1], 1],
-	])('%s', (_, sql, expectedSql, order, count) => {
-		expect(normalizePlaceholders(sql)).toEqual({ sql: expectedSql, order, count });
+		['no placeholders', 'SELECT 1', 'SELECT 1', []],
+		['? in order', 'SELECT ? , ?', 'SELECT ? , ?', [1, 2]],
+		[':N rewritten to ?', 'SELECT :1, :2', 'SELECT ?, ?', [1, 2]],
+		[':1 used twice binds parameter 1 twice', 'SELECT :2 WHERE a = :1 OR b = :1', 'SELECT ? WHERE a = ? OR b = ?', [2, 1, 1]],
+		[':10 reads every digit', `SELECT ${Array.from({ length: 10 }, (_, i) => `:${10 - i}`).join(',')}`, `SELECT ${Array(10).fill('?').join(',')}`, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]],
+		['? in a single-quoted string', "SELECT '?', ?", "SELECT '?', ?", [1]],
+		['escaped quotes in a string', "SELECT 'it''s ?', 'a\\'?', ?", "SELECT 'it''s ?', 'a\\'?', ?", [1]],
+		['? in a double-quoted identifier', 'SELECT "col?" FROM t WHERE a = ?', 'SELECT "col?" FROM t WHERE a = ?', [1]],
+		['? in a $$ block', 'SELECT $$ ? :1 $$, ?', 'SELECT $$ ? :1 $$, ?', [1]],
+		['-- comment', 'SELECT ? -- what?\n, ?', 'SELECT ? -- what?\n, ?', [1, 2]],
+		['// comment', 'SELECT ? // :1?\n', 'SELECT ? // :1?\n', [1]],
+		['/* */ comment', 'SELECT /* ? :1 */ ?', 'SELECT /* ? :1 */ ?', [1]],
+		[':: cast is not a placeholder', 'SELECT :1::int, x::varchar', 'SELECT ?::int, x::varchar', [1]],
+		['a path like v:key is not a placeholder', 'SELECT v:key, v:"k" FROM t WHERE id = :1', 'SELECT v:key, v:"k" FROM t WHERE id = ?', [1]],
+		[':1 in a string', "SELECT ':1', :1", "SELECT ':1', ?", [1]],
+		['unterminated string hides the rest', "SELECT ?, 'abc ?", "SELECT ?, 'abc ?", [1]],
+		['$$ inside an identifier does not open a block', 'SELECT a$$b, ?', 'SELECT a$$b, ?', [1]],
+	])('%s', (_, sql, expectedSql, order) => {
+		expect(normalized(sql)).toEqual({ sql: expectedSql, order });
 	});
 
 	it.each([
@@ -43,7 +51,7 @@ describe('normalizePlaceholders', () => {
 		['SELECT :2', 'Numbered placeholders must run from :1 to :2 without gaps; :1 is missing'],
 		['SELECT :0', 'Placeholder :0 is not valid: numbered placeholders start at :1'],
 	])('refuses %j', (sql, message) => {
-		expect(() => normalizePlaceholders(sql)).toThrow(new SqlInputError(message));
+		expect(() => findPlaceholders(sql)).toThrow(new SqlInputError(message));
 	});
 });
 
@@ -70,7 +78,7 @@ describe('countStatements', () => {
 	});
 });
 
-describe('firstKeyword', () => {
+describe('statementKeywords: the first keyword', () => {
 	it.each([
 		['select 1', 'SELECT'],
 		['  \n\tInsert into t', 'INSERT'],
@@ -83,7 +91,7 @@ describe('firstKeyword', () => {
 		['1 + 1', ''],
 		['GET_DDL', 'GET_DDL'],
 	])('%j → %j', (sql, keyword) => {
-		expect(firstKeyword(sql)).toBe(keyword);
+		expect(statementKeywords(sql)[0] ?? '').toBe(keyword);
 	});
 });
 

@@ -1,14 +1,13 @@
  
 /**
  * The trigger's pure parts: watermark domains (reading decoded cells, order, look-back, bindings),
- * the state steps (ties, limit, duplicates, forgetting, activation) and the statements it builds.
+ * the state steps (ties, limit, duplicates, forgetting past the cap, activation) and the statements it builds.
  */
 import { describe, expect, it } from 'vitest';
 
 import { buildStatement, querySource, tableSource, watermarkColumn } from '../../../nodes/SnowflakeSqlApiTrigger/query';
 import {
 	activate,
-	forget,
 	lowerBound,
 	newState,
 	readState,
@@ -120,13 +119,15 @@ describe('state steps', () => {
 		expect(Object.keys(moved.state.seen)).toEqual(['200']);
 	});
 
-	it('forget: past the cap the lowest values go and the floor rises above them; the watermark stays', () => {
-		const state: TriggerState = { ...newState('s'), watermark: '3', seen: { 1: ['a', 'b'], 2: ['c'], 3: ['d', 'e'] } };
-		const after = forget(state, ids, 10, 3);
+	it('past the 10,000 remembered keys the lowest values are forgotten and the floor rises above them; the watermark stays', () => {
+		const many = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
+		const state: TriggerState = { ...newState('s'), watermark: '3', seen: { 1: many('a', 9_999), 2: ['c'], 3: ['d', 'e'] } };
+		const after = takeNew(state, [], ids, 10, 10).state;
 		expect(after.seen).toEqual({ 2: ['c'], 3: ['d', 'e'] });
 		expect(after.floor).toEqual({ value: '1', inclusive: false });
-		const crowded = forget({ ...state, seen: { 3: ['a', 'b', 'c', 'd'] } }, ids, 10, 2);
-		expect(crowded.seen).toEqual({ 3: ['a', 'b', 'c', 'd'] });
+		const crowded = takeNew({ ...state, seen: { 3: many('k', 10_001) } }, [], ids, 10, 10).state;
+		expect(crowded.seen[3]).toHaveLength(10_001);
+		expect(crowded.floor).toBeUndefined();
 		expect(lowerBound({ ...after, watermark: '3' }, ids, 10)).toEqual({ value: '1', inclusive: false });
 	});
 

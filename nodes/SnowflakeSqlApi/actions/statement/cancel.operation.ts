@@ -6,9 +6,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { forEachItem } from '../runtime';
-import { statementHandleField } from './getResults.operation';
+import { forEachItem, type OperationRuntime } from '../../helpers';
+import { statementHandleField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [statementHandleField];
 
@@ -21,7 +20,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items.length, async (itemIndex) => {
 		const handle = this.getNodeParameter('statementHandle', itemIndex) as string;
-		const status = await runtime.client.cancel(handle, { signal: runtime.signal });
+		const status = await runtime.runner.cancel(handle, { signal: runtime.signal });
 		return [
 			{
 				json: { statementHandle: status.statementHandle, code: status.code, message: status.message },

@@ -9,17 +9,18 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { buildDelete, buildTruncate } from '../../helpers/sql';
 import {
-	dataModeField,
-	matchColumnsField,
-	optionsCollection,
+	buildDelete,
+	buildTruncate,
+	forEachItem,
+	readOptions,
+	requestContext,
 	tableLocator,
-	valuesToSendField,
-} from '../common.descriptions';
-import { forEachItem, readOptions, requestContext } from '../runtime';
-import { tableName, writeItems, type WriteOperation } from './rows';
+	tableName,
+	writeItems,
+} from '../../helpers';
+import type { OperationRuntime, WriteOperation } from '../../helpers';
+import { dataModeField, matchColumnsField, optionsCollection, valuesToSendField } from '../common.descriptions';
 
 const deleteCommandField: INodeProperties = {
 	displayName: 'Command',
@@ -67,7 +68,7 @@ export async function execute(
 		return await forEachItem(this, 1, async (itemIndex) => {
 			const base = requestContext(this, readOptions(this, itemIndex), runtime);
 			const { statement } = buildTruncate(tableName(this, itemIndex));
-			const result = await runtime.client.execute({ statement, ...base }, { signal: runtime.signal, maxRows: 0, onMaxRows: 'truncate' });
+			const result = await runtime.runner.execute({ statement, ...base }, { signal: runtime.signal, maxRows: 0, onMaxRows: 'truncate' });
 			return [{ json: { success: true, statementHandle: result.statementHandle }, pairedItem: { item: itemIndex } }];
 		});
 	}

@@ -19,37 +19,26 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { bindParameters, type QueryParameter } from '../../helpers/bindings';
-import { errorItem, toNodeError } from '../../helpers/errors';
-import { SqlInputError } from '../../helpers/inputErrors';
-import type { OperationRuntime, OutputMode, SnowflakeNodeOptions } from '../../helpers/interfaces';
-import { assertNoFileTransfer, countStatements, statementKeywords, withoutTrailingTerminators } from '../../helpers/sqlText';
-import { SnowflakeError, type StatementRequest, type StatementResult } from '../../transport';
-import { optionsCollection } from '../common.descriptions';
 import {
+	buildStatementRequest,
+	countStatements,
 	decodeOptions,
+	errorItem,
+	forEachItem,
+	queryParameters,
 	readOptions,
 	requestContext,
 	rowItems,
 	rowLimit,
-	forEachItem,
-	metadataOf,
+	SqlInputError,
+	statementKeywords,
+	toNodeError,
 	warnTruncated,
-	type RowLimitedResult,
-} from '../runtime';
-
-export const queryField: INodeProperties = {
-	displayName: 'Query',
-	name: 'query',
-	type: 'string',
-	typeOptions: { editor: 'sqlEditor', sqlDialect: 'StandardSQL' },
-	default: '',
-	required: true,
-	placeholder: 'e.g. SELECT id, name FROM orders WHERE status = ? AND created_at > ?',
-	description:
-		'The SQL to run. Use ? or :1, :2 … placeholders with Options > Query Parameters for values from the items.',
-	hint: 'Prefer Query Parameters over {{ }} expressions inside the SQL: parameters are sent as typed bindings, never pasted into the SQL text',
-};
+	withoutTrailingTerminators,
+} from '../../helpers';
+import type { OperationRuntime, OutputMode, RowLimitedResult } from '../../helpers';
+import { SnowflakeError, type StatementRequest, type StatementResult } from '../../transport';
+import { optionsCollection, queryField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [queryField, optionsCollection];
 
@@ -58,46 +47,25 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** The parameters of the Query Parameters option, in order. */
-export function queryParameters(options: SnowflakeNodeOptions): QueryParameter[] {
-	return (options.queryParameters?.parameters ?? []).map((parameter) => ({
-		value: parameter.value,
-		type: parameter.type,
-	}));
-}
-
-/**
- * The request for one item's SQL: placeholders bound, statement count checked (several statements
- * need the Multi-Statement option, and then take no bindings).
- */
-export function buildStatementRequest(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	options: SnowflakeNodeOptions,
-	runtime: OperationRuntime,
-): StatementRequest {
-	const sql = context.getNodeParameter('query', itemIndex) as string;
-	if (typeof sql !== 'string' || sql.trim() === '') {
-		throw new SqlInputError('The query is empty. Enter the SQL to run.', { itemIndex });
-	}
-	assertNoFileTransfer(sql);
-	const count = countStatements(sql);
-	const multi = options.multiStatement === true;
-	if (count > 1 && !multi) {
-		throw new SqlInputError(
-			`The query holds ${count} statements separated by ";". Turn on Options > Multi-Statement to run them in one request, or send one statement.`,
-			{ itemIndex },
-		);
-	}
-	const { statement, bindings } = bindParameters(sql, queryParameters(options));
-	const request: StatementRequest = { statement, ...requestContext(context, options, runtime) };
-	if (Object.keys(bindings).length > 0) request.bindings = bindings;
-	if (multi) request.parameters = { ...request.parameters, MULTI_STATEMENT_COUNT: count };
-	return request;
+/** Statement results rendered as JSON-safe data (DML stats and rowType included). */
+function metadataOf(result: StatementResult): IDataObject {
+	const metadata: IDataObject = {
+		statementHandle: result.statementHandle,
+		requestId: result.requestId,
+		code: result.code,
+		message: result.message,
+		numRows: result.numRows,
+		partitionCount: result.partitionCount,
+		rowType: result.rowType as unknown as IDataObject[],
+	};
+	if (result.sqlState) metadata.sqlState = result.sqlState;
+	if (result.createdOn !== undefined) metadata.createdOn = result.createdOn;
+	if (result.stats) metadata.stats = result.stats as IDataObject;
+	return metadata;
 }
 
 /** Output items for one statement result, paired with `itemIndex`. */
-export function outputItems(result: StatementResult, output: OutputMode, itemIndex: number): INodeExecutionData[] {
+function outputItems(result: StatementResult, output: OutputMode, itemIndex: number): INodeExecutionData[] {
 	const children = result.statements;
 	if (output === 'metadata') {
 		const json = metadataOf(result);
@@ -158,7 +126,7 @@ async function runSingle(
 	return await forEachItem(this, 1, async (itemIndex) => {
 		const limit = rowLimit(options);
 		const output = options.output ?? 'rows';
-		const result = await runtime.client.execute(request, {
+		const result = await runtime.runner.execute(request, {
 			signal: runtime.signal,
 			decode: decodeOptions(options),
 			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
@@ -243,7 +211,7 @@ async function runTransaction(
 	let result: StatementResult;
 	const limit = rowLimit(options);
 	try {
-		result = await runtime.client.execute(request, {
+		result = await runtime.runner.execute(request, {
 			signal: runtime.signal,
 			decode: decodeOptions(options),
 			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
@@ -280,7 +248,7 @@ export async function execute(
 		const request = buildStatementRequest(this, itemIndex, options, runtime);
 		const output = options.output ?? 'rows';
 		const limit = rowLimit(options);
-		const result = await runtime.client.execute(request, {
+		const result = await runtime.runner.execute(request, {
 			signal: runtime.signal,
 			decode: decodeOptions(options),
 			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),

@@ -12,19 +12,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { optionsCollection } from '../common.descriptions';
-import { decodeOptions, forEachItem, readOptions } from '../runtime';
-
-export const statementHandleField: INodeProperties = {
-	displayName: 'Statement Handle',
-	name: 'statementHandle',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. 01b2c3d4-0000-1234-0000-00000000abcd',
-	description: 'The statementHandle returned when the statement was submitted (Submit SQL or Execute SQL output); Snowflake keeps it for 24 hours',
-};
+import { decodeOptions, forEachItem, readOptions, type OperationRuntime } from '../../helpers';
+import { optionsCollection, statementHandleField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	statementHandleField,
@@ -57,7 +46,7 @@ export async function execute(
 	return await forEachItem(this, items.length, async (itemIndex) => {
 		const handle = this.getNodeParameter('statementHandle', itemIndex) as string;
 		const partition = this.getNodeParameter('partition', itemIndex, 0) as number;
-		const page = await runtime.client.getStatement(handle, {
+		const page = await runtime.runner.getStatement(handle, {
 			partition,
 			wait: this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean,
 			signal: runtime.signal,

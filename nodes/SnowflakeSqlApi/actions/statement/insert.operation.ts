@@ -9,10 +9,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { buildInsert } from '../../helpers/sql';
-import { dataModeField, optionsCollection, tableLocator, valuesToSendField } from '../common.descriptions';
-import { writeItems, type WriteOperation } from './rows';
+import { buildInsert, tableLocator, writeItems, type OperationRuntime, type WriteOperation } from '../../helpers';
+import { dataModeField, optionsCollection, valuesToSendField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, optionsCollection];
 

@@ -10,11 +10,22 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { buildSelect, type SelectCondition, type SortRule } from '../../helpers/sql';
-import { BINDING_TYPE_OPTIONS, optionsCollection, tableLocator } from '../common.descriptions';
-import { decodeOptions, forEachItem, readOptions, requestContext, rowItems, rowLimit, warnTruncated, type RowLimitedResult } from '../runtime';
-import { splitColumnList, tableName } from './rows';
+import {
+	BINDING_TYPE_OPTIONS,
+	buildSelect,
+	decodeOptions,
+	forEachItem,
+	readOptions,
+	requestContext,
+	rowItems,
+	rowLimit,
+	splitColumnList,
+	tableLocator,
+	tableName,
+	warnTruncated,
+} from '../../helpers';
+import type { OperationRuntime, RowLimitedResult, SelectCondition, SortRule } from '../../helpers';
+import { optionsCollection } from '../common.descriptions';
 
 /** Option values are names: a value such as '=' would be read by n8n as an (empty) expression. */
 const OPERATORS: Record<string, string> = {
@@ -182,7 +193,7 @@ export async function execute(
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
 		});
 		const limit = rowLimit(options);
-		const result = await runtime.client.execute(
+		const result = await runtime.runner.execute(
 			{ statement, ...(Object.keys(bindings).length > 0 ? { bindings } : {}), ...requestContext(this, options, runtime) },
 			{ signal: runtime.signal, decode: decodeOptions(options), ...limit },
 		);

@@ -9,10 +9,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { optionsCollection } from '../common.descriptions';
-import { forEachItem, readOptions } from '../runtime';
-import { buildStatementRequest, queryField } from './executeQuery.operation';
+import { buildStatementRequest, forEachItem, readOptions, type OperationRuntime } from '../../helpers';
+import { optionsCollection, queryField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [queryField, optionsCollection];
 
@@ -26,7 +24,7 @@ export async function execute(
 	return await forEachItem(this, items.length, async (itemIndex) => {
 		const request = buildStatementRequest(this, itemIndex, readOptions(this, itemIndex), runtime);
 		// No abort signal: the statement is meant to keep running after this execution ends.
-		const submitted = await runtime.client.submit(request, { async: true });
+		const submitted = await runtime.runner.submit(request, { async: true });
 		return [
 			{
 				json: {

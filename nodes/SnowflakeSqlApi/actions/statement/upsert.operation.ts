@@ -10,16 +10,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { OperationRuntime } from '../../helpers/interfaces';
-import { buildUpsert } from '../../helpers/sql';
-import {
-	dataModeField,
-	matchColumnsField,
-	optionsCollection,
-	tableLocator,
-	valuesToSendField,
-} from '../common.descriptions';
-import { writeItems, type WriteOperation } from './rows';
+import { buildUpsert, tableLocator, writeItems, type OperationRuntime, type WriteOperation } from '../../helpers';
+import { dataModeField, matchColumnsField, optionsCollection, valuesToSendField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, matchColumnsField, optionsCollection];
 

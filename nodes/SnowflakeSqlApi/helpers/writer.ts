@@ -1,7 +1,7 @@
 /**
- * Shared by Insert, Update, Upsert, Delete and Select: the table name, the rows taken from the items
- * (mapped automatically or column by column), match columns, and running the batched statements the
- * SQL builders return with per-item error handling.
+ * Insert, Update, Upsert and Delete: the rows taken from the items (mapped automatically or column by
+ * column), match columns, and running the batched statements the SQL builders return with per-item
+ * error handling.
  *
  * Writes, in three steps:
  * 1. Read every item's parameters (table, options, Columns to Match On, Columns mode, its row), each in
@@ -14,40 +14,15 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { errorItem, toNodeError } from '../../helpers/errors';
-import { quoteIdentifier } from '../../helpers/identifiers';
-import { SqlInputError, echoText } from '../../helpers/inputErrors';
-import type { LocatorValue, OperationRuntime, RequestContext, SnowflakeNodeOptions } from '../../helpers/interfaces';
-import type { BatchOptions, BatchStatement, ColumnSpec, Row } from '../../helpers/sql';
-import { SnowflakeError, type DmlStats, type StatementResult } from '../../transport';
-import { readOptions, requestContext } from '../runtime';
-
-/** The table as the SQL builders read it: typed names follow the identifier rules, exact names are quoted. */
-export function tableName(context: IExecuteFunctions, itemIndex: number): string {
-	const locator = context.getNodeParameter('table', itemIndex) as LocatorValue | string;
-	const value = typeof locator === 'string' ? locator : String(locator.value ?? '');
-	if (value.trim() === '') throw new SqlInputError('Choose a table.', { itemIndex });
-	if (typeof locator !== 'string' && locator.mode === 'id') return `"${value.trim().replace(/"/g, '""')}"`;
-	return value;
-}
-
-/** Splits a comma-separated list of column names, keeping commas inside double quotes. */
-export function splitColumnList(text: string): string[] {
-	const names: string[] = [];
-	let current = '';
-	let quoted = false;
-	for (const char of text) {
-		if (char === '"') quoted = !quoted;
-		if (char === ',' && !quoted) {
-			names.push(current);
-			current = '';
-		} else {
-			current += char;
-		}
-	}
-	names.push(current);
-	return names.map((name) => name.trim()).filter((name) => name !== '');
-}
+import { SnowflakeError, type DmlStats, type StatementResult } from '../transport';
+import { splitColumnList } from './columnList';
+import { errorItem, toNodeError } from './errors';
+import { quoteIdentifier } from './identifiers';
+import { SqlInputError, echoText } from './inputErrors';
+import type { OperationRuntime, RequestContext, SnowflakeNodeOptions } from './interfaces';
+import { readOptions, requestContext } from './options';
+import type { BatchOptions, BatchStatement, ColumnSpec, Row } from './sql';
+import { tableName } from './tableParameter';
 
 /** The fields of the items, in order of first appearance. */
 function fieldsOf(rows: readonly Row[]): string[] {
@@ -239,7 +214,7 @@ class Write {
 		const items = batch.rowIndexes.map((position) => group.items[position]);
 		let result: StatementResult;
 		try {
-			result = await this.runtime.client.execute(
+			result = await this.runtime.runner.execute(
 				{ statement: batch.statement, bindings: batch.bindings, ...group.request },
 				{ signal: this.runtime.signal, maxRows: 0, onMaxRows: 'truncate' },
 			);
