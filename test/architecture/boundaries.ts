@@ -186,15 +186,15 @@ const contains = (folder: string, file: string) => file.startsWith(`${folder}/`)
 export function reachIn(from: string, to: string, files: SourceFiles): boolean {
 	const outside = foldersOf(to).filter((folder) => !contains(folder, from));
 	if (outside.length === 0) return false;
-	if (outside.length > 1) return true;
-	const folder = outside[0];
-	if (to === `${folder}/index.ts`) return false;
-	// n8n's convention: actions/<resource>/ is entered through its one <Resource>.resource.ts.
+	const folder = outside[outside.length - 1];
+	// n8n's convention: actions/<resource>/ is entered through its one <Resource>.resource.ts, the module the
+	// router dispatches to; with actions/index.ts it is the surface of actions/ (operation tests use it too).
 	if (/(^|\/)actions\/[^/]+$/.test(folder) && to.endsWith('.resource.ts')) {
 		const resources = [...files.keys()].filter((file) => dirname(file) === folder && file.endsWith('.resource.ts'));
-		return resources.length !== 1;
+		const throughActions = outside.length === 1 || (outside.length === 2 && outside[0] === dirname(folder));
+		return resources.length !== 1 || !throughActions;
 	}
-	return true;
+	return outside.length > 1 || to !== `${folder}/index.ts`;
 }
 
 /**

@@ -38,7 +38,7 @@
  *
  * `rowIndexes` are 0-based positions in `rows`; messages name `itemIndexes[position]` (default: the position).
  */
-import type { Binding, BindingType, Bindings } from '../transport/types';
+import type { Binding, BindingType, Bindings } from '../transport';
 import {
 	inferBindingType,
 	isJsonType,

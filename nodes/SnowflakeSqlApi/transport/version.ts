@@ -1,7 +1,7 @@
 /** Package identity sent in every request's User-Agent (the SQL API requires an RFC 7231 product token). */
-export const PACKAGE_NAME = 'n8n-nodes-snowflake-sql-api';
+const PACKAGE_NAME = 'n8n-nodes-snowflake-sql-api';
 
 /** Kept equal to package.json's version (a unit test checks it; shipped code may not read package.json). */
-export const PACKAGE_VERSION = '0.1.0';
+const PACKAGE_VERSION = '0.1.0';
 
 export const USER_AGENT = `${PACKAGE_NAME}/${PACKAGE_VERSION}`;

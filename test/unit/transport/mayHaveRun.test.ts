@@ -8,7 +8,7 @@
 import { NodeApiError, type INode } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { toNodeError } from '../../../nodes/SnowflakeSqlApi/helpers/errors';
+import { toNodeError } from '../../../nodes/SnowflakeSqlApi/helpers';
 import type { SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
 import { HANDLE, harness, json, networkError, running, snowflakeError, statementPath } from './fakeSnowflake';
 
