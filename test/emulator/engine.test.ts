@@ -180,10 +180,15 @@ describe('jsonv2 encoding', () => {
 	});
 
 	it('types CURRENT_TIMESTAMP as timestamp_ltz and SYSDATE as timestamp_ntz', async () => {
+		// The statement's time lies between the seconds read before and after it, however long it took.
+		const before = Math.floor(Date.now() / 1000);
 		const r = await run('select current_timestamp(), sysdate(), current_date');
+		const after = Math.ceil(Date.now() / 1000);
 		expect(r.rowType.map((x) => x.type)).toEqual(['timestamp_ltz', 'timestamp_ntz', 'date']);
-		expect(Math.abs(Number(r.data[0][0]) - Date.now() / 1000)).toBeLessThan(60);
-		expect(Math.abs(Number(r.data[0][1]) - Date.now() / 1000)).toBeLessThan(60);
+		for (const cell of r.data[0].slice(0, 2)) {
+			expect(Number(cell)).toBeGreaterThanOrEqual(before);
+			expect(Number(cell)).toBeLessThanOrEqual(after);
+		}
 	});
 });
 
@@ -500,9 +505,9 @@ describe('errors', () => {
 
 describe('cancel', () => {
 	it('interrupts SYSTEM$WAIT when the signal aborts and leaves the session usable', async () => {
+		// An hour's wait: only an interrupt ends it within the test's time.
 		const controller = new AbortController();
-		const started = Date.now();
-		const pending = session.run('call system$wait(5)', undefined, ctx(), controller.signal);
+		const pending = session.run('call system$wait(3600)', undefined, ctx(), controller.signal);
 		setTimeout(() => controller.abort(), 200);
 		const error = await pending.then(
 			() => undefined,
@@ -510,7 +515,6 @@ describe('cancel', () => {
 		);
 		expect(error).toBeInstanceOf(SnowflakeSqlError);
 		expect([error?.code, error?.sqlState, error?.message]).toEqual(['000604', '57014', 'SQL execution canceled']);
-		expect(Date.now() - started).toBeLessThan(2000);
 		expect(await cells('select 1')).toEqual([['1']]);
 	});
 
@@ -521,7 +525,7 @@ describe('cancel', () => {
 		await s.run('insert into cancel_t values (1)', undefined, ctx());
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 100);
-		const e = await s.run('select system$wait(5)', undefined, ctx(), controller.signal).catch((x: unknown) => x as SnowflakeSqlError);
+		const e = await s.run('select system$wait(3600)', undefined, ctx(), controller.signal).catch((x: unknown) => x as SnowflakeSqlError);
 		expect((e as SnowflakeSqlError).code).toBe('000604');
 		await s.run('rollback', undefined, ctx());
 		expect((await s.run('select count(*) from cancel_t', undefined, ctx())).data).toEqual([['0']]);

@@ -276,7 +276,13 @@ export class DuckDbSession implements EngineSession {
 	private async runNow(statement: string, bindings: Bindings | undefined, context: SessionContext, signal?: AbortSignal): Promise<EngineResult> {
 		if (this.closed) throw new SnowflakeSqlError('390114', '08001', 'Session no longer exists.');
 		if (signal?.aborted) throw canceled();
-		const onAbort = () => this.connection.interrupt();
+		// DuckDB drops an interrupt that lands before its query starts (a run issues several queries, and a
+		// loaded machine may abort between them), so the interrupt is repeated until the run settles.
+		let repeat: ReturnType<typeof setInterval> | undefined;
+		const onAbort = () => {
+			this.connection.interrupt();
+			repeat = setInterval(() => this.connection.interrupt(), 10);
+		};
 		signal?.addEventListener('abort', onAbort);
 		try {
 			const effective = this.effective(context);
@@ -295,6 +301,7 @@ export class DuckDbSession implements EngineSession {
 			if (signal?.aborted) throw canceled();
 			throw toSnowflakeError(error, statement);
 		} finally {
+			clearInterval(repeat);
 			signal?.removeEventListener('abort', onAbort);
 		}
 	}
