@@ -17,6 +17,8 @@ import { generateRsaKeyPair, signJwt, SqlApi } from './harness';
 // does not confirm a relayed signal within 60 ms (a busy machine), kills it and exits 143.
 const tsxLoader = pathToFileURL(join(dirname(createRequire(__filename).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 const children = new Set<ChildProcess>();
+/** Waits for a state, not a duration: expect.poll's 1 s default is too short for a child process on a loaded machine. */
+const SETTLED = { timeout: 30_000 };
 const folders: string[] = [];
 
 interface Started {
@@ -67,7 +69,7 @@ describe('emulator CLI', () => {
 		const response = await api.submit({ statement: 'SELECT 1 AS ONE' });
 		expect(response.status).toBe(200);
 		expect(response.body.data).toEqual([['1']]);
-		await expect.poll(() => cli.output()).toMatch(/POST \/api\/v2\/statements → 200/);
+		await expect.poll(() => cli.output(), SETTLED).toMatch(/POST \/api\/v2\/statements → 200/);
 
 		cli.child.kill('SIGINT');
 		expect(await cli.exited).toBe(0);
@@ -87,7 +89,7 @@ describe('emulator CLI', () => {
 		expect(cli.output()).toContain('Fault injection: seed 7, rate 1');
 		const api = new SqlApi(cli.url, await signJwt(second, { account: 'ACME', user: 'BOB' }));
 		await api.submit({ statement: 'SELECT 1' }).catch(() => undefined);
-		await expect.poll(() => cli.output()).toMatch(/POST \/api\/v2\/statements → .*\[fault: \w+\]/);
+		await expect.poll(() => cli.output(), SETTLED).toMatch(/POST \/api\/v2\/statements → .*\[fault: \w+\]/);
 		cli.child.kill('SIGTERM');
 		expect(await cli.exited).toBe(0);
 	});

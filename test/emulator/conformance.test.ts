@@ -14,6 +14,8 @@ import { DEFAULT_SWITCHES, startEmulator, type Emulator } from './server';
 const HANDLE = /^01[0-9a-f]{6}-0000-[0-9a-f]{4}-0000-[0-9a-f]{12}$/;
 const ROW_TYPE_KEYS = ['byteLength', 'collation', 'database', 'length', 'name', 'nullable', 'precision', 'scale', 'schema', 'table', 'type'];
 const SYNC_WAIT_MS = 3000;
+/** Waits for a state, not a duration: expect.poll's 1 s default is too short on a loaded machine. */
+const SETTLED = { timeout: 30_000 };
 
 let emulator: Emulator;
 let api: SqlApi;
@@ -491,7 +493,7 @@ describe('execution model', () => {
 			message: 'Statement reached its statement or warehouse timeout of 1 second(s) and was canceled.',
 		});
 		expect(response.body.statementStatusUrl).toContain(response.body.statementHandle);
-		await expect.poll(() => emulator.running).toBe(0);
+		await expect.poll(() => emulator.running, SETTLED).toBe(0);
 		const get = await api.status(response.body.statementHandle);
 		expect(get.status).toBe(422);
 		expect(get.body.code).toBe('000630');
@@ -655,7 +657,7 @@ describe('fault injection', () => {
 				answered = true;
 				return reply;
 			});
-			await expect.poll(() => delays).toEqual([150]);
+			await expect.poll(() => delays, SETTLED).toEqual([150]);
 			// Another request passes while the slow one is held.
 			expect((await slowApi.status(response.body.statementHandle)).status).toBe(200);
 			expect(answered).toBe(false);

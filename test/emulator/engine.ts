@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: it throws Snowflake-shaped errors, not n8n ones */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: it throws Snowflake-shaped errors, not n8n ones, and repeats DuckDB interrupts on a timer */
 /**
  * The emulator's SQL engine: Snowflake-flavoured SQL on DuckDB (ENGINE.md). One DuckDB connection
  * per EngineSession, so BEGIN/COMMIT/ROLLBACK of a multi-statement request stay in it; every
