@@ -87,7 +87,7 @@ describe.each(targets())('$label', (target) => {
 	});
 
 	afterAll(async () => {
-		if (child && child.exitCode === null) {
+		if (child && child.exitCode === null && child.signalCode === null) {
 			const exited = new Promise((resolve) => child?.on('exit', resolve));
 			child.kill('SIGTERM');
 			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);

@@ -8,12 +8,17 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { generateRsaKeyPair, signJwt, SqlApi } from './harness';
 
-const tsx = join(dirname(createRequire(__filename).resolve('tsx/package.json')), 'dist', 'cli.mjs');
+// Node with tsx's loader, not the tsx CLI: that runs the script in a second process and, when the script
+// does not confirm a relayed signal within 60 ms (a busy machine), kills it and exits 143.
+const tsxLoader = pathToFileURL(join(dirname(createRequire(__filename).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 const children = new Set<ChildProcess>();
+/** Waits for a state, not a duration: expect.poll's 1 s default is too short for a child process on a loaded machine. */
+const SETTLED = { timeout: 30_000 };
 const folders: string[] = [];
 
 interface Started {
@@ -23,9 +28,12 @@ interface Started {
 	exited: Promise<number | null>;
 }
 
-/** Starts the CLI and resolves once it printed its banner (the line that ends with "Ctrl-C stops the emulator."). */
+/**
+ * Starts the CLI and resolves once it printed its banner (the line that ends with "Ctrl-C stops the emulator."),
+ * which it prints only after its signal handlers are in place.
+ */
 function startCli(args: string[]): Promise<Started> {
-	const child = spawn(process.execPath, [tsx, join(__dirname, 'cli.ts'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', tsxLoader, join(__dirname, 'cli.ts'), '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 	children.add(child);
 	let output = '';
 	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => (children.delete(child), resolve(code))));
@@ -61,7 +69,7 @@ describe('emulator CLI', () => {
 		const response = await api.submit({ statement: 'SELECT 1 AS ONE' });
 		expect(response.status).toBe(200);
 		expect(response.body.data).toEqual([['1']]);
-		await expect.poll(() => cli.output()).toMatch(/POST \/api\/v2\/statements → 200/);
+		await expect.poll(() => cli.output(), SETTLED).toMatch(/POST \/api\/v2\/statements → 200/);
 
 		cli.child.kill('SIGINT');
 		expect(await cli.exited).toBe(0);
@@ -81,7 +89,7 @@ describe('emulator CLI', () => {
 		expect(cli.output()).toContain('Fault injection: seed 7, rate 1');
 		const api = new SqlApi(cli.url, await signJwt(second, { account: 'ACME', user: 'BOB' }));
 		await api.submit({ statement: 'SELECT 1' }).catch(() => undefined);
-		await expect.poll(() => cli.output()).toMatch(/POST \/api\/v2\/statements → .*\[fault: \w+\]/);
+		await expect.poll(() => cli.output(), SETTLED).toMatch(/POST \/api\/v2\/statements → .*\[fault: \w+\]/);
 		cli.child.kill('SIGTERM');
 		expect(await cli.exited).toBe(0);
 	});

@@ -87,6 +87,23 @@ async function main(): Promise<void> {
 		keyLines = keyFiles.map((file, index) => `  ${index === 0 ? 'RSA_PUBLIC_KEY  ' : 'RSA_PUBLIC_KEY_2'}  ${file}`);
 	}
 
+	// Before the banner: whoever waits for it may signal at once.
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`\n${signal}: stopping the emulator...`);
+		emulator.stop().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error(error);
+				process.exit(1);
+			},
+		);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+
 	console.log(
 		[
 			`Snowflake SQL API v2 emulator listening on ${emulator.url}`,
@@ -107,22 +124,6 @@ async function main(): Promise<void> {
 			.filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
 			.join('\n'),
 	);
-
-	let stopping = false;
-	const stop = (signal: string) => {
-		if (stopping) return;
-		stopping = true;
-		console.log(`\n${signal}: stopping the emulator...`);
-		emulator.stop().then(
-			() => process.exit(0),
-			(error: unknown) => {
-				console.error(error);
-				process.exit(1);
-			},
-		);
-	};
-	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport/types';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
@@ -180,15 +180,20 @@ describe('jsonv2 encoding', () => {
 	});
 
 	it('types CURRENT_TIMESTAMP as timestamp_ltz and SYSDATE as timestamp_ntz', async () => {
+		// The statement's time lies between the seconds read before and after it, however long it took.
+		const before = Math.floor(Date.now() / 1000);
 		const r = await run('select current_timestamp(), sysdate(), current_date');
+		const after = Math.ceil(Date.now() / 1000);
 		expect(r.rowType.map((x) => x.type)).toEqual(['timestamp_ltz', 'timestamp_ntz', 'date']);
-		expect(Math.abs(Number(r.data[0][0]) - Date.now() / 1000)).toBeLessThan(60);
-		expect(Math.abs(Number(r.data[0][1]) - Date.now() / 1000)).toBeLessThan(60);
+		for (const cell of r.data[0].slice(0, 2)) {
+			expect(Number(cell)).toBeGreaterThanOrEqual(before);
+			expect(Number(cell)).toBeLessThanOrEqual(after);
+		}
 	});
 });
 
 describe('bindings', () => {
-	beforeAll(async () => {
+	beforeEach(async () => {
 		await run(`create or replace table bind_t (
 			n number(38,0), r float, s varchar, bin binary, b boolean, d date, t time, ntz timestamp_ntz, ltz timestamp_ltz, tz timestamp_tz
 		)`);
@@ -226,7 +231,6 @@ describe('bindings', () => {
 	});
 
 	it('binds TEXT into date, time, timestamp, boolean and binary targets, and null as SQL NULL', async () => {
-		await run('delete from bind_t');
 		const text = (value: string | null) => ({ type: 'TEXT' as const, value });
 		await run('insert into bind_t (n, b, d, t, ntz, tz, bin, s) values (:1, :2, :3, :4, :5, :6, :7, :8)', {
 			'1': text('7'),
@@ -259,7 +263,6 @@ describe('bindings', () => {
 	});
 
 	it('binds into WHERE clauses of UPDATE and DELETE', async () => {
-		await run('delete from bind_t');
 		await run('insert into bind_t (n, s) values (1, ?), (2, ?)', { '1': { type: 'TEXT', value: 'a' }, '2': { type: 'TEXT', value: 'b' } });
 		const upd = await run('update bind_t set s = ? where n = ?', { '1': { type: 'TEXT', value: 'z' }, '2': { type: 'FIXED', value: '2' } });
 		expect(upd.data).toEqual([['1', '0']]);
@@ -313,6 +316,8 @@ describe('DML and DDL results', () => {
 	});
 
 	it('runs UPDATE ... FROM and DELETE ... USING', async () => {
+		await run('create or replace table dml_t (id int, v varchar)');
+		await run("insert into dml_t values (1, 'a'), (2, 'b'), (3, 'z')");
 		await run('create or replace table src_t (id int, v varchar)');
 		await run("insert into src_t values (1, 'from-src'), (3, 'gone')");
 		expect((await run('update dml_t set v = src_t.v from src_t where dml_t.id = src_t.id and src_t.id = 1')).data).toEqual([['1', '0']]);
@@ -348,6 +353,8 @@ describe('DML and DDL results', () => {
 	});
 
 	it('answers DDL with a status column', async () => {
+		await run('create or replace table merge_t (id int, v varchar)');
+		await run('drop table if exists ctas_t');
 		const exists = await run('create table if not exists merge_t (id int)');
 		expect(exists.rowType).toEqual([expect.objectContaining({ name: 'status', type: 'text' })]);
 		expect(exists.data).toEqual([['MERGE_T already exists, statement succeeded.']]);
@@ -500,9 +507,9 @@ describe('errors', () => {
 
 describe('cancel', () => {
 	it('interrupts SYSTEM$WAIT when the signal aborts and leaves the session usable', async () => {
+		// An hour's wait: only an interrupt ends it within the test's time.
 		const controller = new AbortController();
-		const started = Date.now();
-		const pending = session.run('call system$wait(5)', undefined, ctx(), controller.signal);
+		const pending = session.run('call system$wait(3600)', undefined, ctx(), controller.signal);
 		setTimeout(() => controller.abort(), 200);
 		const error = await pending.then(
 			() => undefined,
@@ -510,7 +517,6 @@ describe('cancel', () => {
 		);
 		expect(error).toBeInstanceOf(SnowflakeSqlError);
 		expect([error?.code, error?.sqlState, error?.message]).toEqual(['000604', '57014', 'SQL execution canceled']);
-		expect(Date.now() - started).toBeLessThan(2000);
 		expect(await cells('select 1')).toEqual([['1']]);
 	});
 
@@ -521,7 +527,7 @@ describe('cancel', () => {
 		await s.run('insert into cancel_t values (1)', undefined, ctx());
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 100);
-		const e = await s.run('select system$wait(5)', undefined, ctx(), controller.signal).catch((x: unknown) => x as SnowflakeSqlError);
+		const e = await s.run('select system$wait(3600)', undefined, ctx(), controller.signal).catch((x: unknown) => x as SnowflakeSqlError);
 		expect((e as SnowflakeSqlError).code).toBe('000604');
 		await s.run('rollback', undefined, ctx());
 		expect((await s.run('select count(*) from cancel_t', undefined, ctx())).data).toEqual([['0']]);
@@ -664,7 +670,7 @@ describe('pre-staged large result', () => {
 });
 
 describe("the node's statement shapes", () => {
-	beforeAll(async () => {
+	beforeEach(async () => {
 		await run('create or replace table sync_t (id number, name varchar(20), at timestamp_ntz, tz timestamp_tz, doc variant, d date)');
 	});
 
@@ -710,6 +716,7 @@ describe("the node's statement shapes", () => {
 	});
 
 	it('updates, upserts and deletes through MERGE/DELETE ... USING a VALUES source', async () => {
+		await run("insert into sync_t (id, name) values (1, 'one'), (2, null)");
 		const text = (value: string | null) => ({ type: 'TEXT' as const, value });
 		const update = await run(
 			'MERGE INTO "SYNC_T" AS t USING (SELECT $1 AS "ID", $2 AS "NAME" FROM VALUES (?, ?)) AS s ON t."ID" IS NOT DISTINCT FROM s."ID" WHEN MATCHED THEN UPDATE SET "NAME" = s."NAME"',
@@ -739,6 +746,7 @@ describe("the node's statement shapes", () => {
 	});
 
 	it('selects with bound conditions, order and limit', async () => {
+		await run("insert into sync_t (id, name) values (1, 'one'), (2, 'two'), (3, 'three')");
 		const r = await run('SELECT "ID", "NAME" FROM "EMULATOR_DB"."PUBLIC"."SYNC_T" WHERE "ID" >= ? AND "NAME" = ? ORDER BY "ID" DESC LIMIT 10 OFFSET 0', {
 			'1': { type: 'FIXED', value: '1' },
 			'2': { type: 'TEXT', value: 'two' },

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: it throws Snowflake-shaped errors, not n8n ones */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: it throws Snowflake-shaped errors, not n8n ones, and repeats DuckDB interrupts on a timer */
 /**
  * The emulator's SQL engine: Snowflake-flavoured SQL on DuckDB (ENGINE.md). One DuckDB connection
  * per EngineSession, so BEGIN/COMMIT/ROLLBACK of a multi-statement request stay in it; every
@@ -277,7 +277,13 @@ export class DuckDbSession implements EngineSession {
 	private async runNow(statement: string, bindings: Bindings | undefined, context: SessionContext, signal?: AbortSignal): Promise<EngineResult> {
 		if (this.closed) throw new SnowflakeSqlError('390114', '08001', 'Session no longer exists.');
 		if (signal?.aborted) throw canceled();
-		const onAbort = () => this.connection.interrupt();
+		// DuckDB drops an interrupt that lands before its query starts (a run issues several queries, and a
+		// loaded machine may abort between them), so the interrupt is repeated until the run settles.
+		let repeat: ReturnType<typeof setInterval> | undefined;
+		const onAbort = () => {
+			this.connection.interrupt();
+			repeat = setInterval(() => this.connection.interrupt(), 10);
+		};
 		signal?.addEventListener('abort', onAbort);
 		try {
 			const effective = this.effective(context);
@@ -296,6 +302,7 @@ export class DuckDbSession implements EngineSession {
 			if (signal?.aborted) throw canceled();
 			throw toSnowflakeError(error, statement);
 		} finally {
+			clearInterval(repeat);
 			signal?.removeEventListener('abort', onAbort);
 		}
 	}

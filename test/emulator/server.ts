@@ -108,6 +108,11 @@ export interface EmulatorOptions {
 	 * and the synchronous wait stay on real time.
 	 */
 	clock?: () => number;
+	/**
+	 * How a `slow` fault holds its response back (default a real timer: the client's request timeout it
+	 * provokes is real time too). Resolves when the response may go; `signal` aborts when the emulator stops.
+	 */
+	slowDelay?: (ms: number, signal: AbortSignal) => Promise<void>;
 	switches?: Partial<EmulatorSwitches>;
 	/** Called when a response is finished (or the connection dropped: status 0); the CLI logs with it. */
 	onRequest?: (entry: RequestLogEntry) => void;
@@ -302,6 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const lifetime = new AbortController();
 	const faults = new FaultInjector(options.faultSeed ?? 1);
 	const now = options.clock ?? Date.now;
+	const slowDelay = options.slowDelay ?? ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }));
 	const stats: EmulatorStats = {
 		requests: { submit: 0, status: 0, partition: 0, cancel: 0 },
 		statementsExecuted: 0,
@@ -612,7 +618,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 
 	const deliver = async (response: ServerResponse, reply: Reply, fault: Fault | undefined) => {
-		if (fault?.kind === 'slow') await delay(fault.delayMs ?? 0, undefined, { signal: lifetime.signal }).catch(() => undefined);
+		if (fault?.kind === 'slow') await slowDelay(fault.delayMs ?? 0, lifetime.signal).catch(() => undefined);
 		if (fault?.kind === 'resetAfterCommit') {
 			response.destroy();
 			return;

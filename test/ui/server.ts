@@ -65,17 +65,20 @@ export async function startEditorEnvironment(): Promise<EditorEnvironment> {
 		url,
 		logs,
 		stop: async () => {
-			child.kill('SIGTERM');
-			await new Promise((resolve) => {
-				const timer = setTimeout(() => {
-					child.kill('SIGKILL');
-					resolve(undefined);
-				}, 15_000);
-				child.on('exit', () => {
-					clearTimeout(timer);
-					resolve(undefined);
+			// An n8n that already exited sends no 'exit' event to wait for.
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGTERM');
+				await new Promise((resolve) => {
+					const timer = setTimeout(() => {
+						child.kill('SIGKILL');
+						resolve(undefined);
+					}, 15_000);
+					child.on('exit', () => {
+						clearTimeout(timer);
+						resolve(undefined);
+					});
 				});
-			});
+			}
 			await emulator.stop();
 			user.remove();
 			rmSync(pack.folder, { recursive: true, force: true });

@@ -418,8 +418,8 @@ describe('Select', () => {
 		);
 		expect(sent()).toEqual([['SELECT * FROM "Open Orders" WHERE "SHIPPED_AT" IS NULL ORDER BY "ID" ASC', undefined]]);
 		expect(plain(result.output(NODE))).toEqual([1, 3, 4, 5].map((id) => ({ json: { ID: id, SHIPPED_AT: null }, pairedItem: { item: 0 } })));
-		// 4 rows at 2 per partition: partition 1 came from a GET.
-		expect(env.proxy.requests.filter((request) => request.method === 'GET').map((request) => request.query.partition)).toEqual(['1']);
+		// 4 rows at 2 per partition: partition 1 came from a GET (a slow machine may add status polls, which name no partition).
+		expect(env.proxy.requests.filter((request) => request.query.partition).map((request) => [request.method, request.query.partition])).toEqual([['GET', '1']]);
 	});
 
 	it('typed cells come back as JS values: NUMBER(10,2), BOOLEAN, VARIANT', async () => {
