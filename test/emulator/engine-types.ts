@@ -4,7 +4,7 @@
  * the SQL API v2 puts them on the wire (jsonv2 strings per rowType), so the server only frames them.
  */
 import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
-import type { Bindings, DmlStats } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { Bindings, DmlStats } from '../../nodes/SnowflakeSqlApi/transport';
 
 export interface SessionContext {
 	/** Case-sensitive, as sent in the request body (unquoted identifiers are upper case). */

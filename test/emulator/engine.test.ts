@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
 import { formatNanos, formatReal } from './encode';

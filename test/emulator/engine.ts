@@ -33,7 +33,7 @@ import {
 	decimalValue,
 } from '@duckdb/node-api';
 import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
-import type { Binding, Bindings } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { Binding, Bindings } from '../../nodes/SnowflakeSqlApi/transport';
 import {
 	type Engine,
 	type EngineResult,

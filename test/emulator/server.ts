@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
-import type { Bindings, BindingType } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { Bindings, BindingType } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, DEFAULT_DATABASE, DEFAULT_ROLE, DEFAULT_SCHEMA, DEFAULT_WAREHOUSE } from './engine';
 import type { Engine, EngineResult } from './engine-types';
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';

@@ -9,11 +9,16 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
 import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
-import type { Bindings, DmlStats, ResultSetMetaData } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { Bindings, DmlStats } from '../../nodes/SnowflakeSqlApi/transport';
 import { SnowflakeSqlError, type Engine, type EngineResult, type SessionContext } from './engine-types';
 import { benchRowType } from './largeResult';
 
-type PartitionInfo = NonNullable<ResultSetMetaData['partitionInfo']>[number];
+/** One entry of resultSetMetaData.partitionInfo as the emulator serves it (Snowflake's wire format). */
+interface PartitionInfo {
+	rowCount: number;
+	uncompressedSize: number;
+	compressedSize?: number;
+}
 
 const gzipAsync = promisify(gzip);
 

@@ -6,7 +6,7 @@
  * `code`; an abort by the caller rejects with the signal's reason.
  */
 import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
-import type { HttpFn, HttpResponse } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { HttpFn, HttpResponse } from '../../nodes/SnowflakeSqlApi/transport';
 
 export interface FetchHttpOptions {
 	/** Used when a request names no timeoutMs. */

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
-import type { SleepFn } from '../../nodes/SnowflakeSqlApi/transport/types';
+import type { SleepFn } from '../../nodes/SnowflakeSqlApi/transport';
 
 /**
  * A real timer sleep for tests and scripts (n8n passes its own). Rejects with the signal's reason
