@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * `npm install` must work on Linux, macOS and Windows (x64 and arm64): npm refuses a required package whose
  * `os`/`cpu` does not match the machine (EBADPLATFORM) and only skips an optional one. The Node the
