@@ -108,11 +108,10 @@ function ensurePinnedNode() {
 	writeFileSync(path.join(partial, 'package.json'), '{ "private": true }\n');
 	const npm = npmInvocation(process.env, process.execPath, process.platform);
 	const args = [...npm.args, 'install', pkg.spec, '--prefix', partial, '--ignore-scripts', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'];
-	// The repository's npm script variables (local prefix, ignore-scripts, ...) stay out of this install.
-	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+	// The environment as it is: npm settings given as npm_config_* variables (registry, proxy) apply too.
 	const install = npm.shell
-		? spawnSync(windowsCommandLine(npm.command, args), { env, encoding: 'utf8', shell: true })
-		: spawnSync(npm.command, args, { env, encoding: 'utf8' });
+		? spawnSync(windowsCommandLine(npm.command, args), { encoding: 'utf8', shell: true })
+		: spawnSync(npm.command, args, { encoding: 'utf8' });
 	const partialNode = installLayout(partial, process.platform, pkg).node;
 	const check = existsSync(partialNode) ? spawnSync(partialNode, ['--version'], { encoding: 'utf8' }) : undefined;
 	if (install.status !== 0 || check?.stdout.trim() !== `v${PINNED_NODE_VERSION}`) {
