@@ -114,11 +114,11 @@ function ensurePinnedNode() {
 		: spawnSync(npm.command, args, { encoding: 'utf8' });
 	const partialNode = installLayout(partial, process.platform, pkg).node;
 	const check = existsSync(partialNode) ? spawnSync(partialNode, ['--version'], { encoding: 'utf8' }) : undefined;
-	if (install.status !== 0 || check?.stdout.trim() !== `v${PINNED_NODE_VERSION}`) {
+	if (install.status !== 0 || check?.stdout?.trim() !== `v${PINNED_NODE_VERSION}`) {
 		const log = path.join(TOOLS_FOLDER, 'install.log');
 		writeFileSync(log, `${install.error?.message ?? ''}${install.stdout ?? ''}${install.stderr ?? ''}${check?.stderr ?? ''}`);
 		rmSync(partial, { recursive: true, force: true });
-		giveUp(`could not install ${pkg.spec} from the npm registry (offline? npm's output: .tools/install.log)`);
+		giveUp(`could not install ${pkg.spec} from the npm registry (offline, or no such version for this platform? npm's output: .tools/install.log)`);
 	}
 	try {
 		renameSync(partial, layout.prefix);
@@ -136,15 +136,16 @@ function run(command, args, env) {
 		process.platform === 'win32'
 			? spawn(windowsCommandLine(command, args), { env, stdio: 'inherit', shell: true })
 			: spawn(command, args, { env, stdio: 'inherit' });
-	const forward = (signal) => child.kill(signal);
-	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
+	// Ctrl-C reaches the child from the terminal already; a SIGTERM or SIGHUP sent to this process is passed on.
+	const handlers = { SIGINT: () => {}, SIGTERM: () => child.kill('SIGTERM'), SIGHUP: () => child.kill('SIGHUP') };
+	for (const [signal, handler] of Object.entries(handlers)) process.on(signal, handler);
 	child.on('error', (error) => {
 		console.error(`toolchain: cannot start ${command}: ${error.message}`);
 		process.exit(127);
 	});
 	child.on('exit', (code, signal) => {
 		if (signal) {
-			process.removeListener(signal, forward);
+			for (const [name, handler] of Object.entries(handlers)) process.removeListener(name, handler);
 			process.kill(process.pid, signal);
 		} else process.exit(code ?? 1);
 	});
