@@ -13,6 +13,7 @@ export declare function installLayout(
 	platform: string,
 	pkg: NodePackage,
 ): { prefix: string; packageFolder: string; node: string; binFolder: string };
+export declare function newestUsable(versions: string[], preferMajor?: number): string | undefined;
 export declare function isAtLeast(version: string, need?: { major: number; minor: number }): boolean;
 export declare function envWithFirstOnPath(
 	env: Record<string, string | undefined>,

@@ -3,6 +3,7 @@
  * Runs a development command on a Node new enough for the toolchain (vitest 5 needs Node >= 22.12):
  *
  *   node scripts/toolchain.mjs vitest run        the running Node when it is new enough, else the pinned one
+ *                                                (or, when the registry lacks it for this platform, its newest Node >= 22.12)
  *   node scripts/toolchain.mjs --pinned-node     prints the pinned Node's binary (the e2e runs n8n 2.x on it)
  *
  * The pinned Node comes from the npm registry's node-<platform>-<arch> packages, installed once into the
@@ -53,6 +54,23 @@ export function installLayout(prefix, platform, pkg) {
 	return { prefix, packageFolder, node, binFolder: dirname(node) };
 }
 
+/** Orders `24.9.0` before `24.21.0` (numerically, by major, minor and patch). */
+function compareVersions(a, b) {
+	const [pa, pb] = [a, b].map((version) => version.replace(/^v/, '').split('.').map(Number));
+	for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+	return 0;
+}
+
+/**
+ * The newest release among `versions` that the toolchain runs on, preferring the pinned major (the one the
+ * project is tested on), or undefined.
+ */
+export function newestUsable(versions, preferMajor = Number(PINNED_NODE_VERSION.split('.')[0])) {
+	const usable = versions.filter((version) => /^\d+\.\d+\.\d+$/.test(version) && isAtLeast(version)).sort(compareVersions);
+	const sameMajor = usable.filter((version) => Number(version.split('.')[0]) === preferMajor);
+	return (sameMajor.length > 0 ? sameMajor : usable).at(-1);
+}
+
 /** Whether a version string (`v20.20.2`, `24.21.0`) is at least `need`. */
 export function isAtLeast(version, need = TOOLCHAIN_NODE) {
 	const match = /^v?(\d+)\.(\d+)\.\d+/.exec(version);
@@ -93,11 +111,37 @@ function giveUp(reason) {
 	process.exit(1);
 }
 
-/** The pinned Node for this machine, installed into .tools/ on first use. Returns its layout. */
-function ensurePinnedNode() {
-	const pkg = nodePackage(process.platform, process.arch);
-	if (!pkg) giveUp(`the npm registry has no Node package for ${process.platform}-${process.arch}`);
-	const layout = installLayout(path.join(TOOLS_FOLDER, `node-${PINNED_NODE_VERSION}-${process.platform}-${process.arch}`), process.platform, pkg);
+/** The versions of the platform's Node package on the npm registry (empty when npm cannot say). */
+function registryVersions(pkg) {
+	const npm = npmInvocation(process.env, process.execPath, process.platform);
+	const args = [...npm.args, 'view', pkg.name, 'versions', '--json', '--loglevel=error'];
+	const view = npm.shell ? spawnSync(windowsCommandLine(npm.command, args), { encoding: 'utf8', shell: true }) : spawnSync(npm.command, args, { encoding: 'utf8' });
+	try {
+		const versions = JSON.parse(view.stdout);
+		return Array.isArray(versions) ? versions.filter((version) => typeof version === 'string') : [];
+	} catch {
+		return [];
+	}
+}
+
+/**
+ * A Node for the toolchain: the pinned one, or, when `fallback` allows and the registry has no pinned build
+ * for this platform, the newest usable one it has. Installed into .tools/ on first use; returns its layout.
+ */
+function ensureToolchainNode(fallback) {
+	const pinned = nodePackage(process.platform, process.arch);
+	if (!pinned) giveUp(`the npm registry has no Node package for ${process.platform}-${process.arch}`);
+	const pinnedLayout = ensureNode(pinned, PINNED_NODE_VERSION, fallback);
+	if (pinnedLayout) return pinnedLayout;
+	const version = newestUsable(registryVersions(pinned));
+	if (!version) giveUp(`could not install ${pinned.spec} nor find another ${pinned.name} of Node >= ${TOOLCHAIN_NODE.major}.${TOOLCHAIN_NODE.minor} on the npm registry (offline? npm's output: .tools/install.log)`);
+	console.error(`toolchain: ${pinned.spec} is not on the registry; using ${pinned.name}@${version}`);
+	return ensureNode(nodePackage(process.platform, process.arch, version), version, false);
+}
+
+/** `pkg` installed into .tools/ (once). On failure: undefined when `quiet`, else the one-line hint and exit. */
+function ensureNode(pkg, version, quiet) {
+	const layout = installLayout(path.join(TOOLS_FOLDER, `node-${version}-${process.platform}-${process.arch}`), process.platform, pkg);
 	if (existsSync(layout.node)) return layout;
 
 	console.error(`toolchain: installing ${pkg.spec} from the npm registry into .tools/ (once, about 50 MB)`);
@@ -114,10 +158,11 @@ function ensurePinnedNode() {
 		: spawnSync(npm.command, args, { encoding: 'utf8' });
 	const partialNode = installLayout(partial, process.platform, pkg).node;
 	const check = existsSync(partialNode) ? spawnSync(partialNode, ['--version'], { encoding: 'utf8' }) : undefined;
-	if (install.status !== 0 || check?.stdout?.trim() !== `v${PINNED_NODE_VERSION}`) {
+	if (install.status !== 0 || check?.stdout?.trim() !== `v${version}`) {
 		const log = path.join(TOOLS_FOLDER, 'install.log');
 		writeFileSync(log, `${install.error?.message ?? ''}${install.stdout ?? ''}${install.stderr ?? ''}${check?.stderr ?? ''}`);
 		rmSync(partial, { recursive: true, force: true });
+		if (quiet) return undefined;
 		giveUp(`could not install ${pkg.spec} from the npm registry (offline, or no such version for this platform? npm's output: .tools/install.log)`);
 	}
 	try {
@@ -153,7 +198,8 @@ function run(command, args, env) {
 
 function main(argv) {
 	if (argv[0] === '--pinned-node') {
-		console.log(ensurePinnedNode().node);
+		// The e2e rebuilds sqlite3 against this exact Node: no fallback.
+		console.log(ensureToolchainNode(false).node);
 		return;
 	}
 	if (argv.length === 0) giveUp('usage: node scripts/toolchain.mjs <command> [args...]');
@@ -162,7 +208,7 @@ function main(argv) {
 		run(command, args, process.env);
 		return;
 	}
-	const layout = ensurePinnedNode();
+	const layout = ensureToolchainNode(true);
 	run(command, args, envWithFirstOnPath(process.env, layout.binFolder, process.platform));
 }
 

@@ -1,7 +1,8 @@
 /**
- * n8n → transport adapters: the request helper as an HttpFn, n8n's sleep as a SleepFn, and the
- * SnowflakeClient built from them. Requests go through httpRequestWithAuthentication so the
- * credential's own `authenticate` (authenticateRequest) signs every one of them.
+ * n8n → transport adapters: the request helpers as an HttpFn, n8n's sleep as a SleepFn, and the
+ * SnowflakeClient built from them. Every request is signed by the code behind the credential's own
+ * `authenticate` (KeyPairAuth.shared): through httpRequestWithAuthentication where n8n allows it, and
+ * signed here then sent with httpRequest where it does not (see createN8nHttp, createCredentialTestHttp).
  */
 import {
 	sleep as n8nSleep,

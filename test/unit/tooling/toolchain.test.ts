@@ -9,6 +9,7 @@ import {
 	envWithFirstOnPath,
 	installLayout,
 	isAtLeast,
+	newestUsable,
 	nodePackage,
 	npmInvocation,
 	PINNED_NODE_VERSION,
@@ -71,6 +72,25 @@ describe('isAtLeast (toolchain: Node >= 22.12)', () => {
 		['not a version', false],
 	])('%s → %s', (version, expected) => {
 		expect(isAtLeast(version)).toBe(expected);
+	});
+});
+
+describe('newestUsable (the fallback when the registry lacks the pinned Node for a platform)', () => {
+	it('picks the newest release of the pinned major, ordering versions numerically', () => {
+		expect(newestUsable(['18.9.0', '22.11.0', '22.12.0', '24.9.0', '24.18.1', '24.13.0', '26.12.1'])).toBe('24.18.1');
+	});
+
+	it('takes the newest usable release of another major when the pinned major is missing', () => {
+		expect(newestUsable(['22.12.0', '22.23.2', '26.1.0', '25.9.0'])).toBe('26.1.0');
+	});
+
+	it('ignores pre-releases and versions below 22.12', () => {
+		expect(newestUsable(['20.20.2', '22.11.9', '25.0.0-rc.1', '22.23.2'])).toBe('22.23.2');
+	});
+
+	it('gives undefined when nothing is usable', () => {
+		expect(newestUsable(['16.20.2', '18.9.0'])).toBeUndefined();
+		expect(newestUsable([])).toBeUndefined();
 	});
 });
 
