@@ -1,7 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { QUERY_TAG, ScriptedRunner, fakeContext, rejection, result, run, sqlError } from './fixtures';
+import { QUERY_TAG, ScriptedRunner, fakeContext, rejection, result, run, sqlError, sqlErrorItem } from './fixtures';
 
 const table = { __rl: true, mode: 'name', value: 'analytics.public.orders' };
 
@@ -63,17 +63,7 @@ describe('Delete', () => {
 
 		const output = await run('delete', fakeContext({ parameters, items: [{}, {}], continueOnFail: true }), runner);
 		expect(output).toEqual([
-			{
-				json: {
-					error: "SQL compilation error: Object 'NOPE' does not exist.",
-					code: '002003',
-					sqlState: '42S02',
-					statementHandle: 'failed-handle',
-					itemIndex: 0,
-					description: 'Statement handle: failed-handle',
-				},
-				pairedItem: { item: 0 },
-			},
+			sqlErrorItem(0),
 		]);
 	});
 });

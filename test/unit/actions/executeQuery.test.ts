@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { QUERY_TAG, ScriptedRunner, fakeContext, networkError, rejection, result, run, sqlError } from './fixtures';
+import { QUERY_TAG, ScriptedRunner, fakeContext, networkError, rejection, result, run, sqlError, sqlErrorItem } from './fixtures';
 
 describe('Execute SQL, Query Batching "Independently"', () => {
 	it('sends one statement per item with its bindings, context and query tag, and pairs the rows with the item', async () => {
@@ -80,17 +80,7 @@ describe('Execute SQL, Query Batching "Independently"', () => {
 
 		expect(runner.statements).toEqual(['SELECT * FROM nope', 'SELECT TRUE AS ok']);
 		expect(output).toEqual([
-			{
-				json: {
-					error: "SQL compilation error: Object 'NOPE' does not exist.",
-					code: '002003',
-					sqlState: '42S02',
-					statementHandle: 'failed-handle',
-					itemIndex: 0,
-					description: 'Statement handle: failed-handle',
-				},
-				pairedItem: { item: 0 },
-			},
+			sqlErrorItem(0),
 			{ json: { OK: true }, pairedItem: { item: 1 } },
 		]);
 	});

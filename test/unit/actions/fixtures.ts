@@ -110,6 +110,21 @@ export function sqlError(message = "SQL compilation error: Object 'NOPE' does no
 	return new SnowflakeSqlError(message, { code: '002003', sqlState: '42S02', statementHandle, httpStatus: 422 });
 }
 
+/** The error item continueOnFail makes of sqlError() for `itemIndex`. */
+export function sqlErrorItem(itemIndex: number): INodeExecutionData {
+	return {
+		json: {
+			error: "SQL compilation error: Object 'NOPE' does not exist.",
+			code: '002003',
+			sqlState: '42S02',
+			statementHandle: 'failed-handle',
+			itemIndex,
+			description: 'Statement handle: failed-handle',
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
 /** No answer: the statement may or may not have run. */
 export function networkError(): SnowflakeNetworkError {
 	return new SnowflakeNetworkError('Could not reach Snowflake: ECONNRESET', { code: 'ECONNRESET' });

@@ -2,7 +2,7 @@
 import { NodeApiError } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import { QUERY_TAG, ScriptedRunner, fakeContext, networkError, rejection, run, sqlError } from './fixtures';
+import { QUERY_TAG, ScriptedRunner, fakeContext, networkError, rejection, run, sqlError, sqlErrorItem } from './fixtures';
 import type { StatementPage } from '../../../nodes/SnowflakeSqlApi/transport';
 
 function page(fields: Partial<StatementPage> = {}): StatementPage {
@@ -53,17 +53,7 @@ describe('Submit SQL (Async)', () => {
 		const runner = new ScriptedRunner([{ error: sqlError() }]);
 		const output = await run('submitAsync', fakeContext({ parameters: [{ query: 'SELECT * FROM nope' }], continueOnFail: true }), runner);
 		expect(output).toEqual([
-			{
-				json: {
-					error: "SQL compilation error: Object 'NOPE' does not exist.",
-					code: '002003',
-					sqlState: '42S02',
-					statementHandle: 'failed-handle',
-					itemIndex: 0,
-					description: 'Statement handle: failed-handle',
-				},
-				pairedItem: { item: 0 },
-			},
+			sqlErrorItem(0),
 		]);
 	});
 });
