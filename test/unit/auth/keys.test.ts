@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+
 import { describe, it, expect, vi } from 'vitest';
 
 import { KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
@@ -127,6 +129,39 @@ describe('configuration errors, raised before any request', () => {
 		expect(error).toMatchObject(CONFIG_ERROR);
 		expect(error.message).toMatch(bad.message);
 		expect(error.cause).toBeUndefined();
+	});
+});
+
+/**
+ * A wrong passphrase for `pem` whose decryption passes the cipher's padding check (about 1 in 250 do), so
+ * OpenSSL fails later, in the key decoder, with another code than ERR_OSSL_BAD_DECRYPT. Searched with a fixed
+ * sequence of candidates; 5,000 leave a chance of about 1e-9 of finding none.
+ */
+function passphrasePastPadding(pem: string): { passphrase: string; code: string } {
+	for (let n = 0; n < 5_000; n++) {
+		const passphrase = `wrong-${n}`;
+		try {
+			createPrivateKey({ key: pem, format: 'pem', passphrase });
+		} catch (error) {
+			const code = String((error as { code?: unknown }).code);
+			if (code !== 'ERR_OSSL_BAD_DECRYPT') return { passphrase, code };
+		}
+	}
+	throw new Error('no candidate passphrase got past the padding check');
+}
+
+describe('a wrong passphrase is reported as one, whatever OpenSSL code it produced', () => {
+	it.each([
+		['PKCS#8 aes-256-cbc', keys.pkcs8Aes256],
+		['PKCS#1 with DEK-Info', keys.pkcs1Encrypted],
+	])('%s', async (_name, pem) => {
+		const { passphrase, code } = passphrasePastPadding(pem);
+		expect(code).not.toBe('ERR_OSSL_EVP_UNSUPPORTED');
+		const error = await captureError(() => fingerprintOf(pem, passphrase));
+		expect(error).toMatchObject(CONFIG_ERROR);
+		expect(error.message).toBe(
+			'Private Key Passphrase is wrong: the key could not be decrypted with it. Enter the passphrase the key was encrypted with; if it is right, paste the key again (it may be damaged).',
+		);
 	});
 });
 

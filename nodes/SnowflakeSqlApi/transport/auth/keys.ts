@@ -23,14 +23,17 @@ function opensslCode(error: unknown): string {
 /** A fixed message per situation; the crypto error is not attached as `cause`, so nothing can echo input. */
 function unreadableKeyError(key: NormalisedPrivateKey, error: unknown): SnowflakeConfigError {
 	const code = opensslCode(error);
-	if (key.encrypted && code.includes('UNSUPPORTED')) {
+	// Only the cipher layer's code means an unreadable cipher: a wrong passphrase whose garbage happens to
+	// pass the padding check fails later in the key decoder, as ERR_OSSL_UNSUPPORTED (about 1 in 250).
+	if (key.encrypted && code === ' (ERR_OSSL_EVP_UNSUPPORTED)') {
 		return new SnowflakeConfigError(
 			`The private key is encrypted with a cipher this installation cannot read${code}: re-encrypt it with "openssl pkcs8 -topk8 -v2 aes-256-cbc -in <key file> -out rsa_key.p8".`,
 		);
 	}
 	if (key.encrypted) {
+		// No code here: which one a wrong passphrase produces is chance, and says nothing more to the user.
 		return new SnowflakeConfigError(
-			`Private Key Passphrase is wrong: the key could not be decrypted with it${code}. Enter the passphrase the key was encrypted with; if it is right, paste the key again (it may be damaged).`,
+			'Private Key Passphrase is wrong: the key could not be decrypted with it. Enter the passphrase the key was encrypted with; if it is right, paste the key again (it may be damaged).',
 		);
 	}
 	return new SnowflakeConfigError(
