@@ -13,7 +13,8 @@
  * - VARCHAR/TEXT: compared by code point (Snowflake's default, a binary collation); no look-back.
  * Other types (BOOLEAN, BINARY, VARIANT, …) cannot be a watermark.
  */
-import { daysFromCivil, MS_PER_DAY, parseDateTime, parseTime, wallClockNanos } from '../SnowflakeSqlApi/helpers';
+import { daysFromCivil } from '../SnowflakeSqlApi/decoder';
+import { MS_PER_DAY, parseDateTime, parseTime, wallClockNanos } from '../SnowflakeSqlApi/helpers';
 import type { Binding, RowType } from '../SnowflakeSqlApi/transport';
 
 /** A decimal as digits and a scale: `m / 10^s`. */

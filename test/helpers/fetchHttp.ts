@@ -5,8 +5,7 @@
  * text for the transport to parse. Transport failures reject with an Error carrying the system
  * `code`; an abort by the caller rejects with the signal's reason.
  */
-import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
-import type { HttpFn, HttpResponse } from '../../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth, type HttpFn, type HttpResponse, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
 
 export interface FetchHttpOptions {
 	/** Used when a request names no timeoutMs. */

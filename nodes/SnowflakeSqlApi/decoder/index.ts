@@ -13,6 +13,7 @@ import { DecodeError } from './errors';
 import { isKnownTimeZone } from './timeZone';
 import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 
+export { daysFromCivil } from './calendar';
 export { DecodeError } from './errors';
 export type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 

@@ -2,6 +2,7 @@
  * IANA zone offsets from the runtime's own time zone data (Intl), with no library: the package ships
  * without runtime dependencies. Intl is far too slow to ask per cell, hence the per-hour memo.
  */
+import { daysFromCivil } from './calendar';
 
 /** True when Intl knows the zone (names are case-insensitive, links such as US/Eastern included). */
 export function isKnownTimeZone(name: string): boolean {
@@ -92,14 +93,4 @@ export class ZoneOffsets {
 		if (beforeCommonEra) year = 1 - year;
 		return daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - seconds;
 	}
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil; year 0 is 1 BCE). */
-function daysFromCivil(year: number, month: number, day: number): number {
-	const y = month <= 2 ? year - 1 : year;
-	const era = Math.floor(y / 400);
-	const yoe = y - era * 400;
-	const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-	const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-	return era * 146097 + doe - 719468;
 }

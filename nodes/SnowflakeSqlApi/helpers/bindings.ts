@@ -32,13 +32,13 @@
  *              serialised. OBJECT needs a JSON object, ARRAY a JSON array.
  * Numbers are never given any other meaning (no epoch numbers for dates): the unit would be a guess.
  */
+import { daysFromCivil } from '../decoder';
 import type { Binding, BindingType, Bindings } from '../transport';
 import { BindingError, SqlInputError, echoValue, type BindingErrorDetails } from './inputErrors';
 import { countStatements, findPlaceholders, placeholderCount, rewritePlaceholders } from './sqlText';
 import {
 	MS_PER_DAY,
 	NS_PER_MS,
-	daysFromCivil,
 	isDateTimeLike,
 	parseDateTime,
 	parseTime,

@@ -20,7 +20,7 @@ export {
 } from './sqlText';
 export { buildStatementRequest, queryParameters } from './statementRequest';
 export { tableName } from './tableParameter';
-export { daysFromCivil, MS_PER_DAY, parseDateTime, parseTime, wallClockNanos } from './temporal';
+export { MS_PER_DAY, parseDateTime, parseTime, wallClockNanos } from './temporal';
 export { warnTruncated } from './truncationHint';
 export { writeItems } from './writer';
 

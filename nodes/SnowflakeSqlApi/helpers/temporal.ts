@@ -3,20 +3,11 @@
  * fraction digits are never rounded through a float, and without Date.UTC (which maps years 0-99 to
  * 1900-1999).
  */
+import { daysFromCivil } from '../decoder';
 
 export const NS_PER_MS = 1_000_000n;
 const NS_PER_DAY = 86_400_000_000_000n;
 export const MS_PER_DAY = 86_400_000;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-	const y = month <= 2 ? year - 1 : year;
-	const era = Math.floor(y / 400);
-	const yoe = y - era * 400;
-	const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-	const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-	return era * 146_097 + doe - 719_468;
-}
 
 function daysInMonth(year: number, month: number): number {
 	if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
