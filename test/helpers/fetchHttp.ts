@@ -2,7 +2,7 @@
  * A fetch-based HttpFn for tests and scripts: what n8n's httpRequestWithAuthentication does for the
  * node. Every request goes through `authenticateRequest` (JWT, token type, Accept, User-Agent, base
  * URL), the body is sent as JSON, fetch decompresses gzip partitions, and the body comes back as
- * text for the transport to parse. Transport failures reject with an Error carrying the system
+ * text for the transport to parse; redirects are not followed (the transport refuses them). Transport failures reject with an Error carrying the system
  * `code`; an abort by the caller rejects with the signal's reason.
  */
 import { KeyPairAuth, type HttpFn, type HttpResponse, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
@@ -39,6 +39,8 @@ export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, option
 				method: request.method,
 				headers,
 				body,
+				// As the node's adapters: a 3xx comes back as is, for the transport to refuse.
+				redirect: 'manual',
 				signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
 			});
 		} catch (error) {

@@ -29,6 +29,19 @@ import {
 
 export const CREDENTIAL_TYPE = 'snowflakeKeyPairApi';
 
+/**
+ * No redirect is ever followed: by default n8n re-sends the Authorization header to a redirect's target
+ * on any host (on 307/308 with the body), and that target would also answer for Snowflake. With
+ * following off, the 3xx comes back as a response and the transport refuses it with a clear error.
+ * `disableFollowRedirect` is what n8n 1.x and 2.x read (axios maxRedirects 0); the other two are
+ * belts and braces for releases that read only those.
+ */
+const NO_REDIRECTS = {
+	disableFollowRedirect: true,
+	maxRedirects: 0,
+	sendCredentialsOnCrossOriginRedirect: false,
+} satisfies Partial<IHttpRequestOptions>;
+
 /** What n8n's helpers hand back with returnFullResponse (and the legacy helper with resolveWithFullResponse). */
 interface FullResponse {
 	body: unknown;
@@ -105,6 +118,7 @@ export function createN8nHttp(
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs,
 			abortSignal: request.signal,
+			...NO_REDIRECTS,
 		};
 		try {
 			const raw: unknown =
@@ -140,6 +154,11 @@ export function createCredentialTestHttp(
 				timeout: request.timeoutMs,
 				resolveWithFullResponse: true,
 				simple: false,
+				// The legacy helper follows GET redirects unless told not to (n8n 1.x and 2.x alike).
+				followRedirect: false,
+				followAllRedirects: false,
+				maxRedirects: 0,
+				sendCredentialsOnCrossOriginRedirect: false,
 			});
 			return toFullResponse(raw);
 		} catch (error) {
@@ -176,6 +195,7 @@ export function createClient(
 		fingerprint: described.fingerprint,
 		user: described.user,
 		claimAccount: described.claimAccount,
+		host: described.host,
 		onTokenExpired: () => KeyPairAuth.shared.invalidateToken(credentials),
 		onEvent,
 		...overrides,

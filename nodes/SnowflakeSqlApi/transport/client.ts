@@ -92,6 +92,7 @@ export class SnowflakeClient {
 			requestTimeoutMs,
 			retryPolicy: this.retryPolicy,
 			onTokenExpired: options.onTokenExpired,
+			host: options.host,
 			emit: (event) => this.emit(event),
 		});
 	}

@@ -3,10 +3,12 @@
  * errors, 429, 5xx; never 408/422) and one re-signed attempt on an expired token (390198). A POST is
  * resubmitted with the same requestId plus `retry=true` (the caller's `build`), so a statement never
  * runs twice. The exchange reports through what it returns: the outcome record, and while it runs, a
- * small state its caller may read (a submit abandoned by an abort says what it was doing).
+ * small state its caller may read (a submit abandoned by an abort says what it was doing). A 3xx is
+ * refused at once (redirect.ts).
  */
 import { SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
+import { isRedirect, redirectRefused } from './redirect';
 import { parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODE } from './responses';
 import { parseRetryAfter } from './retryAfter';
 import { decideRetry, type AttemptOutcome } from './retryPolicy';
@@ -50,6 +52,8 @@ interface ExchangeSettings {
 	random: () => number;
 	requestTimeoutMs: number;
 	retryPolicy: RetryPolicy;
+	/** The host requests go to, named when a redirect is refused. */
+	host?: string;
 	onTokenExpired?: () => void;
 	emit: (event: TransportEvent) => void;
 }
@@ -110,6 +114,8 @@ export class Exchanges {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
 				failure = error;
 			}
+			// Never followed, never retried: the target would get the token (and on 307/308 the statement).
+			if (response !== undefined && isRedirect(response.status)) throw redirectRefused(response, this.settings.host);
 			if (response?.status === 200) {
 				try {
 					json = parseBody(response.body);

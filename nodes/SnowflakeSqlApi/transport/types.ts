@@ -32,7 +32,8 @@ export interface HttpResponse {
 }
 
 /**
- * Sends one HTTP request with authentication applied. Resolves for every HTTP status;
+ * Sends one HTTP request with authentication applied, never following a redirect (a 3xx resolves
+ * like any status and the transport refuses it). Resolves for every HTTP status;
  * rejects only for transport failures (connection reset, DNS, client timeout, abort), with the
  * system error `code` (ECONNRESET, ETIMEDOUT, ...) on the error when there is one.
  */
@@ -227,6 +228,8 @@ export interface SnowflakeClientOptions {
 	user?: string;
 	/** The account in the JWT claim (describeCredentials().claimAccount), quoted in 401 hints. */
 	claimAccount?: string;
+	/** The host requests go to (describeCredentials().host), named when a redirect is refused (never followed). */
+	host?: string;
 	onEvent?: (event: TransportEvent) => void;
 }
 
