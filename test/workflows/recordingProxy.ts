@@ -2,7 +2,8 @@
 /**
  * A loopback proxy in front of the emulator that records what reached it: method, path, query,
  * the Authorization header (so tests know every JWT that was sent) and JSON request bodies.
- * Bodies are streamed both ways; a client that hangs up closes the upstream request too.
+ * Bodies are streamed both ways; a client that hangs up closes the upstream request too. A test may
+ * have it answer some requests itself (`respond`): a redirect, say, or a 202 the emulator would not give.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,9 +16,18 @@ export interface RecordedRequest {
 	body?: Record<string, unknown>;
 }
 
+/** An answer the proxy gives itself instead of forwarding (a redirect, a made-up 202). */
+export interface ProxyAnswer {
+	status: number;
+	headers?: Record<string, string>;
+	body?: string;
+}
+
 export interface RecordingProxy {
 	url: string;
 	requests: RecordedRequest[];
+	/** When set and it returns an answer for a (recorded) request, that answer is sent instead of forwarding. */
+	respond?: (request: RecordedRequest) => ProxyAnswer | undefined;
 	/** Every bearer token seen. */
 	tokens(): string[];
 	/** Bodies of statement submits, in order. */
@@ -28,6 +38,8 @@ export interface RecordingProxy {
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
 	const upstream = new URL(target);
 	const requests: RecordedRequest[] = [];
+	// Set once the server listens; the request handler reads `respond` from it.
+	const self: { proxy?: RecordingProxy } = {};
 	const server: Server = createServer((incoming, outgoing) => {
 		const url = new URL(incoming.url ?? '/', 'http://proxy');
 		const record: RecordedRequest = {
@@ -47,6 +59,12 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
 				} catch {
 					record.body = { unparsed: text };
 				}
+			}
+			const answer = self.proxy?.respond?.(record);
+			if (answer) {
+				outgoing.writeHead(answer.status, answer.headers);
+				outgoing.end(answer.body);
+				return;
 			}
 			const forward = httpRequest(
 				{
@@ -68,7 +86,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	return {
+	const proxy: RecordingProxy = {
 		url: `http://127.0.0.1:${port}`,
 		requests,
 		tokens: () =>
@@ -80,4 +98,6 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},
 	};
+	self.proxy = proxy;
+	return proxy;
 }

@@ -31,6 +31,7 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 	});
 	beforeEach(() => {
 		proxy?.requests.splice(0);
+		if (proxy) proxy.respond = undefined;
 		logLines.splice(0);
 		emulator?.faults.clear();
 	});

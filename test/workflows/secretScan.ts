@@ -1,0 +1,36 @@
+/**
+ * What counts as a leak, shared by the tests that scan run data, errors and logs: the passphrase, every
+ * 24-character window of the private key's body (a partial leak is a leak), each JWT sent and its signature.
+ */
+import type { TestKeys } from '../helpers/keys';
+import { pemBody } from '../helpers/keys';
+import { logLines, type RunResult } from './harness';
+
+/** Every 24-character window of the secret, every 12 characters. */
+export function fragments(secret: string): string[] {
+	const found: string[] = [];
+	for (let start = 0; start + 24 <= secret.length; start += 12) found.push(secret.slice(start, start + 24));
+	return found;
+}
+
+/** The key material of `keys` (both PEM encodings) and, when given, the JWTs sent and their signatures. */
+export function secretsOf(keys: Pick<TestKeys, 'passphrase' | 'pkcs8' | 'pkcs8Aes256'>, tokens: string[] = []): string[] {
+	return [
+		keys.passphrase,
+		...fragments(pemBody(keys.pkcs8Aes256)),
+		...fragments(pemBody(keys.pkcs8)),
+		...tokens,
+		...tokens.map((token) => token.split('.')[2]),
+	];
+}
+
+/** The run data, the captured log lines and the error's message, description and stack, as one text. */
+export function everythingKept(result: RunResult): string {
+	const error = result.error();
+	return [JSON.stringify(result.run.data), JSON.stringify(logLines), error?.stack ?? '', error?.message ?? '', error?.description ?? ''].join('\n');
+}
+
+/** The secrets found in `text` (shortened, so a failure does not print them). */
+export function leaks(text: string, secrets: string[]): string[] {
+	return secrets.filter((secret) => text.includes(secret)).map((secret) => `${secret.slice(0, 6)}…`);
+}
