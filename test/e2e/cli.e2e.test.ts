@@ -5,7 +5,8 @@
  * workflows are imported with `n8n import:*`, and each workflow runs with `n8n execute --id --rawOutput`
  * against the emulator on loopback. Every examples/ workflow runs (tables seeded per workflow), plus an SQL
  * error routed to the error output (and the same error stopping a workflow), a long statement answered 202
- * and polled, and a result in several partitions. Run with `npm run test:e2e`.
+ * and polled, a result in several partitions, and a host that redirects to another (refused, the other host
+ * receives nothing). Run with `npm run test:e2e`.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/server';
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, type N8nUser, type PackedPackage, type RawItem, type RawRun } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
-import { CREDENTIAL_ID, executeSqlWorkflow, SNOWFLAKE_TYPE, withPinnedItemsAsNodes, type WorkflowFile } from './scenarios';
+import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
+import { CREDENTIAL_ID, executeSqlWorkflow, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withPinnedItemsAsNodes, type WorkflowFile } from './scenarios';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const PARTITION_ROWS = 10;
@@ -23,13 +25,21 @@ const SYNC_WAIT_MS = 300;
 let emulator: Emulator;
 let pack: PackedPackage;
 const requestLog: RequestLogEntry[] = [];
+/** The redirecting credential's host: answers every request with a 307 to `elsewhere`, a working host in front of the emulator. */
+let redirecting: RecordingProxy;
+let elsewhere: RecordingProxy;
 
 beforeAll(async () => {
 	pack = packPackage();
 	emulator = await startEmulator({ syncWaitMs: SYNC_WAIT_MS, partitionRows: PARTITION_ROWS, onRequest: (entry) => requestLog.push(entry) });
+	elsewhere = await startRecordingProxy(emulator.url);
+	redirecting = await startRecordingProxy(emulator.url);
+	redirecting.respond = (request) => ({ status: 307, headers: { location: `${elsewhere.url}${request.path}` } });
 });
 
 afterAll(async () => {
+	await redirecting?.close();
+	await elsewhere?.close();
 	await emulator?.stop();
 	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
@@ -241,6 +251,22 @@ function cases(): Case[] {
 				expect(partitions.map((entry) => `${/partition=(\d+)/.exec(entry.path)?.[1]} ${entry.status}`).sort()).toEqual(['1 200', '2 200']);
 			},
 		},
+		{
+			file: 'redirect to another host → refused',
+			workflow: executeSqlWorkflow('E2E: a redirect is never followed', 'SELECT 1 AS N', [{}], { credentialId: REDIRECTING_CREDENTIAL_ID }),
+			succeeds: false,
+			check: (run, output) => {
+				const host = (proxy: RecordingProxy) => proxy.url.replace('http://', '');
+				const message = `Snowflake answered HTTP 307 with a redirect to ${host(elsewhere)} (http://, unencrypted). The node never follows redirects, so the request and its credentials stay with ${host(redirecting)}.`;
+				expect(output).toContain(message);
+				if (run) expect(run.data.resultData.error?.message).toContain(message);
+				// The token went to the configured host only; the other host received nothing at all, and nothing was retried.
+				const sent = redirecting.requests.splice(0);
+				expect(sent.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /api/v2/statements']);
+				expect(sent[0].authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+				expect(elsewhere.requests).toEqual([]);
+			},
+		},
 	);
 	return list;
 }
@@ -272,7 +298,8 @@ describe.each(targets())('$label', (target) => {
 				schema: '',
 			},
 		};
-		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential]), { mode: 0o600 });
+		const redirectingCredential = { ...credential, id: REDIRECTING_CREDENTIAL_ID, name: 'Snowflake (redirecting)', data: { ...credential.data, host: redirecting.url } };
+		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, redirectingCredential]), { mode: 0o600 });
 		all.forEach((testCase, index) => {
 			const id = `e2eSnowflake${String(index).padStart(4, '0')}`;
 			ids.set(testCase.file, id);

@@ -5,6 +5,8 @@
  */
 export const SNOWFLAKE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApi';
 export const CREDENTIAL_ID = 'snowflake-emulator';
+/** A credential whose host is a local server that answers every request with a redirect to another host. */
+export const REDIRECTING_CREDENTIAL_ID = 'snowflake-redirecting';
 export const TRIGGER = "When clicking 'Execute workflow'";
 
 export interface WorkflowNode {
@@ -29,7 +31,6 @@ export interface WorkflowFile {
 	settings?: Record<string, unknown>;
 }
 
-const credentials = { snowflakeKeyPairApi: { id: CREDENTIAL_ID, name: 'Snowflake (emulator)' } };
 
 function uuid(n: number): string {
 	return `0b4c7a10-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -42,7 +43,7 @@ export function executeSqlWorkflow(
 	name: string,
 	query: string,
 	items: Array<Record<string, unknown>>,
-	options: { onError?: 'continueErrorOutput' | 'stopWorkflow'; nodeOptions?: Record<string, unknown> } = {},
+	options: { onError?: 'continueErrorOutput' | 'stopWorkflow'; nodeOptions?: Record<string, unknown>; credentialId?: string } = {},
 ): WorkflowFile {
 	const node: WorkflowNode = {
 		id: uuid(11),
@@ -51,7 +52,7 @@ export function executeSqlWorkflow(
 		typeVersion: 1,
 		position: [220, 0],
 		parameters: { operation: 'executeQuery', query, options: options.nodeOptions ?? {} },
-		credentials,
+		credentials: { snowflakeKeyPairApi: { id: options.credentialId ?? CREDENTIAL_ID, name: 'Snowflake (emulator)' } },
 	};
 	if (options.onError) node.onError = options.onError;
 	const noOp = (id: number, nodeName: string, y: number): WorkflowNode => ({
