@@ -67,4 +67,13 @@ describe('redirects are refused', () => {
 		await expect(cancel.client.cancel(HANDLE)).rejects.toHaveProperty('message', expect.stringMatching(/^Snowflake answered HTTP 307 with a redirect to other\.example\.com\./));
 		expect(cancel.fake.requests).toHaveLength(1);
 	});
+
+	it('a statementStatusUrl pointing to another host is never followed: the client polls its own path', async () => {
+		const { fake, client } = harness({ host: HOST });
+		const elsewhere = { ...running(), body: JSON.stringify({ ...JSON.parse(running().body as string), statementStatusUrl: 'https://other.example.com/steal?x=1' }) };
+		fake.on('POST', SUBMIT, [elsewhere]);
+		fake.on('GET', statementPath(), [resultSet([1])]);
+		await expect(client.execute({ statement: 'select 1' })).resolves.toMatchObject({ numRows: 1 });
+		expect(fake.requests.map((request) => request.path)).toEqual([SUBMIT, statementPath()]);
+	});
 });
