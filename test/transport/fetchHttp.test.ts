@@ -32,6 +32,11 @@ beforeAll(async () => {
 		request.on('data', (chunk) => (body += chunk));
 		request.on('end', () => {
 			seen.push({ method: request.method, url: request.url, headers: request.headers, body });
+			if (request.url?.startsWith('/redirect')) {
+				response.writeHead(307, { Location: `${baseUrl}/elsewhere` });
+				response.end();
+				return;
+			}
 			if (request.url?.startsWith('/hang')) {
 				hanging.add(response);
 				return;
@@ -73,6 +78,15 @@ describe('createFetchHttp', () => {
 		expect(request.headers['x-snowflake-authorization-token-type']).toBe('KEYPAIR_JWT');
 		expect(request.headers.accept).toBe('application/json');
 		expect(request.headers['user-agent']).toMatch(/n8n-nodes-snowflake-sql-api/);
+	});
+
+	it('hands a 3xx back as it came, never following it (the transport refuses it)', async () => {
+		seen.splice(0);
+		const http = createFetchHttp(credentials);
+		const response = await http({ method: 'POST', path: '/redirect', body: { statement: 'select 1' } });
+		expect(response.status).toBe(307);
+		expect(response.headers.location).toBe(`${baseUrl}/elsewhere`);
+		expect(seen.map((request) => request.url)).toEqual(['/redirect']);
 	});
 
 	it('rejects with code ETIMEDOUT when the per-request timeout passes', async () => {
