@@ -9,8 +9,11 @@ import type { HttpResponse } from './types';
 
 /** Only the start of a Location is read: enough for any scheme and host name. */
 const MAX_LOCATION_READ = 1024;
-/** A DNS name is at most 253 characters; with a port and brackets a little more. */
+/** A DNS name is at most 253 characters (labels at most 63); with a port and brackets a little more. */
 const MAX_HOST_LENGTH = 270;
+const MAX_LABEL_LENGTH = 63;
+/** The start of a JWT (base64url of `{"`): a server may echo the token it was sent. */
+const TOKEN_SHAPED = /eyJ[\w-]*\./;
 /** `scheme://authority`: anchored, bounded classes, linear on any input. */
 const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]{0,30}):\/\/([^/?#\\]*)/;
 const SCHEME_RELATIVE = /^\/\/([^/?#\\]*)/;
@@ -30,8 +33,17 @@ function redirectTarget(location: string): { host: string; scheme?: string } | u
 	if (authority === undefined) return undefined;
 	// Anything before '@' is a user name or password: never repeated.
 	const hostPart = authority.slice(authority.lastIndexOf('@') + 1);
-	const host = hostPart.replace(/[^A-Za-z0-9.:[\]-]/g, '').slice(0, MAX_HOST_LENGTH).toLowerCase();
-	return { host: host === '' ? 'a host with no usable name' : host, scheme: absolute?.[1].toLowerCase() };
+	const host = hostPart.replace(/[^A-Za-z0-9.:[\]-]/g, '').toLowerCase();
+	return { host: nameable(hostPart, host), scheme: absolute?.[1].toLowerCase() };
+}
+
+/** The host as it may be quoted: never something shaped like a token, nor a name no DNS would accept. */
+function nameable(raw: string, host: string): string {
+	if (TOKEN_SHAPED.test(raw)) return 'a host name shaped like a token (not repeated)';
+	if (host === '' || host.length > MAX_HOST_LENGTH || host.split('.').some((label) => label.length > MAX_LABEL_LENGTH)) {
+		return 'a host with no valid name (not repeated)';
+	}
+	return host;
 }
 
 function describeTarget(location: string | undefined, configuredHost: string): string {

@@ -32,7 +32,11 @@ describe('redirects are refused', () => {
 		['/api/v2/elsewhere?x=1', `a redirect to another path on ${HOST}`],
 		['ftp://files.example.org/', 'a redirect to files.example.org (ftp://)'],
 		['https://bad<script>host"\u0000.example/', 'a redirect to badscripthost.example'],
-		[`https://${'a'.repeat(100_000)}.example/`, `a redirect to ${'a'.repeat(270)}`],
+		[`https://${'a'.repeat(100_000)}.example/`, 'a redirect to a host with no valid name (not repeated)'],
+		[`https://${'a'.repeat(64)}.example/`, 'a redirect to a host with no valid name (not repeated)'],
+		[`https://${'a'.repeat(63)}.example/`, `a redirect to ${'a'.repeat(63)}.example`],
+		['https://eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJYIn0.c2lnbmF0dXJl/', 'a redirect to a host name shaped like a token (not repeated)'],
+		['https://@/', 'a redirect to a host with no valid name (not repeated)'],
 		['   ', 'a redirect without a Location'],
 	])('Location %# is named as expected', async (location, named) => {
 		const { fake, client } = harness({ host: HOST });
