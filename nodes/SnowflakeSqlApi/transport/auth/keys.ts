@@ -83,27 +83,51 @@ function readSigningKey(text: string | undefined, passphrase: string | undefined
 	return { privateKey, fingerprint };
 }
 
+/** Longer than any passphrase OpenSSL prompts accept (1023 characters); refused before any decryption. */
+const MAX_PASSPHRASE_LENGTH = 1_024;
+
+function checkPassphraseLength(passphrase: string | undefined): void {
+	if (passphrase !== undefined && passphrase.length > MAX_PASSPHRASE_LENGTH) {
+		throw new SnowflakeConfigError(
+			`Private Key Passphrase is ${passphrase.length} characters long, more than a key passphrase can be (at most ${MAX_PASSPHRASE_LENGTH}): enter the passphrase the key was encrypted with.`,
+		);
+	}
+}
+
 /**
  * Parses the pasted key once per (text, passphrase): decrypting PKCS#8 runs PBKDF2, far too slow per request.
- * Keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key. Failures are not
- * cached, so the right passphrase works right after a wrong one.
+ * Keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key. A failure is
+ * remembered too (its message only), so a broken key is not parsed again on every execution; another
+ * passphrase is another entry, so the right passphrase works right after a wrong one.
  */
 export class SigningKeyCache {
-	private readonly keys = new Map<string, SigningKey>();
+	private readonly keys = new Map<string, SigningKey | { failure: string }>();
 
 	load(text: string | undefined, passphrase: string | undefined): SigningKey {
 		const id = createHash('sha256')
 			.update(JSON.stringify([text ?? '', passphrase ?? '']))
 			.digest('base64');
 		const cached = this.keys.get(id);
+		if (cached && 'failure' in cached) throw new SnowflakeConfigError(cached.failure);
 		if (cached) return cached;
 
-		const key = readSigningKey(text, passphrase);
+		let key: SigningKey;
+		try {
+			checkPassphraseLength(passphrase);
+			key = readSigningKey(text, passphrase);
+		} catch (error) {
+			if (error instanceof SnowflakeConfigError) this.remember(id, { failure: error.message });
+			throw error;
+		}
+		this.remember(id, key);
+		return key;
+	}
+
+	private remember(id: string, entry: SigningKey | { failure: string }): void {
 		if (this.keys.size >= MAX_CACHED_KEYS) {
 			const oldest = this.keys.keys().next();
 			if (!oldest.done) this.keys.delete(oldest.value);
 		}
-		this.keys.set(id, key);
-		return key;
+		this.keys.set(id, entry);
 	}
 }
