@@ -15,6 +15,7 @@ import {
 	resolveIdentifier,
 	rewritePlaceholders,
 	SqlInputError,
+	withoutTrailingTerminators,
 } from '../SnowflakeSqlApi/helpers';
 import type { Placeholder } from '../SnowflakeSqlApi/helpers';
 import type { Binding, Bindings } from '../SnowflakeSqlApi/transport';
@@ -48,7 +49,9 @@ export function querySource(sql: string): Source {
 		throw new SqlInputError('The query may use :watermark, but no ? or :1 placeholders: the trigger has no other values to bind.');
 	}
 	const found: Placeholder[] = findNamedPlaceholders(sql, 'watermark');
-	const body = rewritePlaceholders(sql, found, () => '?').replace(/[\s;]+$/, '');
+	// The SQL text helper drops the trailing `;` even before a comment (`SELECT 1; -- done`), which a
+	// regex on the end of the text missed; the comment stays, and ends at the newline before `)`.
+	const body = withoutTrailingTerminators(rewritePlaceholders(sql, found, () => '?'));
 	return { from: `(\n${body}\n) AS ${SOURCE_ALIAS}`, watermarks: found.length };
 }
 
