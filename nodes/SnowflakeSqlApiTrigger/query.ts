@@ -7,6 +7,7 @@
  */
 import {
 	assertNoFileTransfer,
+	checkNameLength,
 	countStatements,
 	findNamedPlaceholders,
 	findPlaceholders,
@@ -33,6 +34,7 @@ export interface Source {
 /** A table as the locator gives it: typed names follow the identifier rules; "By ID" is the exact name. */
 export function tableSource(value: string, mode: string): Source {
 	if (value.trim() === '') throw new SqlInputError('Choose a table.');
+	if (mode === 'id') checkNameLength(value.trim(), 'table name');
 	const from = mode === 'id' ? `"${value.trim().replace(/"/g, '""')}"` : quoteQualifiedName(value);
 	return { from, watermarks: 0 };
 }
