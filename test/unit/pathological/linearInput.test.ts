@@ -158,7 +158,7 @@ describe('the other credential fields', () => {
 	});
 });
 
-const context = (query: string, options: Record<string, unknown>) =>
+const context = (query: string) =>
 	({
 		getNodeParameter: () => query,
 		getWorkflow: () => ({ id: 'w' }),
@@ -169,7 +169,7 @@ const context = (query: string, options: Record<string, unknown>) =>
 const runtime = { runner: undefined as never, credentials: { account: 'a', user: 'u', privateKey: '' } };
 
 function buildQuery(query: string, options: Record<string, unknown> = {}) {
-	return buildStatementRequest(context(query, options), 0, { queryTag: '', ...options }, runtime);
+	return buildStatementRequest(context(query), 0, { queryTag: '', ...options }, runtime);
 }
 
 describe('query text: placeholders, statements, comments', () => {
@@ -195,8 +195,8 @@ describe('identifiers, list-search filters and the query tag', () => {
 		expectLinear('column name', pattern, make, (input) => resolveIdentifier(input));
 		expectLinear('exact name', pattern, make, (input) => quoteExactIdentifier(input));
 		expectLinear('filter', pattern, make, (input) => showLike(input));
-		expectLinear('query tag', pattern, make, (input) => requestContext(context('', {}), { queryTag: input }, runtime));
-		expectLinear('role option', pattern, make, (input) => requestContext(context('', {}), { queryTag: '', role: { __rl: true, mode: 'name', value: input } }, runtime));
+		expectLinear('query tag', pattern, make, (input) => requestContext(context(''), { queryTag: input }, runtime));
+		expectLinear('role option', pattern, make, (input) => requestContext(context(''), { queryTag: '', role: { __rl: true, mode: 'name', value: input } }, runtime));
 	});
 
 	it('identifiers under the cap are parsed in linear time too (2,000 against 200 characters)', () => {
@@ -208,10 +208,10 @@ describe('identifiers, list-search filters and the query tag', () => {
 	it('refuses each with a clear message', () => {
 		expect(() => quoteQualifiedName('"'.repeat(LARGE))).toThrow(`Invalid table name '${'"'.repeat(100)}…': it is 100000 characters long, more than a name can be (at most 2048)`);
 		expect(() => showLike('%'.repeat(LARGE))).toThrow('The search filter is 100000 characters long; Snowflake names have at most 255, so nothing could match: type part of the name.');
-		expect(() => requestContext(context('', {}), { queryTag: 't'.repeat(LARGE) }, runtime)).toThrow(
+		expect(() => requestContext(context(''), { queryTag: 't'.repeat(LARGE) }, runtime)).toThrow(
 			'Query Tag is 100000 characters long; Snowflake allows at most 2000: shorten it (or leave it empty).',
 		);
-		expect(() => requestContext(context('', {}), { queryTag: '' }, { credentials: { ...runtime.credentials, warehouse: 'w'.repeat(LARGE) } })).toThrow(
+		expect(() => requestContext(context(''), { queryTag: '' }, { credentials: { ...runtime.credentials, warehouse: 'w'.repeat(LARGE) } })).toThrow(
 			`Invalid warehouse of the credential '${'w'.repeat(100)}…': it is 100000 characters long, more than a name can be (at most 2048)`,
 		);
 	});

@@ -83,6 +83,9 @@ function readSigningKey(text: string | undefined, passphrase: string | undefined
 	return { privateKey, fingerprint };
 }
 
+const UNREADABLE_KEY =
+	'The private key could not be read: paste the whole content of the private key file again, including its BEGIN and END lines.';
+
 /** Longer than any passphrase OpenSSL prompts accept (1023 characters); refused before any decryption. */
 const MAX_PASSPHRASE_LENGTH = 1_024;
 
@@ -91,6 +94,17 @@ function checkPassphraseLength(passphrase: string | undefined): void {
 		throw new SnowflakeConfigError(
 			`Private Key Passphrase is ${passphrase.length} characters long, more than a key passphrase can be (at most ${MAX_PASSPHRASE_LENGTH}): enter the passphrase the key was encrypted with.`,
 		);
+	}
+}
+
+/** The key, or the message of why it cannot be used (every failure here is a configuration error). */
+function readOutcome(text: string | undefined, passphrase: string | undefined): SigningKey | { failure: string } {
+	try {
+		checkPassphraseLength(passphrase);
+		return readSigningKey(text, passphrase);
+	} catch (error) {
+		// Not expected past the checks above; a fixed message either way, so nothing can echo input.
+		return { failure: error instanceof SnowflakeConfigError ? error.message : UNREADABLE_KEY };
 	}
 }
 
@@ -107,20 +121,13 @@ export class SigningKeyCache {
 		const id = createHash('sha256')
 			.update(JSON.stringify([text ?? '', passphrase ?? '']))
 			.digest('base64');
-		const cached = this.keys.get(id);
-		if (cached && 'failure' in cached) throw new SnowflakeConfigError(cached.failure);
-		if (cached) return cached;
-
-		let key: SigningKey;
-		try {
-			checkPassphraseLength(passphrase);
-			key = readSigningKey(text, passphrase);
-		} catch (error) {
-			if (error instanceof SnowflakeConfigError) this.remember(id, { failure: error.message });
-			throw error;
+		let entry = this.keys.get(id);
+		if (entry === undefined) {
+			entry = readOutcome(text, passphrase);
+			this.remember(id, entry);
 		}
-		this.remember(id, key);
-		return key;
+		if ('failure' in entry) throw new SnowflakeConfigError(entry.failure);
+		return entry;
 	}
 
 	private remember(id: string, entry: SigningKey | { failure: string }): void {
