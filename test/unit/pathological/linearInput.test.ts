@@ -4,8 +4,9 @@
  * credential (private key, passphrase, account, user, host), the query (action and trigger), identifiers,
  * the list-search filter and the query tag. Each adversarial pattern (repeated delimiters, backslashes,
  * spaces, quotes, BEGIN lines, eyJ runs, nested brackets…) is parsed at 10 KB and at 100 KB, and the
- * 100 KB parse must cost at most 30 times the 10 KB one (the minimum of 5 timings each): a linear parser
- * is near 10, a quadratic one near 100 and a cubic one near 1000. Each timing repeats the parse as often
+ * 100 KB parse must cost at most 40 times the 10 KB one (the minimum of 5 timings each): a linear parser
+ * measures 10 to 26 here (caches and garbage collection grow a little faster than the input on a loaded
+ * machine), a quadratic one about 100 and a cubic one about 1000. Each timing repeats the parse as often
  * as it takes the 10 KB input about 1 ms (the same count for both sizes), so timer granularity does not
  * decide. No wall-clock threshold: the ratio is what is asserted; the times are printed at the end.
  */
@@ -19,7 +20,7 @@ import { testKeys } from '../../helpers/keys';
 
 const SMALL = 10_000;
 const LARGE = 100_000;
-const MAX_RATIO = 30;
+const MAX_RATIO = 40;
 const REPETITIONS = 5;
 /** How long one timing of the small input lasts at least: parses are repeated to reach it. */
 const TIMING_MS = 1;
@@ -222,7 +223,7 @@ describe('server text (boundText)', () => {
 		expectLinear('server text', pattern, make, (input) => boundText(input));
 	});
 
-	it('a 1 MB eyJ run costs at most 30 times a 100 KB one (the 120 KB message that stalled 6 s)', () => {
+	it('a 1 MB eyJ run costs at most 40 times a 100 KB one (the 120 KB message that stalled 6 s)', () => {
 		expectLinear('server text', 'eyJ run, 1 MB against 100 KB', (size) => fill(size, 'eyJ'), (input) => boundText(input), { small: LARGE, large: 1_000_000 });
 	});
 });
