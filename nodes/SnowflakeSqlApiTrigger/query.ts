@@ -7,6 +7,7 @@
  */
 import {
 	assertNoFileTransfer,
+	checkNameLength,
 	countStatements,
 	findNamedPlaceholders,
 	findPlaceholders,
@@ -15,6 +16,7 @@ import {
 	resolveIdentifier,
 	rewritePlaceholders,
 	SqlInputError,
+	withoutTrailingTerminators,
 } from '../SnowflakeSqlApi/helpers';
 import type { Placeholder } from '../SnowflakeSqlApi/helpers';
 import type { Binding, Bindings } from '../SnowflakeSqlApi/transport';
@@ -32,6 +34,7 @@ export interface Source {
 /** A table as the locator gives it: typed names follow the identifier rules; "By ID" is the exact name. */
 export function tableSource(value: string, mode: string): Source {
 	if (value.trim() === '') throw new SqlInputError('Choose a table.');
+	if (mode === 'id') checkNameLength(value.trim(), 'table name');
 	const from = mode === 'id' ? `"${value.trim().replace(/"/g, '""')}"` : quoteQualifiedName(value);
 	return { from, watermarks: 0 };
 }
@@ -48,7 +51,9 @@ export function querySource(sql: string): Source {
 		throw new SqlInputError('The query may use :watermark, but no ? or :1 placeholders: the trigger has no other values to bind.');
 	}
 	const found: Placeholder[] = findNamedPlaceholders(sql, 'watermark');
-	const body = rewritePlaceholders(sql, found, () => '?').replace(/[\s;]+$/, '');
+	// The SQL text helper drops the trailing `;` even before a comment (`SELECT 1; -- done`), which a
+	// regex on the end of the text missed; the comment stays, and ends at the newline before `)`.
+	const body = withoutTrailingTerminators(rewritePlaceholders(sql, found, () => '?'));
 	return { from: `(\n${body}\n) AS ${SOURCE_ALIAS}`, watermarks: found.length };
 }
 

@@ -21,6 +21,7 @@ function pemLine(kind: 'BEGIN' | 'END', label: string): string {
 	return ['-----', kind, ' ', label, '-----'].join('');
 }
 
+const PASTE_AGAIN = 'paste the whole content of the private key file (e.g. rsa_key.p8), including its BEGIN and END lines';
 const TABLE = { __rl: true, mode: 'name', value: 'BAD_INPUT' };
 const query = (sql: string, parameters?: Array<{ value: unknown; type: string }>, options: IDataObject = {}): IDataObject => ({
 	operation: 'executeQuery',
@@ -102,5 +103,17 @@ export function badInputCases(keys: TestKeys, certificate: string): BadInputCase
 		{ group: 'identifiers', name: 'Update: a 300-character unicode column', items: [{ id: 1, ['é'.repeat(300)]: 'x' }], parameters: { operation: 'update', table: TABLE, dataMode: 'autoMapInputData', matchColumns: 'id' }, message: "Invalid column name 'éééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé…': the name is longer than 255 characters" },
 		{ group: 'identifiers', name: 'Upsert: a dotted table with a quoted unicode part left open', items: [{ id: 1 }], parameters: { operation: 'upsert', table: { ...TABLE, value: 'DB."Ünïcode' }, dataMode: 'autoMapInputData', matchColumns: 'id' }, message: "Invalid table name 'DB.\"Ünïcode': a double quote opens a name but never closes it" },
 		{ group: 'identifiers', name: 'Upsert: no match columns', items: [{ id: 1 }], parameters: { operation: 'upsert', table: TABLE, dataMode: 'autoMapInputData', matchColumns: ' , ' }, message: "Enter the columns to match on." },
+
+		// ------------------------------------------------------------ input caps (refused before any parsing)
+		{ group: 'caps', name: 'a private key over 64 KB', credentials: key('A'.repeat(70_000)), message: `The private key is 70000 characters long, more than a key file can be (at most 65536): ${PASTE_AGAIN}, and nothing else.` },
+		{ group: 'caps', name: 'a BEGIN line followed by 3,000 spaces (cubic before)', credentials: key(`${['-----', 'BEGIN'].join('')}${' '.repeat(3000)}x`), message: `The private key is incomplete or damaged (its END line is missing): ${PASTE_AGAIN}.` },
+		{ group: 'caps', name: '30,000 backslashes as the key (quadratic before)', credentials: key('\\'.repeat(30_000)), message: `The private key is not a PEM private key: ${PASTE_AGAIN}.` },
+		{ group: 'caps', name: 'a passphrase over 1024 characters', credentials: key(keys.pkcs8Aes256, 'p'.repeat(2000)), message: 'Private Key Passphrase is 2000 characters long, more than a key passphrase can be (at most 1024): enter the passphrase the key was encrypted with.' },
+		{ group: 'caps', name: 'a 400-character host', credentials: { host: `${'h'.repeat(380)}.snowflakecomputing.com` }, message: "Host is 403 characters long (at most 300): enter only a host name (https:// is assumed), e.g. myorg-myaccount.privatelink.snowflakecomputing.com, or http://127.0.0.1:8080 for a local emulator; or leave Host empty to use the account's host." },
+		{ group: 'caps', name: 'a 300-character user', credentials: { user: 'u'.repeat(300) }, message: 'User is 300 characters long (at most 255): enter the Snowflake user name the public key is registered on (ALTER USER <name> SET RSA_PUBLIC_KEY=...).' },
+		{ group: 'caps', name: "the credential's role over 2048 characters", credentials: { role: 'r'.repeat(3000) }, message: `Invalid role of the credential '${'r'.repeat(100)}…': it is 3000 characters long, more than a name can be (at most 2048)` },
+		{ group: 'caps', name: 'a warehouse typed By ID over 2048 characters', parameters: query('SELECT 1', undefined, { warehouse: { __rl: true, mode: 'id', value: 'w'.repeat(3000) } }), message: `Invalid warehouse '${'w'.repeat(100)}…': it is 3000 characters long, more than a name can be (at most 2048)` },
+		{ group: 'caps', name: 'a table name of 100,000 quotes', parameters: { operation: 'insert', table: { ...TABLE, value: '"'.repeat(100_000) }, dataMode: 'autoMapInputData' }, items: [{ id: 1 }], message: `Invalid table name '${'"'.repeat(100)}…': it is 100000 characters long, more than a name can be (at most 2048)` },
+		{ group: 'caps', name: 'a Query Tag over 2000 characters', parameters: query('SELECT 1', undefined, { queryTag: 't'.repeat(2001) }), message: 'Query Tag is 2001 characters long; Snowflake allows at most 2000: shorten it (or leave it empty).' },
 	];
 }

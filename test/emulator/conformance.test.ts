@@ -396,6 +396,19 @@ describe('request validation', () => {
 	});
 });
 
+describe('text that cannot be split into statements', () => {
+	it.each([["select 'abc"], ['select 1 /* open'], ['select "x'], ['select $$ x'], ["select 1; select 'a"]])(
+		'%s: 422 with a compilation error (001003, 42000), as Snowflake answers, never a 500 a client retries',
+		async (statement) => {
+			const response = await api.submit({ statement });
+			expect(response.status).toBe(422);
+			expect(response.body).toMatchObject({ code: '001003', sqlState: '42000' });
+			expect(response.body.message).toMatch(/^SQL compilation error:\nsyntax error line 1 at position \d+ unexpected/);
+			expect(typeof response.body.statementHandle).toBe('string');
+		},
+	);
+});
+
 describe('multi-statement requests', () => {
 	it('runs every statement in one session and answers with the parent ResultSet and child handles', async () => {
 		const name = table();

@@ -13,7 +13,7 @@ import { gzip } from 'node:zlib';
 
 import type { Bindings, BindingType } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, DEFAULT_DATABASE, DEFAULT_ROLE, DEFAULT_SCHEMA, DEFAULT_WAREHOUSE } from './engine';
-import type { Engine, EngineResult } from './engine-types';
+import { SnowflakeSqlError, type Engine, type EngineResult } from './engine-types';
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
 import { newRequestId, StatementStore, SUCCESS, type ExecutionRequest, type Failure, type StatementRecord } from './statements';
@@ -488,7 +488,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if ('failure' in bindingsChecked) return answer(store.reject(requestId, statement, bindingsChecked.failure));
 		const bindings = bindingsChecked.bindings && Object.keys(bindingsChecked.bindings).length > 0 ? bindingsChecked.bindings : undefined;
 
-		const statements = engine.splitStatements(statement);
+		// Snowflake answers text it cannot split (an unterminated ', " or /*) with a 422 compilation error
+		// (001003, 42000), like any syntax error; an uncaught throw would be a 500, which clients retry.
+		let statements: string[];
+		try {
+			statements = engine.splitStatements(statement);
+		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- test-only code: anything else is an emulator bug, answered 500
+			if (!(error instanceof SnowflakeSqlError)) throw error;
+			return answer(store.reject(requestId, statement, failure(error.code, error.sqlState, error.message)));
+		}
 		const expected = Number(count);
 		const multi = expected !== 1;
 		let refused: Failure | undefined;

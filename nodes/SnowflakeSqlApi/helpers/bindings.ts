@@ -204,7 +204,8 @@ function infer(value: unknown): BindingType | undefined {
 }
 
 const INTEGER = /^([+-]?)(\d+)$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** `\d+(?:\.\d*)?`, not `\d+\.?\d*`: two adjacent digit runs backtrack quadratically on a long non-number. */
+const DECIMAL = /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const REAL_SPECIAL: Record<string, string> = {
 	nan: 'NaN',
 	inf: 'inf',

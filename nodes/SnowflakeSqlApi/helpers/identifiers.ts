@@ -29,6 +29,13 @@ import { SqlInputError, echoText, isControlCharacter } from './inputErrors';
 
 const UNQUOTED = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const MAX_LENGTH = 255;
+/**
+ * Longest text read as a name: three quoted 255-character parts with every `"` doubled, dots and spaces,
+ * fit in it. Longer text is refused before it is parsed or echoed.
+ */
+const MAX_INPUT_LENGTH = 2048;
+/** A SHOW … LIKE filter longer than the longest name cannot match anything. */
+const MAX_FILTER_LENGTH = MAX_LENGTH;
 
 interface NamePart {
 	/** The name as Snowflake stores it. */
@@ -47,7 +54,15 @@ function checkControl(label: string, input: string): void {
 	}
 }
 
+/** Refuses text too long to be a name (of `label`), before any parsing. */
+export function checkNameLength(input: string, label: string): void {
+	if (input.length > MAX_INPUT_LENGTH) {
+		throw invalid(label, input, `it is ${input.length} characters long, more than a name can be (at most ${MAX_INPUT_LENGTH})`);
+	}
+}
+
 function parseParts(input: string, maxParts: number, label: string): NamePart[] {
+	checkNameLength(input, label);
 	checkControl(label, input);
 	if (input.trim() === '') throw invalid(label, input, 'the name is empty');
 	const parts: NamePart[] = [];
@@ -131,6 +146,7 @@ export function quoteQualifiedName(name: string, label = 'table name'): string {
 
 /** A name that is already exact (from SHOW or DESCRIBE output) → quoted, case kept. */
 export function quoteExactIdentifier(name: string, label = 'identifier'): string {
+	checkNameLength(name, label);
 	checkControl(label, name);
 	if (name === '') throw invalid(label, name, 'the name is empty');
 	if (Array.from(name).length > MAX_LENGTH) {
@@ -155,6 +171,11 @@ export function contextIdentifier(value: string | undefined, label = 'identifier
  */
 export function showLike(filter: string | undefined): string {
 	if (!filter) return '';
+	if (filter.length > MAX_FILTER_LENGTH) {
+		throw new SqlInputError(
+			`The search filter is ${filter.length} characters long; Snowflake names have at most ${MAX_FILTER_LENGTH}, so nothing could match: type part of the name.`,
+		);
+	}
 	const pattern = filter.replace(/[\\%_]/g, (c) => `\\${c}`);
 	const literal = pattern.replace(/\\/g, '\\\\').replace(/'/g, "''");
 	return ` LIKE '%${literal}%'`;

@@ -53,7 +53,10 @@ const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' 
  * so the message stays on one line.
  */
 export function echoText(text: string): string {
-	const chars = Array.from(text);
+	// Only a prefix is split into code points (one is at most two UTF-16 units): a megabyte value costs no more.
+	const prefix = text.length > 2 * MAX_ECHO + 2 ? text.slice(0, 2 * MAX_ECHO + 2) : text;
+	const chars = Array.from(prefix);
+	const cut = chars.length > MAX_ECHO || prefix.length < text.length;
 	const kept = chars.length > MAX_ECHO ? chars.slice(0, MAX_ECHO) : chars;
 	const escaped = kept
 		.map((char) =>
@@ -62,7 +65,7 @@ export function echoText(text: string): string {
 				: char,
 		)
 		.join('');
-	return chars.length > MAX_ECHO ? `${escaped}…` : escaped;
+	return cut ? `${escaped}…` : escaped;
 }
 
 /** `'text'` for strings, the plain form for other values; bounded like {@link echoText}. */

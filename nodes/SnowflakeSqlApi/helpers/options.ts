@@ -5,7 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { DecodeOptions, ExecuteOptions } from '../transport';
-import { contextIdentifier, resolveIdentifier } from './identifiers';
+import { checkNameLength, contextIdentifier, resolveIdentifier } from './identifiers';
+import { SqlInputError } from './inputErrors';
 import type { LocatorValue, OperationRuntime, RequestContext, SnowflakeNodeOptions } from './interfaces';
 
 /** QUERY_TAG is limited to 2,000 characters by Snowflake. */
@@ -24,7 +25,9 @@ function locatorName(value: LocatorValue | string | undefined, label: string): s
 	if (typeof value === 'string') return contextIdentifier(value, label);
 	const text = String(value.value ?? '').trim();
 	if (text === '') return undefined;
-	return value.mode === 'name' ? resolveIdentifier(text, label) : text;
+	if (value.mode === 'name') return resolveIdentifier(text, label);
+	checkNameLength(text, label);
+	return text;
 }
 
 /** What the request context reads from n8n: the same for an execution and for a poll. */
@@ -47,19 +50,29 @@ export function requestContext(
 	runtime: Pick<OperationRuntime, 'credentials'>,
 ): RequestContext {
 	const { credentials } = runtime;
-	const fallback = (text: string | undefined) => (text && text.trim() !== '' ? text.trim() : undefined);
+	const fallback = (text: string | undefined, label: string) => {
+		const name = text?.trim();
+		if (!name) return undefined;
+		checkNameLength(name, `${label} of the credential`);
+		return name;
+	};
 	const request: RequestContext = {
-		role: locatorName(options.role, 'role') ?? fallback(credentials.role),
-		warehouse: locatorName(options.warehouse, 'warehouse') ?? fallback(credentials.warehouse),
-		database: locatorName(options.database, 'database') ?? fallback(credentials.database),
-		schema: locatorName(options.schema, 'schema') ?? fallback(credentials.schema),
+		role: locatorName(options.role, 'role') ?? fallback(credentials.role, 'role'),
+		warehouse: locatorName(options.warehouse, 'warehouse') ?? fallback(credentials.warehouse, 'warehouse'),
+		database: locatorName(options.database, 'database') ?? fallback(credentials.database, 'database'),
+		schema: locatorName(options.schema, 'schema') ?? fallback(credentials.schema, 'schema'),
 	};
 	for (const key of ['role', 'warehouse', 'database', 'schema'] as const) {
 		if (request[key] === undefined) delete request[key];
 	}
 	if (options.statementTimeout !== undefined && options.statementTimeout > 0) request.timeout = options.statementTimeout;
 	const parameters: Record<string, string | number | boolean> = {};
-	const tag = options.queryTag === undefined ? defaultQueryTag(context) : options.queryTag.slice(0, MAX_QUERY_TAG);
+	if (options.queryTag !== undefined && options.queryTag.length > MAX_QUERY_TAG) {
+		throw new SqlInputError(
+			`Query Tag is ${options.queryTag.length} characters long; Snowflake allows at most ${MAX_QUERY_TAG}: shorten it (or leave it empty).`,
+		);
+	}
+	const tag = options.queryTag === undefined ? defaultQueryTag(context) : options.queryTag;
 	if (tag !== '') parameters.QUERY_TAG = tag;
 	const timezone = options.timezone?.trim();
 	if (timezone) parameters.TIMEZONE = timezone;

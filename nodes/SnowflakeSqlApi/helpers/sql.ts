@@ -303,7 +303,7 @@ function bindRows(rows: readonly Row[], p: Plan): BoundRow[] {
 			byKey.set(key, row);
 			continue;
 		}
-		earlier.indexes.push(...row.indexes);
+		for (const index of row.indexes) earlier.indexes.push(index);
 		row.cells.forEach((cell, index) => {
 			if (cell !== undefined) earlier.cells[index] = cell;
 		});

@@ -3,6 +3,10 @@
  * `sqlState`, `statementHandle` and the HTTP status when there is one, and a `hint` in plain words.
  * Messages never contain the private key, the passphrase or the JWT.
  */
+import { boundCode, boundHandle, boundText } from './redact';
+
+/** Messages quote server text bounded already; this bound only stops whatever slipped through. */
+const MAX_ERROR_MESSAGE_LENGTH = 8_000;
 
 type SnowflakeErrorKind =
 	| 'config'
@@ -35,11 +39,12 @@ export class SnowflakeError extends Error {
 	readonly hint?: string;
 
 	constructor(message: string, details: SnowflakeErrorDetails = {}) {
-		super(message, details.cause === undefined ? undefined : { cause: details.cause });
+		// Every field that may carry server text is bounded and redacted, whichever path built the error.
+		super(boundText(message, MAX_ERROR_MESSAGE_LENGTH), details.cause === undefined ? undefined : { cause: details.cause });
 		this.name = new.target.name;
-		this.code = details.code;
-		this.sqlState = details.sqlState;
-		this.statementHandle = details.statementHandle;
+		this.code = boundCode(details.code);
+		this.sqlState = boundCode(details.sqlState);
+		this.statementHandle = boundHandle(details.statementHandle);
 		this.httpStatus = details.httpStatus;
 		this.hint = details.hint;
 	}

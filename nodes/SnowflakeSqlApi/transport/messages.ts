@@ -4,7 +4,7 @@
  * (and changed) in one place.
  */
 import { SnowflakeCancelledError, SnowflakeError, SnowflakeNetworkError, type SnowflakeErrorDetails } from './errors';
-import { boundText } from './responses';
+import { boundText } from './redact';
 
 /** Kinds where the client lost track of the statement; the others answer for the statement (or the caller). */
 const LOST_TRACK = new Set(['http', 'network', 'rateLimited', 'protocol', 'auth']);

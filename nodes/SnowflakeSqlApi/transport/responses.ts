@@ -7,10 +7,8 @@ import {
 	SnowflakeSqlError,
 	SnowflakeTimeoutError,
 } from './errors';
+import { boundCode, boundHandle, boundText } from './redact';
 import type { HttpResponse, QueryStatus, ResultSet } from './types';
-
-/** Server text quoted in error messages is bounded so a runaway message cannot flood logs or the UI. */
-const MAX_MESSAGE_LENGTH = 2_000;
 
 /** Snowflake's code for an expired key-pair JWT (401). */
 export const TOKEN_EXPIRED_CODE = '390198';
@@ -56,27 +54,23 @@ interface StatusFields {
 export function statusFields(json: unknown): StatusFields {
 	if (!isRecord(json)) return {};
 	const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+	// Bounded and redacted here, before any of it reaches a message, an error's fields or run data.
+	const message = text(json.message);
 	return {
-		code: text(json.code),
-		sqlState: text(json.sqlState),
-		message: text(json.message),
-		statementHandle: text(json.statementHandle),
+		code: boundCode(text(json.code)),
+		sqlState: boundCode(text(json.sqlState)),
+		message: message === undefined ? undefined : boundText(message),
+		statementHandle: boundHandle(text(json.statementHandle)),
 	};
 }
 
-/** Control characters (except newline and tab) removed, JWTs redacted, length bounded. */
-export function boundText(text: string, max = MAX_MESSAGE_LENGTH): string {
-	// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-	let clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-	clean = clean.replace(/\b(Bearer\s+)\S+/gi, '$1[redacted]').replace(/eyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[redacted JWT]');
-	return clean.length <= max ? clean : `${clean.slice(0, max)}… (${clean.length - max} more characters)`;
-}
-
-/** `<Snowflake message> (code <code>, SQL state <sqlState>)`, the format every transport error uses. */
+/**
+ * `<Snowflake message> (code <code>, SQL state <sqlState>)`, the format every transport error uses.
+ * Its parts come from statusFields or boundText, bounded and redacted already.
+ */
 function formatMessage(message: string, code?: string, sqlState?: string): string {
 	const details = [code && `code ${code}`, sqlState && `SQL state ${sqlState}`].filter(Boolean);
-	const text = boundText(message);
-	return details.length > 0 ? `${text} (${details.join(', ')})` : text;
+	return details.length > 0 ? `${message} (${details.join(', ')})` : message;
 }
 
 /** Facts that make an error actionable; none of them is secret. */
@@ -98,7 +92,8 @@ export function errorForResponse(response: HttpResponse, context: ErrorContext):
 	const fields = statusFields(json);
 	const status = response.status;
 	const statementHandle = fields.statementHandle ?? context.statementHandle;
-	const fallback = text ? `HTTP ${status} from Snowflake: ${text.slice(0, 200)}` : `HTTP ${status} from Snowflake`;
+	// Cut by boundText, which redacts before it cuts: a token straddling the cut does not survive in part.
+	const fallback = text ? `HTTP ${status} from Snowflake: ${boundText(text, 200)}` : `HTTP ${status} from Snowflake`;
 	const message = formatMessage(fields.message ?? fallback, fields.code, fields.sqlState);
 	const details = { code: fields.code, sqlState: fields.sqlState, statementHandle, httpStatus: status };
 	const retried = context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
@@ -204,6 +199,12 @@ export function resultSetFrom(json: unknown): ResultSet {
 	}
 	const resultSet = json as unknown as ResultSet;
 	if (!Array.isArray(resultSet.data)) resultSet.data = [];
+	// What a result copies into run data (message, code, sqlState, handle), bounded and redacted.
+	const fields = statusFields(json);
+	resultSet.statementHandle = fields.statementHandle ?? handle;
+	if (fields.code !== undefined) resultSet.code = fields.code;
+	if (fields.message !== undefined) resultSet.message = fields.message;
+	if (fields.sqlState !== undefined) resultSet.sqlState = fields.sqlState;
 	if (resultSet.code === '391908') {
 		// Documented: the result set was too large and this response is incomplete.
 		throw protocolError(`${boundText(String(resultSet.message))} (code 391908): the result is too large and Snowflake returned it incomplete.`, handle);

@@ -1,4 +1,5 @@
 import { SnowflakeConfigError } from './errors';
+import { boundHandle } from './redact';
 import type { HttpRequest, StatementRequest } from './types';
 
 /** Endpoints of the SQL API v2 (docs: about-endpoints). */
@@ -81,7 +82,13 @@ export function buildSubmitRequest(request: StatementRequest, flags: SubmitFlags
 
 /** The requestId Snowflake echoes in `statementStatusUrl` (`...?requestId=<uuid>`), when present. */
 export function requestIdFromStatusUrl(statementStatusUrl: string | undefined): string | undefined {
-	if (statementStatusUrl === undefined) return undefined;
+	if (typeof statementStatusUrl !== 'string') return undefined;
 	const match = /[?&]requestId=([^&#]+)/.exec(statementStatusUrl);
-	return match ? decodeURIComponent(match[1]) : undefined;
+	if (!match) return undefined;
+	try {
+		return boundHandle(decodeURIComponent(match[1]));
+	} catch {
+		// Malformed percent-encoding: the id is only informative, so it is left out.
+		return undefined;
+	}
 }

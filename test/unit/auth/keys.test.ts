@@ -176,13 +176,15 @@ describe('key cache (parses counted at node:crypto)', () => {
 		expect(cryptoCalls.createPrivateKey - before).toBe(2);
 	});
 
-	it('does not cache a failure: the right passphrase works after a wrong one', async () => {
+	it('remembers a failure per input (same message, no second parse); the right passphrase works after a wrong one', async () => {
 		const auth = new KeyPairAuth({ now: () => NOW });
 		const wrong = credentials(keys.pkcs8Aes256, { privateKeyPassphrase: 'wrong' });
-		await captureError(() => auth.describeCredentials(wrong));
 		const before = cryptoCalls.createPrivateKey;
-		await captureError(() => auth.describeCredentials(wrong));
+		const first = await captureError(() => auth.describeCredentials(wrong));
+		const again = await captureError(() => auth.describeCredentials(wrong));
 		expect(cryptoCalls.createPrivateKey - before).toBe(1);
+		expect(again).toMatchObject(CONFIG_ERROR);
+		expect(again.message).toBe(first.message);
 		const right = credentials(keys.pkcs8Aes256, { privateKeyPassphrase: keys.passphrase });
 		expect(auth.describeCredentials(right).fingerprint).toBe(keys.fingerprint);
 	});

@@ -500,3 +500,18 @@ describe('bindParameters', () => {
 		expect(error.parameterIndex).toBe(2);
 	});
 });
+
+describe('REAL and DECFLOAT text: the number pattern (no adjacent digit runs, linear time)', () => {
+	it.each(['1', '1.', '1.5', '.5', '-1.5E-3', '+12e4', '007.100'])('accepts %s as it is', (text) => {
+		expect(toBinding(text, 'REAL')).toEqual({ type: 'REAL', value: text });
+		expect(toBinding(text, 'DECFLOAT')).toEqual({ type: 'DECFLOAT', value: text });
+	});
+
+	it.each(['1.2.3', '.', 'e5', '1e', '1..2', '--1'])('refuses %s', (text) => {
+		expect(() => toBinding(text, 'DECFLOAT')).toThrow(/is not a valid DECFLOAT/);
+	});
+
+	it('a 100,000-digit non-number is refused at once (the former pattern backtracked quadratically)', () => {
+		expect(() => toBinding(`${'1'.repeat(100_000)}x`, 'DECFLOAT')).toThrow(/is not a valid DECFLOAT/);
+	});
+});

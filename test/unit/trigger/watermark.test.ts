@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildStatement, querySource, tableSource, watermarkColumn } from '../../../nodes/SnowflakeSqlApiTrigger/query';
+import { countStatements } from '../../../nodes/SnowflakeSqlApi/helpers';
 import {
 	activate,
 	lowerBound,
@@ -190,6 +191,18 @@ describe('statements', () => {
 		);
 		expect(Object.keys(built.bindings)).toEqual(['1', '2', '3']);
 		expect(() => buildStatement({ source, column, conditions: [], direction: 'ASC', limit: 5 })).toThrow(/set Start Value/);
+	});
+
+	it.each([
+		['SELECT * FROM t WHERE a >= :watermark; -- done', 'SELECT * FROM t WHERE a >= ? -- done'],
+		['SELECT * FROM t WHERE a >= :watermark; /* done; */ ;\n', 'SELECT * FROM t WHERE a >= ? /* done; */'],
+		['SELECT * FROM t WHERE a >= :watermark;;  \n\n', 'SELECT * FROM t WHERE a >= ?'],
+		["SELECT ';' AS s FROM t WHERE a >= :watermark -- ends here;", "SELECT ';' AS s FROM t WHERE a >= ? -- ends here;"],
+	])('a custom query ending in %j: the ";" stays outside the parentheses (one statement)', (sql, body) => {
+		const source = querySource(sql);
+		expect(source.from).toBe(`(\n${body}\n) AS "N8N_TRIGGER_SOURCE"`);
+		const built = buildStatement({ source, column, watermark: start, conditions: [], direction: 'ASC', limit: 5 });
+		expect(countStatements(built.statement)).toBe(1);
 	});
 
 	it('refuses other placeholders, several statements and PUT/GET', () => {

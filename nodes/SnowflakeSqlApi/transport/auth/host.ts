@@ -8,6 +8,8 @@ export interface Endpoint {
 
 const HOST_EXAMPLES =
 	'e.g. myorg-myaccount.privatelink.snowflakecomputing.com, or http://127.0.0.1:8080 for a local emulator';
+/** A host name has at most 253 characters; with a scheme, a port and a trailing slash, this is plenty. */
+const MAX_HOST_LENGTH = 300;
 const AUTHORITY = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 
 function hostError(problem: string): SnowflakeConfigError {
@@ -35,6 +37,7 @@ function isLoopback(hostname: string): boolean {
  */
 export function parseHostOverride(input: string): Endpoint {
 	const text = input.trim();
+	if (text.length > MAX_HOST_LENGTH) throw hostError(`is ${text.length} characters long (at most ${MAX_HOST_LENGTH})`);
 	if (/\s/.test(text)) throw hostError('contains spaces');
 
 	let scheme = 'https';

@@ -83,27 +83,58 @@ function readSigningKey(text: string | undefined, passphrase: string | undefined
 	return { privateKey, fingerprint };
 }
 
+const UNREADABLE_KEY =
+	'The private key could not be read: paste the whole content of the private key file again, including its BEGIN and END lines.';
+
+/** Longer than any passphrase OpenSSL prompts accept (1023 characters); refused before any decryption. */
+const MAX_PASSPHRASE_LENGTH = 1_024;
+
+function checkPassphraseLength(passphrase: string | undefined): void {
+	if (passphrase !== undefined && passphrase.length > MAX_PASSPHRASE_LENGTH) {
+		throw new SnowflakeConfigError(
+			`Private Key Passphrase is ${passphrase.length} characters long, more than a key passphrase can be (at most ${MAX_PASSPHRASE_LENGTH}): enter the passphrase the key was encrypted with.`,
+		);
+	}
+}
+
+/** The key, or the message of why it cannot be used (every failure here is a configuration error). */
+function readOutcome(text: string | undefined, passphrase: string | undefined): SigningKey | { failure: string } {
+	try {
+		checkPassphraseLength(passphrase);
+		return readSigningKey(text, passphrase);
+	} catch (error) {
+		// Not expected past the checks above; a fixed message either way, so nothing can echo input.
+		return { failure: error instanceof SnowflakeConfigError ? error.message : UNREADABLE_KEY };
+	}
+}
+
 /**
  * Parses the pasted key once per (text, passphrase): decrypting PKCS#8 runs PBKDF2, far too slow per request.
- * Keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key. Failures are not
- * cached, so the right passphrase works right after a wrong one.
+ * Keyed by a SHA-256 of both so neither the PEM nor the passphrase is held as a map key. A failure is
+ * remembered too (its message only), so a broken key is not parsed again on every execution; another
+ * passphrase is another entry, so the right passphrase works right after a wrong one.
  */
 export class SigningKeyCache {
-	private readonly keys = new Map<string, SigningKey>();
+	private readonly keys = new Map<string, SigningKey | { failure: string }>();
 
 	load(text: string | undefined, passphrase: string | undefined): SigningKey {
 		const id = createHash('sha256')
 			.update(JSON.stringify([text ?? '', passphrase ?? '']))
 			.digest('base64');
-		const cached = this.keys.get(id);
-		if (cached) return cached;
+		let entry = this.keys.get(id);
+		if (entry === undefined) {
+			entry = readOutcome(text, passphrase);
+			this.remember(id, entry);
+		}
+		if ('failure' in entry) throw new SnowflakeConfigError(entry.failure);
+		return entry;
+	}
 
-		const key = readSigningKey(text, passphrase);
+	private remember(id: string, entry: SigningKey | { failure: string }): void {
 		if (this.keys.size >= MAX_CACHED_KEYS) {
 			const oldest = this.keys.keys().next();
 			if (!oldest.done) this.keys.delete(oldest.value);
 		}
-		this.keys.set(id, key);
-		return key;
+		this.keys.set(id, entry);
 	}
 }

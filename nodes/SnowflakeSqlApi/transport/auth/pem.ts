@@ -14,8 +14,8 @@ const PASTE_AGAIN =
 const NEW_RSA_KEY =
 	'Generate one with "openssl genrsa 2048 | openssl pkcs8 -topk8 -inform PEM -out rsa_key.p8 -nocrypt" and register its public key on the user (ALTER USER ... SET RSA_PUBLIC_KEY=...)';
 
-/** Labels and bodies may have lost their line breaks; labels are compared after collapsing spaces. */
-const PEM_BLOCK = /-----\s*BEGIN\s+([A-Z0-9 ]+?)\s*-----([\s\S]*?)-----\s*END\s+([A-Z0-9 ]+?)\s*-----/g;
+/** Longer than any real key file (a 16384-bit encrypted PKCS#8 key is under 13 KB): refused before any parsing. */
+const MAX_PRIVATE_KEY_LENGTH = 65_536;
 const PROC_TYPE_ENCRYPTED = /Proc-Type:\s*4\s*,\s*ENCRYPTED/i;
 const DEK_INFO = /DEK-Info:\s*([A-Za-z0-9-]+)\s*,\s*/i;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -38,16 +38,57 @@ function damagedKeyError(problem: string): SnowflakeConfigError {
 	return new SnowflakeConfigError(`The private key is incomplete or damaged (${problem}): ${PASTE_AGAIN}.`);
 }
 
+const QUOTES = new Set(['"', "'", '`']);
+
+/** `text` without the quote characters that surround it (a linear scan: no regex over user input). */
+function stripSurroundingQuotes(text: string): string {
+	let start = 0;
+	let end = text.length;
+	while (start < end && QUOTES.has(text[start])) start++;
+	while (end > start && QUOTES.has(text[end - 1])) end--;
+	return text.slice(start, end);
+}
+
+/**
+ * JSON-style escapes undone in one pass: any run of backslashes before `r` then a run before `n`, or
+ * before `n`, `r` or `t`, becomes a newline; a run before `/` becomes `/`; other backslashes stay.
+ * A scan rather than `/\\+r\\+n|\\+[nrt]/`, which backtracks quadratically over a long run of backslashes.
+ */
+function undoEscapes(text: string): string {
+	let out = '';
+	let i = 0;
+	while (i < text.length) {
+		const next = text.indexOf('\\', i);
+		if (next < 0) break;
+		out += text.slice(i, next);
+		let j = next;
+		while (j < text.length && text[j] === '\\') j++;
+		const c = text[j];
+		if (c === 'r') {
+			let k = j + 1;
+			while (k < text.length && text[k] === '\\') k++;
+			i = k > j + 1 && text[k] === 'n' ? k + 1 : j + 1;
+			out += '\n';
+		} else if (c === 'n' || c === 't') {
+			out += '\n';
+			i = j + 1;
+		} else if (c === '/') {
+			out += '/';
+			i = j + 1;
+		} else {
+			out += text.slice(next, j);
+			i = j;
+		}
+	}
+	return out + text.slice(i);
+}
+
 /**
  * Undoes paste accidents: surrounding quotes, JSON-style escapes (`\n`, `\/`, doubled backslashes) and CRLF.
  * Base64 never contains quotes or backslashes, so none of this can alter real key material.
  */
 function cleanPaste(input: string): string {
-	return input
-		.trim()
-		.replace(/^["'`]+|["'`]+$/g, '')
-		.replace(/\\+r\\+n|\\+[nrt]/g, '\n')
-		.replace(/\\+\//g, '/')
+	return undoEscapes(stripSurroundingQuotes(input.trim()))
 		.replace(/\r\n?/g, '\n')
 		.trim();
 }
@@ -129,19 +170,75 @@ function splitLegacyHeaders(body: string): { headers: string[]; body: string; bl
 	};
 }
 
+const WHITESPACE = /\s/;
+const LABEL_CHAR = /[A-Z0-9 ]/;
+const DASHES = '-----';
+
+function skipWhitespace(text: string, i: number): number {
+	while (i < text.length && WHITESPACE.test(text[i])) i++;
+	return i;
+}
+
+/**
+ * The boundary line `-----<ws>WORD<ws>LABEL<ws>-----` starting at `start`, or undefined. Labels and bodies
+ * may have lost their line breaks; labels are compared after collapsing spaces.
+ */
+function boundaryAt(text: string, start: number, word: 'BEGIN' | 'END'): { label: string; end: number } | undefined {
+	let i = skipWhitespace(text, start + DASHES.length);
+	if (!text.startsWith(word, i)) return undefined;
+	i += word.length;
+	const labelStart = i;
+	i = skipWhitespace(text, i);
+	if (i === labelStart) return undefined;
+	const runStart = i;
+	while (i < text.length && LABEL_CHAR.test(text[i])) i++;
+	const label = collapse(text.slice(runStart, i));
+	if (label === '') return undefined;
+	i = skipWhitespace(text, i);
+	return text.startsWith(DASHES, i) ? { label, end: i + DASHES.length } : undefined;
+}
+
+/**
+ * The first boundary line of kind `word` at or after `from`. Each candidate is read up to the next character
+ * that cannot continue it, so the scan is linear; the PEM regex it replaces backtracked cubically.
+ */
+function nextBoundary(text: string, from: number, word: 'BEGIN' | 'END'): { start: number; label: string; end: number } | undefined {
+	for (let at = text.indexOf(DASHES, from); at >= 0; at = text.indexOf(DASHES, at + 1)) {
+		const boundary = boundaryAt(text, at, word);
+		if (boundary) return { start: at, ...boundary };
+	}
+	return undefined;
+}
+
+/** Every BEGIN … END block in `text`, each ending at the first END line after its BEGIN line. */
+function pemBlocks(text: string): { label: string; body: string; endLabel: string }[] {
+	const blocks: { label: string; body: string; endLabel: string }[] = [];
+	let from = 0;
+	for (;;) {
+		const begin = nextBoundary(text, from, 'BEGIN');
+		if (!begin) return blocks;
+		const end = nextBoundary(text, begin.end, 'END');
+		// A later BEGIN line cannot find an END line this one did not find.
+		if (!end) return blocks;
+		blocks.push({ label: begin.label, body: text.slice(begin.end, end.start), endLabel: end.label });
+		from = end.end;
+	}
+}
+
 /**
  * Finds the one private key block in pasted text and rebuilds a proper PEM from it, raising a
  * SnowflakeConfigError that says what to paste instead for anything else. Messages never quote the key.
  */
 export function normalisePrivateKeyPem(input: string | undefined): NormalisedPrivateKey {
+	if (input !== undefined && input.length > MAX_PRIVATE_KEY_LENGTH) {
+		throw new SnowflakeConfigError(
+			`The private key is ${input.length} characters long, more than a key file can be (at most ${MAX_PRIVATE_KEY_LENGTH}): ${PASTE_AGAIN}, and nothing else.`,
+		);
+	}
 	const text = cleanPaste(input ?? '');
 	if (text === '') throw new SnowflakeConfigError(`The private key is empty: ${PASTE_AGAIN}.`);
 
-	const blocks = [...text.matchAll(PEM_BLOCK)].map((match) => ({
-		label: collapse(match[1]),
-		body: match[2],
-		endLabel: collapse(match[3]),
-	}));
+	const blocks = pemBlocks(text);
 	if (blocks.length === 0) throw noPemBlockError(text);
 	if (blocks.some((block) => block.label !== block.endLabel)) {
 		throw damagedKeyError('its BEGIN and END lines do not match');
