@@ -4,10 +4,10 @@
  * credential (private key, passphrase, account, user, host), the query (action and trigger), identifiers,
  * the list-search filter and the query tag. Each adversarial pattern (repeated delimiters, backslashes,
  * spaces, quotes, BEGIN lines, eyJ runs, nested brackets…) is parsed at 10 KB and at 100 KB, and the
- * 100 KB parse must cost at most 40 times the 10 KB one (the minimum of 5 timings each): a linear parser
- * measures 10 to 26 here (caches and garbage collection grow a little faster than the input on a loaded
- * machine), a quadratic one about 100 and a cubic one about 1000. Each timing repeats the parse as often
- * as it takes the 10 KB input about 1 ms (the same count for both sizes), so timer granularity does not
+ * 100 KB parse must cost at most 50 times the 10 KB one (the minimum of 5 timings each, best of up to 3
+ * rounds): a linear parser measures 5 to 30 here (caches and garbage collection grow a little faster than
+ * the input on a loaded machine), a quadratic one about 100 and a cubic one about 1000. Each timing repeats the parse as often
+ * as it takes the 10 KB input about 2 ms (the same count for both sizes), so timer granularity does not
  * decide. No wall-clock threshold: the ratio is what is asserted; the times are printed at the end.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
@@ -20,10 +20,10 @@ import { testKeys } from '../../helpers/keys';
 
 const SMALL = 10_000;
 const LARGE = 100_000;
-const MAX_RATIO = 40;
+const MAX_RATIO = 50;
 const REPETITIONS = 5;
 /** How long one timing of the small input lasts at least: parses are repeated to reach it. */
-const TIMING_MS = 1;
+const TIMING_MS = 2;
 const MAX_TIMES = 2_000;
 
 const keys = testKeys();
@@ -55,6 +55,12 @@ function minimumMs(parse: (input: string) => unknown, input: string, times: numb
 	return best / times;
 }
 
+/**
+ * Rounds of measurement: on a loaded machine one round can see the large input preempted for a while; a
+ * super-linear parse fails every round, noise does not (the best round's ratio is asserted).
+ */
+const ROUNDS = 3;
+
 /** The ratio test: the 100 KB input costs at most MAX_RATIO times the 10 KB input. */
 function expectLinear(field: string, pattern: string, make: (size: number) => string, parse: (input: string) => unknown, sizes = { small: SMALL, large: LARGE }): void {
 	const small = make(sizes.small);
@@ -62,8 +68,13 @@ function expectLinear(field: string, pattern: string, make: (size: number) => st
 	attempt(parse, large); // warm-up: JIT, caches
 	const once = minimumMs(parse, small, 1);
 	const times = Math.min(MAX_TIMES, Math.max(1, Math.ceil(TIMING_MS / Math.max(once, 0.001))));
-	const smallMs = minimumMs(parse, small, times);
-	const largeMs = minimumMs(parse, large, times);
+	let best = { smallMs: Number.POSITIVE_INFINITY, largeMs: Number.POSITIVE_INFINITY, ratio: Number.POSITIVE_INFINITY };
+	for (let round = 0; round < ROUNDS && best.ratio > MAX_RATIO; round++) {
+		const smallMs = minimumMs(parse, small, times);
+		const largeMs = minimumMs(parse, large, times);
+		if (largeMs / smallMs < best.ratio) best = { smallMs, largeMs, ratio: largeMs / smallMs };
+	}
+	const { smallMs, largeMs } = best;
 	measured.push(`${field.padEnd(14)} ${pattern.padEnd(44)} ${smallMs.toFixed(4).padStart(9)} ms ${largeMs.toFixed(4).padStart(9)} ms  ×${times}`);
 	expect(largeMs, `${field}, ${pattern}: ${smallMs.toFixed(4)} ms → ${largeMs.toFixed(4)} ms`).toBeLessThanOrEqual(MAX_RATIO * smallMs);
 }
@@ -223,7 +234,7 @@ describe('server text (boundText)', () => {
 		expectLinear('server text', pattern, make, (input) => boundText(input));
 	});
 
-	it('a 1 MB eyJ run costs at most 40 times a 100 KB one (the 120 KB message that stalled 6 s)', () => {
+	it('a 1 MB eyJ run costs at most 50 times a 100 KB one (the 120 KB message that stalled 6 s)', () => {
 		expectLinear('server text', 'eyJ run, 1 MB against 100 KB', (size) => fill(size, 'eyJ'), (input) => boundText(input), { small: LARGE, large: 1_000_000 });
 	});
 });
