@@ -16,7 +16,9 @@ import {
 import { checkDecodeOptions, createRowDecoder } from '../decoder';
 import {
 	boundText,
+	isBodyStream,
 	KeyPairAuth,
+	readBoundedBody,
 	SnowflakeClient,
 	type HttpFn,
 	type HttpRequest,
@@ -84,12 +86,18 @@ function systemError(error: unknown): unknown {
 	return error;
 }
 
-function toFullResponse(raw: unknown): HttpResponse {
+/**
+ * The response with its body read: the helpers hand over the decompressed body as a stream (`encoding:
+ * 'stream'`, `useStream`), read here up to the request's maxBytes, so a compression bomb or an endless
+ * body stops at the limit instead of filling the memory (n8n sets axios' maxContentLength to unlimited
+ * and reads no option for it).
+ */
+async function toFullResponse(raw: unknown, maxBytes: number | undefined): Promise<HttpResponse> {
 	const response = raw as FullResponse;
 	return {
 		status: response.statusCode,
 		headers: lowerCaseHeaders(response.headers),
-		body: response.body,
+		body: isBodyStream(response.body) ? await readBoundedBody(response.body, maxBytes) : response.body,
 	};
 }
 
@@ -118,6 +126,7 @@ export function createN8nHttp(
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs,
 			abortSignal: request.signal,
+			encoding: 'stream',
 			...NO_REDIRECTS,
 		};
 		try {
@@ -125,7 +134,7 @@ export function createN8nHttp(
 				request.signal === undefined && forcesCancelSignal
 					? await context.helpers.httpRequest(await KeyPairAuth.shared.authenticateRequest(credentials, options))
 					: await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options);
-			return toFullResponse(raw);
+			return await toFullResponse(raw, request.maxBytes);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
 		}
@@ -159,8 +168,9 @@ export function createCredentialTestHttp(
 				followAllRedirects: false,
 				maxRedirects: 0,
 				sendCredentialsOnCrossOriginRedirect: false,
+				useStream: true,
 			});
-			return toFullResponse(raw);
+			return await toFullResponse(raw, request.maxBytes);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
 		}

@@ -6,6 +6,7 @@
  * small state its caller may read (a submit abandoned by an abort says what it was doing). A 3xx is
  * refused at once (redirect.ts).
  */
+import { bodySize, MAX_STATUS_BYTES, RESPONSE_TOO_LARGE } from './bodyLimit';
 import { SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
 import { isRedirect, redirectRefused } from './redirect';
@@ -104,15 +105,21 @@ export class Exchanges {
 			let response: HttpResponse | undefined;
 			let json: unknown;
 			let failure: unknown;
+			const maxBytes = request.maxBytes ?? MAX_STATUS_BYTES;
 			try {
 				response = await http({
 					...request,
 					signal: options.detachHttp ? undefined : options.signal,
 					timeoutMs: this.settings.requestTimeoutMs,
+					maxBytes,
 				});
 			} catch (error) {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
 				failure = error;
+			}
+			// Never retried: the same server would send the same oversized body (or bomb) again.
+			if (errorCode(failure) === RESPONSE_TOO_LARGE || (response !== undefined && bodySize(response.body) > maxBytes)) {
+				throw tooLargeError(request, maxBytes);
 			}
 			// Never followed, never retried: the target would get the token (and on 307/308 the statement).
 			if (response !== undefined && isRedirect(response.status)) throw redirectRefused(response, this.settings.host);
@@ -122,8 +129,7 @@ export class Exchanges {
 				} catch (error) {
 					// A 200 that is not JSON was cut off or corrupted in transit (a truncated gzip stream
 					// decodes to partial text): as retryable as a dropped connection.
-					const target = `${request.method} ${request.path}${request.qs?.partition ? `?partition=${request.qs.partition}` : ''}`;
-					failure = protocolError(`the body of a 200 response to ${target} is not JSON (cut off in transit?).`, undefined, error);
+					failure = protocolError(`the body of a 200 response to ${describeTarget(request)} is not JSON (cut off in transit?).`, undefined, error);
 					response = undefined;
 				}
 			}
@@ -174,4 +180,15 @@ export class Exchanges {
 			retries++;
 		}
 	}
+}
+
+function describeTarget(request: HttpRequest): string {
+	return `${request.method} ${request.path}${request.qs?.partition ? `?partition=${request.qs.partition}` : ''}`;
+}
+
+function tooLargeError(request: HttpRequest, maxBytes: number): SnowflakeError {
+	return protocolError(
+		`the response to ${describeTarget(request)} is larger than ${maxBytes} bytes (decompressed), so it was stopped there and not retried. ` +
+			'Snowflake does not send bodies this large: check that the host is a Snowflake account (a proxy or a server sending a compression bomb?).',
+	);
 }

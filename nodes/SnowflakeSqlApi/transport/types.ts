@@ -18,6 +18,11 @@ export interface HttpRequest {
 	signal?: AbortSignal;
 	/** Client-side timeout of this one HTTP exchange. */
 	timeoutMs?: number;
+	/**
+	 * The most bytes the (decompressed) body may have. The HttpFn stops reading at the first byte over it
+	 * and rejects with an error whose `code` is 'ERESPONSETOOLARGE' (bodyLimit.ts: readBoundedBody).
+	 */
+	maxBytes?: number;
 }
 
 export interface HttpResponse {
