@@ -30,7 +30,7 @@ export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, option
 			headers['Content-Type'] ??= 'application/json';
 		}
 		const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs;
-		const signals = [request.signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter(
+		const signals = [request.signal, request.deadlineSignal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter(
 			(signal): signal is AbortSignal => signal !== undefined,
 		);
 		let response: Response;

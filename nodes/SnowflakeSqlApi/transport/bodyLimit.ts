@@ -36,15 +36,27 @@ function tooLarge(maxBytes: number): Error {
  * one byte array, rejecting with RESPONSE_TOO_LARGE as soon as it holds more than `maxBytes`; leaving the
  * loop early destroys (cancels) the stream, so the rest is neither downloaded nor inflated.
  */
-export async function readBoundedBody(stream: AsyncIterable<Uint8Array | string>, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
+export async function readBoundedBody(
+	stream: AsyncIterable<Uint8Array | string>,
+	maxBytes = Number.POSITIVE_INFINITY,
+	signal?: AbortSignal,
+): Promise<Uint8Array> {
 	const encoder = new TextEncoder();
 	const chunks: Uint8Array[] = [];
 	let total = 0;
-	for await (const piece of stream) {
-		const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
-		total += chunk.byteLength;
-		if (total > maxBytes) throw tooLarge(maxBytes);
-		chunks.push(chunk);
+	// An abort (the caller's, or the transport's total deadline) ends a body that is still trickling in.
+	const stop = () => destroy(stream, signal?.reason);
+	if (signal?.aborted) stop();
+	signal?.addEventListener('abort', stop, { once: true });
+	try {
+		for await (const piece of stream) {
+			const chunk = typeof piece === 'string' ? encoder.encode(piece) : piece;
+			total += chunk.byteLength;
+			if (total > maxBytes) throw tooLarge(maxBytes);
+			chunks.push(chunk);
+		}
+	} finally {
+		signal?.removeEventListener('abort', stop);
 	}
 	const body = new Uint8Array(total);
 	let offset = 0;
@@ -53,6 +65,14 @@ export async function readBoundedBody(stream: AsyncIterable<Uint8Array | string>
 		offset += chunk.byteLength;
 	}
 	return body;
+}
+
+/** Ends a Node stream (destroy) or a web ReadableStream (cancel), so its reader stops waiting. */
+function destroy(stream: unknown, reason: unknown): void {
+	const target = stream as { destroy?: (error?: unknown) => void; cancel?: (reason?: unknown) => Promise<void> };
+	const error = reason instanceof Error ? reason : new Error('The response was aborted.');
+	if (typeof target.destroy === 'function') target.destroy(error);
+	else if (typeof target.cancel === 'function') void target.cancel(error).catch(() => undefined);
 }
 
 /** The size of a body an HttpFn handed over already read (bytes, or characters of a string). */

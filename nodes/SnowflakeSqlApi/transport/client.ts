@@ -48,6 +48,8 @@ import type {
 const DEFAULT_PARTITION_CONCURRENCY = 4;
 /** Per HTTP exchange. A synchronous submit may legitimately wait 45 s for Snowflake before a 202. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** A 256 MB partition at about 1 MB/s still fits; a dripping server is cut off. */
+const DEFAULT_REQUEST_DEADLINE_MS = 300_000;
 
 /** Rows as they come on the wire (jsonv2). */
 type Rows = Array<Array<string | null>>;
@@ -86,12 +88,18 @@ export class SnowflakeClient {
 		if (!(requestTimeoutMs > 0)) {
 			throw new SnowflakeConfigError(`requestTimeoutMs must be more than 0 (got ${String(options.requestTimeoutMs)}).`);
 		}
+		const requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+		if (!(requestDeadlineMs > 0)) {
+			throw new SnowflakeConfigError(`requestDeadlineMs must be more than 0 (got ${String(options.requestDeadlineMs)}).`);
+		}
 		this.exchanges = new Exchanges({
 			http: options.http,
 			sleep: options.sleep,
 			now: this.now,
 			random: options.random ?? Math.random,
 			requestTimeoutMs,
+			requestDeadlineMs,
+			deadlineSleep: options.deadlineSleep,
 			retryPolicy: this.retryPolicy,
 			onTokenExpired: options.onTokenExpired,
 			host: options.host,

@@ -52,11 +52,20 @@ interface ExchangeSettings {
 	now: () => number;
 	random: () => number;
 	requestTimeoutMs: number;
+	/** Total time one attempt may take, timed with deadlineSleep (real time even where `sleep` is simulated). */
+	requestDeadlineMs: number;
+	deadlineSleep?: SleepFn;
 	retryPolicy: RetryPolicy;
 	/** The host requests go to, named when a redirect is refused. */
 	host?: string;
 	onTokenExpired?: () => void;
 	emit: (event: TransportEvent) => void;
+}
+
+function deadlineError(deadlineMs: number): Error {
+	return Object.assign(new Error(`The request took longer than its total limit of ${Math.round(deadlineMs / 1000)} s and was stopped.`), {
+		code: 'ETIMEDOUT',
+	});
 }
 
 /** Failures that happen before a connection exists: the request never reached Snowflake. */
@@ -88,6 +97,41 @@ export class Exchanges {
 		return await this.start(build, options).sent;
 	}
 
+	/**
+	 * Runs one HTTP attempt against its total deadline, timed by the injected deadlineSleep (no timers
+	 * of its own): past it, the attempt is aborted through its deadlineSignal and fails like a timed-out
+	 * connection (ETIMEDOUT). Without a deadlineSleep there is no total deadline.
+	 */
+	private async withinDeadline(send: (deadlineSignal: AbortSignal | undefined) => Promise<HttpResponse>): Promise<HttpResponse> {
+		const { requestDeadlineMs, deadlineSleep } = this.settings;
+		if (deadlineSleep === undefined) return await send(undefined);
+		const attempt = new AbortController();
+		const timer = new AbortController();
+		// The timer holds only this small record, never the response: an HTTP layer whose sleep ignores
+		// the signal (n8n-workflow 1.x) keeps its timer until it fires, and must not keep a body alive.
+		const pending: { expire?: () => void } = {};
+		const expired = new Promise<never>((_resolve, reject) => {
+			pending.expire = () => {
+				const error = deadlineError(requestDeadlineMs);
+				attempt.abort(error);
+				reject(error);
+			};
+		});
+		void deadlineSleep(requestDeadlineMs, timer.signal).then(
+			() => pending.expire?.(),
+			() => undefined, // stopped: the attempt ended first
+		);
+		const sending = send(attempt.signal);
+		sending.catch(() => undefined); // a rejection after the deadline is expected and unwanted
+		expired.catch(() => undefined);
+		try {
+			return await Promise.race([sending, expired]);
+		} finally {
+			pending.expire = undefined;
+			timer.abort();
+		}
+	}
+
 	private async run(
 		build: (attempt: number) => HttpRequest,
 		options: SendOptions,
@@ -107,12 +151,15 @@ export class Exchanges {
 			let failure: unknown;
 			const maxBytes = request.maxBytes ?? MAX_STATUS_BYTES;
 			try {
-				response = await http({
-					...request,
-					signal: options.detachHttp ? undefined : options.signal,
-					timeoutMs: this.settings.requestTimeoutMs,
-					maxBytes,
-				});
+				response = await this.withinDeadline((deadlineSignal) =>
+					http({
+						...request,
+						signal: options.detachHttp ? undefined : options.signal,
+						timeoutMs: this.settings.requestTimeoutMs,
+						maxBytes,
+						deadlineSignal,
+					}),
+				);
 			} catch (error) {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
 				failure = error;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { harness, NUMBER_ROW_TYPE, partition, resultSet, snowflakeError, statementPath } from './fakeSnowflake';
+import { harness, json, nextTurn, NUMBER_ROW_TYPE, partition, resultSet, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 const MIB = 1024 * 1024;
@@ -57,5 +57,50 @@ describe('response byte limits', () => {
 		read.fake.on('GET', statementPath(), [{ status: 200, headers: {}, body: ' '.repeat(2 * 16 + MIB + 1) }], 1);
 		await expect(read.client.execute({ statement: 'select n' })).rejects.toThrow(/partition=1 is larger than 1048608 bytes/);
 		expect(read.fake.sent('GET', statementPath())).toHaveLength(1);
+	});
+});
+
+/** A deadline sleep the test fires by hand; it records each delay and whether it was stopped. */
+function manualDeadline() {
+	const timers: Array<{ ms: number; fire: () => void; stopped: () => boolean }> = [];
+	const deadlineSleep = (ms: number, signal?: AbortSignal) =>
+		new Promise<void>((resolve, reject) => {
+			timers.push({ ms, fire: resolve, stopped: () => signal?.aborted === true });
+			signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+		});
+	return { timers, deadlineSleep };
+}
+
+describe('total deadline per request', () => {
+	it('stops a request still under way when its deadline passes (a server dripping bytes), as a timeout', async () => {
+		const { timers, deadlineSleep } = manualDeadline();
+		const { fake, client } = harness({ deadlineSleep, requestDeadlineMs: 1234, retry: { limit: 0 } });
+		const deadlineSignals: Array<AbortSignal | undefined> = [];
+		fake.on('POST', SUBMIT, [
+			(request) => {
+				deadlineSignals.push(request.deadlineSignal);
+				return new Promise(() => undefined); // drips forever: never completes
+			},
+		]);
+		const pending = client.execute({ statement: 'select 1' }).catch((e: unknown) => e);
+		await nextTurn();
+		expect(timers.map((timer) => timer.ms)).toEqual([1234]);
+		expect(deadlineSignals[0]?.aborted).toBe(false);
+		timers[0].fire();
+		const error = await pending;
+		expect(error).toEqual(snowflakeError('network', { code: 'ETIMEDOUT' }));
+		expect((error as Error).message).toContain('The request took longer than its total limit of 1 s and was stopped.');
+		expect(deadlineSignals[0]?.aborted).toBe(true);
+	});
+
+	it('stops the deadline timer when the request ends in time, and times each attempt anew', async () => {
+		const { timers, deadlineSleep } = manualDeadline();
+		const { fake, client } = harness({ deadlineSleep });
+		fake.on('POST', SUBMIT, [json(503, {}), resultSet([1])]);
+		await expect(client.execute({ statement: 'select 1' })).resolves.toMatchObject({ numRows: 1 });
+		expect(timers.map((timer) => [timer.ms, timer.stopped()])).toEqual([
+			[300_000, true],
+			[300_000, true],
+		]);
 	});
 });
