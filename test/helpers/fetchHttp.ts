@@ -2,10 +2,10 @@
  * A fetch-based HttpFn for tests and scripts: what n8n's httpRequestWithAuthentication does for the
  * node. Every request goes through `authenticateRequest` (JWT, token type, Accept, User-Agent, base
  * URL), the body is sent as JSON, fetch decompresses gzip partitions, and the body comes back as
- * text for the transport to parse; redirects are not followed (the transport refuses them). Transport failures reject with an Error carrying the system
+ * bytes (at most request.maxBytes: ERESPONSETOOLARGE past that) for the transport to parse; redirects are not followed (the transport refuses them). Transport failures reject with an Error carrying the system
  * `code`; an abort by the caller rejects with the signal's reason.
  */
-import { KeyPairAuth, type HttpFn, type HttpResponse, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth, readBoundedBody, type HttpFn, type HttpResponse, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
 
 export interface FetchHttpOptions {
 	/** Used when a request names no timeoutMs. */
@@ -30,7 +30,7 @@ export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, option
 			headers['Content-Type'] ??= 'application/json';
 		}
 		const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs;
-		const signals = [request.signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter(
+		const signals = [request.signal, request.deadlineSignal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter(
 			(signal): signal is AbortSignal => signal !== undefined,
 		);
 		let response: Response;
@@ -51,7 +51,9 @@ export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, option
 			responseHeaders[name.toLowerCase()] = value;
 		});
 		try {
-			return { status: response.status, headers: responseHeaders, body: await response.text() };
+			// Counted as it streams in (decompressed): past request.maxBytes the stream is cancelled, as in the node's adapters.
+			const body = response.body === null ? '' : await readBoundedBody(response.body as unknown as AsyncIterable<Uint8Array>, request.maxBytes);
+			return { status: response.status, headers: responseHeaders, body };
 		} catch (error) {
 			throw transportError(error, request.signal);
 		}
@@ -61,6 +63,8 @@ export function createFetchHttp(credentials: SnowflakeKeyPairCredentials, option
 /** The caller's abort passes through as is; everything else becomes an Error with a system code. */
 function transportError(error: unknown, signal: AbortSignal | undefined): unknown {
 	if (signal?.aborted) return signal.reason;
+	// readBoundedBody's refusal of a body over maxBytes passes as is: the transport knows its code.
+	if ((error as { code?: unknown } | undefined)?.code === 'ERESPONSETOOLARGE') return error;
 	const name = (error as { name?: string } | undefined)?.name;
 	if (name === 'TimeoutError') return Object.assign(new Error('The request timed out', { cause: error }), { code: 'ETIMEDOUT' });
 	const cause = (error as { cause?: { code?: unknown; message?: string } } | undefined)?.cause;

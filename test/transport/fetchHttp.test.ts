@@ -25,6 +25,7 @@ let baseUrl: string;
 let credentials: SnowflakeKeyPairCredentials;
 const seen: Seen[] = [];
 const hanging = new Set<ServerResponse>();
+const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
 
 beforeAll(async () => {
 	server = createServer((request, response) => {
@@ -35,6 +36,12 @@ beforeAll(async () => {
 			if (request.url?.startsWith('/redirect')) {
 				response.writeHead(307, { Location: `${baseUrl}/elsewhere` });
 				response.end();
+				return;
+			}
+			if (request.url?.startsWith('/bomb')) {
+				// 64 MB of zeros, about 64 KB gzipped.
+				response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+				response.end(bomb);
 				return;
 			}
 			if (request.url?.startsWith('/hang')) {
@@ -68,7 +75,7 @@ describe('createFetchHttp', () => {
 		});
 		expect(response.status).toBe(200);
 		expect(response.headers['x-custom']).toBe('Yes');
-		expect(JSON.parse(response.body as string)).toEqual({ data: [['1'], ['2']] });
+		expect(JSON.parse(new TextDecoder().decode(response.body as Uint8Array))).toEqual({ data: [['1'], ['2']] });
 		const request = seen.at(-1)!;
 		expect(request.method).toBe('POST');
 		expect(request.url).toBe('/api/v2/statements?requestId=abc&retry=true');
@@ -87,6 +94,13 @@ describe('createFetchHttp', () => {
 		expect(response.status).toBe(307);
 		expect(response.headers.location).toBe(`${baseUrl}/elsewhere`);
 		expect(seen.map((request) => request.url)).toEqual(['/redirect']);
+	});
+
+	it('stops reading a body past maxBytes (counted decompressed) and rejects with code ERESPONSETOOLARGE', async () => {
+		const http = createFetchHttp(credentials);
+		await expect(http({ method: 'GET', path: '/bomb', maxBytes: 1024 * 1024 })).rejects.toMatchObject({ code: 'ERESPONSETOOLARGE' });
+		const whole = await http({ method: 'GET', path: '/bomb', maxBytes: 64 * 1024 * 1024 });
+		expect((whole.body as Uint8Array).byteLength).toBe(64 * 1024 * 1024);
 	});
 
 	it('rejects with code ETIMEDOUT when the per-request timeout passes', async () => {

@@ -5,7 +5,7 @@
  * Bodies are streamed both ways; a client that hangs up closes the upstream request too. A test may
  * have it answer some requests itself (`respond`): a redirect, say, or a 202 the emulator would not give.
  */
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -18,9 +18,11 @@ export interface RecordedRequest {
 
 /** An answer the proxy gives itself instead of forwarding (a redirect, a made-up 202). */
 export interface ProxyAnswer {
-	status: number;
+	status?: number;
 	headers?: Record<string, string>;
-	body?: string;
+	body?: string | Buffer;
+	/** Writes the answer itself instead (a body dripping in slowly, say); status, headers and body are then unused. */
+	write?: (response: ServerResponse) => void;
 }
 
 export interface RecordingProxy {
@@ -61,8 +63,12 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
 				}
 			}
 			const answer = self.proxy?.respond?.(record);
+			if (answer?.write) {
+				answer.write(outgoing);
+				return;
+			}
 			if (answer) {
-				outgoing.writeHead(answer.status, answer.headers);
+				outgoing.writeHead(answer.status ?? 200, answer.headers);
 				outgoing.end(answer.body);
 				return;
 			}

@@ -30,15 +30,34 @@ function resolveOptions(options: DecodeOptions = {}): ConverterOptions {
 	return { numbersAsStrings: options.numbersAsStrings === true, timeZone: timezone };
 }
 
-/** Column names as object keys; a repeated name gets `_2`, `_3`, ... (skipping names already taken). */
+/**
+ * The most columns a result may have. Snowflake's own limits are far lower in practice (a table's rows
+ * are capped at 16 MB and result sets of a few thousand columns are already unusual), so a rowType
+ * wider than this comes from a broken or hostile server, not from a query.
+ */
+const MAX_COLUMNS = 10_000;
+
+/**
+ * Column names as object keys; a repeated name gets `_2`, `_3`, ... (skipping names already taken).
+ * Linear: each base name remembers the next suffix to try, and a suffix once refused stays refused
+ * (names only ever become more taken), so 40,000 columns of one name cost 40,000 steps, not 800 million.
+ */
 export function columnKeys(rowType: readonly RowType[]): string[] {
 	const taken = new Set(rowType.map((column) => column.name));
 	const used = new Set<string>();
+	const nextSuffix = new Map<string, number>();
 	return rowType.map((column) => {
 		let key = column.name;
-		for (let n = 2; used.has(key); n++) {
-			const candidate = `${column.name}_${n}`;
-			if (!taken.has(candidate) && !used.has(candidate)) key = candidate;
+		if (used.has(key)) {
+			let n = nextSuffix.get(column.name) ?? 2;
+			for (; ; n++) {
+				const candidate = `${column.name}_${n}`;
+				if (!taken.has(candidate) && !used.has(candidate)) {
+					key = candidate;
+					break;
+				}
+			}
+			nextSuffix.set(column.name, n + 1);
 		}
 		used.add(key);
 		return key;
@@ -48,6 +67,12 @@ export function columnKeys(rowType: readonly RowType[]): string[] {
 /** Decides each column's key and converter once; the returned decoder only loops. Throws DecodeError. */
 export function createRowDecoder(rowType: readonly RowType[], options: DecodeOptions = {}): RowDecoder {
 	const resolved = resolveOptions(options);
+	if (rowType.length > MAX_COLUMNS) {
+		throw new DecodeError(
+			'protocol',
+			`the result has ${rowType.length} columns, more than the ${MAX_COLUMNS} this node reads. Select fewer columns (name them instead of SELECT *).`,
+		);
+	}
 	const keys = columnKeys(rowType);
 	const converters: Converter[] = rowType.map((column) => converterFor(column, resolved));
 	const width = keys.length;

@@ -16,7 +16,9 @@ import {
 import { checkDecodeOptions, createRowDecoder } from '../decoder';
 import {
 	boundText,
+	isBodyStream,
 	KeyPairAuth,
+	readBoundedBody,
 	SnowflakeClient,
 	type HttpFn,
 	type HttpRequest,
@@ -84,13 +86,26 @@ function systemError(error: unknown): unknown {
 	return error;
 }
 
-function toFullResponse(raw: unknown): HttpResponse {
+/**
+ * The response with its body read: the helpers hand over the decompressed body as a stream (`encoding:
+ * 'stream'`, `useStream`), read here up to the request's maxBytes, so a compression bomb or an endless
+ * body stops at the limit instead of filling the memory (n8n sets axios' maxContentLength to unlimited
+ * and reads no option for it).
+ */
+async function toFullResponse(raw: unknown, request: HttpRequest): Promise<HttpResponse> {
 	const response = raw as FullResponse;
+	const stop = eitherSignal(request.signal, request.deadlineSignal);
 	return {
 		status: response.statusCode,
 		headers: lowerCaseHeaders(response.headers),
-		body: response.body,
+		body: isBodyStream(response.body) ? await readBoundedBody(response.body, request.maxBytes, stop) : response.body,
 	};
+}
+
+/** One signal for the caller's abort and the transport's deadline (either may be missing). */
+function eitherSignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+	const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+	return present.length > 1 ? AbortSignal.any(present) : present[0];
 }
 
 /**
@@ -117,7 +132,8 @@ export function createN8nHttp(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: request.timeoutMs,
-			abortSignal: request.signal,
+			abortSignal: eitherSignal(request.signal, request.deadlineSignal),
+			encoding: 'stream',
 			...NO_REDIRECTS,
 		};
 		try {
@@ -125,7 +141,7 @@ export function createN8nHttp(
 				request.signal === undefined && forcesCancelSignal
 					? await context.helpers.httpRequest(await KeyPairAuth.shared.authenticateRequest(credentials, options))
 					: await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options);
-			return toFullResponse(raw);
+			return await toFullResponse(raw, request);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
 		}
@@ -159,8 +175,9 @@ export function createCredentialTestHttp(
 				followAllRedirects: false,
 				maxRedirects: 0,
 				sendCredentialsOnCrossOriginRedirect: false,
+				useStream: true,
 			});
-			return toFullResponse(raw);
+			return await toFullResponse(raw, request);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
 		}
@@ -185,12 +202,13 @@ export function createClient(
 	http: HttpFn,
 	credentials: SnowflakeKeyPairCredentials,
 	onEvent?: (event: TransportEvent) => void,
-	overrides: Partial<Pick<SnowflakeClientOptions, 'retry' | 'requestTimeoutMs'>> = {},
+	overrides: Partial<Pick<SnowflakeClientOptions, 'retry' | 'requestTimeoutMs' | 'requestDeadlineMs'>> = {},
 ): SnowflakeClient {
 	const described = KeyPairAuth.shared.describeCredentials(credentials);
 	return new SnowflakeClient({
 		http,
 		sleep: abortableSleep,
+		deadlineSleep: abortableSleep,
 		decoder: { checkDecodeOptions, createRowDecoder },
 		fingerprint: described.fingerprint,
 		user: described.user,

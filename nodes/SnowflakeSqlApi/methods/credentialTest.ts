@@ -19,8 +19,8 @@ import {
 	type StatementRequest,
 } from '../transport';
 
-/** Someone is waiting in the credential dialog: one retry, and an answer within about a minute. */
-const TEST_CLIENT = { retry: { limit: 1, maxElapsedMs: 10_000 }, requestTimeoutMs: 30_000 };
+/** Someone is waiting in the credential dialog: one retry, and an answer within about a minute (each request 30 s at most, also from a server dripping bytes). */
+const TEST_CLIENT = { retry: { limit: 1, maxElapsedMs: 10_000 }, requestTimeoutMs: 30_000, requestDeadlineMs: 30_000 };
 
 /** Bounded: the test result is shown in a small banner of the credential dialog. */
 const MAX_TEST_MESSAGE = 1500;

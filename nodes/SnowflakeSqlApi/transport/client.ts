@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { ABORTED, abortAware, cancelAfterAbort, cancelWhenHandleArrives, raceAbort, type CancelFn } from './abort';
+import { partitionMaxBytes } from './bodyLimit';
 import { withTransportErrors } from './decoding';
 import { SnowflakeConfigError } from './errors';
 import { Exchanges, type Sent } from './exchange';
@@ -32,6 +33,7 @@ import type {
 	QueryStatus,
 	ResultOptions,
 	ResultSet,
+	ResultSetMetaData,
 	RetryPolicy,
 	RowDecoding,
 	SnowflakeClientOptions,
@@ -46,6 +48,8 @@ import type {
 const DEFAULT_PARTITION_CONCURRENCY = 4;
 /** Per HTTP exchange. A synchronous submit may legitimately wait 45 s for Snowflake before a 202. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** A 256 MB partition at about 1 MB/s still fits; a dripping server is cut off. */
+const DEFAULT_REQUEST_DEADLINE_MS = 300_000;
 
 /** Rows as they come on the wire (jsonv2). */
 type Rows = Array<Array<string | null>>;
@@ -84,12 +88,18 @@ export class SnowflakeClient {
 		if (!(requestTimeoutMs > 0)) {
 			throw new SnowflakeConfigError(`requestTimeoutMs must be more than 0 (got ${String(options.requestTimeoutMs)}).`);
 		}
+		const requestDeadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+		if (!(requestDeadlineMs > 0)) {
+			throw new SnowflakeConfigError(`requestDeadlineMs must be more than 0 (got ${String(options.requestDeadlineMs)}).`);
+		}
 		this.exchanges = new Exchanges({
 			http: options.http,
 			sleep: options.sleep,
 			now: this.now,
 			random: options.random ?? Math.random,
 			requestTimeoutMs,
+			requestDeadlineMs,
+			deadlineSleep: options.deadlineSleep,
 			retryPolicy: this.retryPolicy,
 			onTokenExpired: options.onTokenExpired,
 			host: options.host,
@@ -190,7 +200,8 @@ export class SnowflakeClient {
 					`Statement ${handle} has ${plan.partitionCount} partition(s), numbered 0 to ${plan.partitionCount - 1}; there is no partition ${partition}.`,
 				);
 			}
-			const data = partition === 0 ? resultSet.data : await this.loadPartition(handle, partition, signal);
+			const data =
+				partition === 0 ? resultSet.data : plan.rowCounts[partition] === 0 ? [] : await this.loadPartition(handle, partition, signal, meta);
 			checkPartitionRows(partition, data.length, plan, handle);
 			return {
 				...resultFields(resultSet),
@@ -279,7 +290,7 @@ export class SnowflakeClient {
 		const decoder = this.decoding.createRowDecoder(meta.rowType, options.decode);
 		const rows = await readPartitions(plan, resultSet.data, decoder, {
 			concurrency: this.partitionConcurrency,
-			load: (partition, signal) => this.loadPartition(handle, partition, signal),
+			load: (partition, signal) => this.loadPartition(handle, partition, signal, meta),
 			signal: options.signal,
 			whenAborted: () => readingResultCanceled(handle, options.signal?.reason),
 			statementHandle: handle,
@@ -311,8 +322,13 @@ export class SnowflakeClient {
 		return result;
 	}
 
-	private async loadPartition(handle: string, partition: number, signal: AbortSignal | undefined): Promise<Rows> {
-		const sent = await this.exchanges.send(() => ({ method: 'GET', path: statementPath(handle), qs: { partition: String(partition) } }), { signal });
+	/** Partition N of a result, its body bounded by what partitionInfo[N] announces (bodyLimit.ts). */
+	private async loadPartition(handle: string, partition: number, signal: AbortSignal | undefined, meta: ResultSetMetaData): Promise<Rows> {
+		const maxBytes = partitionMaxBytes(meta.partitionInfo?.[partition]?.uncompressedSize);
+		const sent = await this.exchanges.send(
+			() => ({ method: 'GET', path: statementPath(handle), qs: { partition: String(partition) }, maxBytes }),
+			{ signal },
+		);
 		const { response } = sent;
 		if (response.status !== 200) throw errorForResponse(response, this.errorContext(sent, handle));
 		const { json } = sent;

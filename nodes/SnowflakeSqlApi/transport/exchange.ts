@@ -6,6 +6,7 @@
  * small state its caller may read (a submit abandoned by an abort says what it was doing). A 3xx is
  * refused at once (redirect.ts).
  */
+import { bodySize, MAX_STATUS_BYTES, RESPONSE_TOO_LARGE } from './bodyLimit';
 import { SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
 import { isRedirect, redirectRefused } from './redirect';
@@ -51,11 +52,20 @@ interface ExchangeSettings {
 	now: () => number;
 	random: () => number;
 	requestTimeoutMs: number;
+	/** Total time one attempt may take, timed with deadlineSleep (real time even where `sleep` is simulated). */
+	requestDeadlineMs: number;
+	deadlineSleep?: SleepFn;
 	retryPolicy: RetryPolicy;
 	/** The host requests go to, named when a redirect is refused. */
 	host?: string;
 	onTokenExpired?: () => void;
 	emit: (event: TransportEvent) => void;
+}
+
+function deadlineError(deadlineMs: number): Error {
+	return Object.assign(new Error(`The request took longer than its total limit of ${Math.round(deadlineMs / 1000)} s and was stopped.`), {
+		code: 'ETIMEDOUT',
+	});
 }
 
 /** Failures that happen before a connection exists: the request never reached Snowflake. */
@@ -87,6 +97,41 @@ export class Exchanges {
 		return await this.start(build, options).sent;
 	}
 
+	/**
+	 * Runs one HTTP attempt against its total deadline, timed by the injected deadlineSleep (no timers
+	 * of its own): past it, the attempt is aborted through its deadlineSignal and fails like a timed-out
+	 * connection (ETIMEDOUT). Without a deadlineSleep there is no total deadline.
+	 */
+	private async withinDeadline(send: (deadlineSignal: AbortSignal | undefined) => Promise<HttpResponse>): Promise<HttpResponse> {
+		const { requestDeadlineMs, deadlineSleep } = this.settings;
+		if (deadlineSleep === undefined) return await send(undefined);
+		const attempt = new AbortController();
+		const timer = new AbortController();
+		// The timer holds only this small record, never the response: an HTTP layer whose sleep ignores
+		// the signal (n8n-workflow 1.x) keeps its timer until it fires, and must not keep a body alive.
+		const pending: { expire?: () => void } = {};
+		const expired = new Promise<never>((_resolve, reject) => {
+			pending.expire = () => {
+				const error = deadlineError(requestDeadlineMs);
+				attempt.abort(error);
+				reject(error);
+			};
+		});
+		void deadlineSleep(requestDeadlineMs, timer.signal).then(
+			() => pending.expire?.(),
+			() => undefined, // stopped: the attempt ended first
+		);
+		const sending = send(attempt.signal);
+		sending.catch(() => undefined); // a rejection after the deadline is expected and unwanted
+		expired.catch(() => undefined);
+		try {
+			return await Promise.race([sending, expired]);
+		} finally {
+			pending.expire = undefined;
+			timer.abort();
+		}
+	}
+
 	private async run(
 		build: (attempt: number) => HttpRequest,
 		options: SendOptions,
@@ -104,15 +149,24 @@ export class Exchanges {
 			let response: HttpResponse | undefined;
 			let json: unknown;
 			let failure: unknown;
+			const maxBytes = request.maxBytes ?? MAX_STATUS_BYTES;
 			try {
-				response = await http({
-					...request,
-					signal: options.detachHttp ? undefined : options.signal,
-					timeoutMs: this.settings.requestTimeoutMs,
-				});
+				response = await this.withinDeadline((deadlineSignal) =>
+					http({
+						...request,
+						signal: options.detachHttp ? undefined : options.signal,
+						timeoutMs: this.settings.requestTimeoutMs,
+						maxBytes,
+						deadlineSignal,
+					}),
+				);
 			} catch (error) {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
 				failure = error;
+			}
+			// Never retried: the same server would send the same oversized body (or bomb) again.
+			if (errorCode(failure) === RESPONSE_TOO_LARGE || (response !== undefined && bodySize(response.body) > maxBytes)) {
+				throw tooLargeError(request, maxBytes);
 			}
 			// Never followed, never retried: the target would get the token (and on 307/308 the statement).
 			if (response !== undefined && isRedirect(response.status)) throw redirectRefused(response, this.settings.host);
@@ -122,8 +176,7 @@ export class Exchanges {
 				} catch (error) {
 					// A 200 that is not JSON was cut off or corrupted in transit (a truncated gzip stream
 					// decodes to partial text): as retryable as a dropped connection.
-					const target = `${request.method} ${request.path}${request.qs?.partition ? `?partition=${request.qs.partition}` : ''}`;
-					failure = protocolError(`the body of a 200 response to ${target} is not JSON (cut off in transit?).`, undefined, error);
+					failure = protocolError(`the body of a 200 response to ${describeTarget(request)} is not JSON (cut off in transit?).`, undefined, error);
 					response = undefined;
 				}
 			}
@@ -174,4 +227,15 @@ export class Exchanges {
 			retries++;
 		}
 	}
+}
+
+function describeTarget(request: HttpRequest): string {
+	return `${request.method} ${request.path}${request.qs?.partition ? `?partition=${request.qs.partition}` : ''}`;
+}
+
+function tooLargeError(request: HttpRequest, maxBytes: number): SnowflakeError {
+	return protocolError(
+		`the response to ${describeTarget(request)} is larger than ${maxBytes} bytes (decompressed), so it was stopped there and not retried. ` +
+			'Snowflake does not send bodies this large: check that the host is a Snowflake account (a proxy or a server sending a compression bomb?).',
+	);
 }

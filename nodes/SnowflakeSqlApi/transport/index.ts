@@ -2,6 +2,7 @@
 export { SnowflakeClient } from './client';
 export { SnowflakeError } from './errors';
 export { boundText } from './redact';
+export { isBodyStream, readBoundedBody } from './bodyLimit';
 export { KeyPairAuth, readCredentials } from './auth';
 export type { SnowflakeKeyPairCredentials } from './auth';
 export type { DecodedRow, DecodeOptions, RowType } from '../decoder';

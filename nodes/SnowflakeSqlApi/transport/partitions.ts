@@ -22,6 +22,13 @@ interface PartitionPlan {
 	truncated: boolean;
 }
 
+/**
+ * The most partitions a result may list. Snowflake sizes partitions in megabytes, so a result n8n could
+ * hold in memory has at most a few thousand; a longer partitionInfo comes from a broken or hostile
+ * server (100,000 entries once meant 100,000 requests).
+ */
+const MAX_PARTITIONS = 100_000;
+
 export function checkMaxRows(options: Pick<ExecuteOptions, 'maxRows' | 'onMaxRows'>): void {
 	const { maxRows, onMaxRows } = options;
 	if (maxRows !== undefined && (!Number.isInteger(maxRows) || maxRows < 0)) {
@@ -44,6 +51,9 @@ export function planPartitions(
 	statementHandle: string,
 ): PartitionPlan {
 	const info = Array.isArray(meta.partitionInfo) && meta.partitionInfo.length > 0 ? meta.partitionInfo : [{ rowCount: inlineRows }];
+	if (info.length > MAX_PARTITIONS) {
+		throw protocol(`partitionInfo lists ${info.length} partitions, more than the ${MAX_PARTITIONS} this node reads. Add a LIMIT to the statement or select fewer rows.`, statementHandle);
+	}
 	const rowCounts = info.map((partition, index) => {
 		const count = partition?.rowCount;
 		if (!Number.isInteger(count) || count < 0) {
@@ -163,6 +173,8 @@ export async function readPartitions(
 			reading.concurrency,
 			async (index, loadSignal) => {
 				const partition = index + 1;
+				// An empty partition is not fetched: partitionInfo already says all there is to know.
+				if (plan.rowCounts[partition] === 0) return [];
 				const data = await reading.load(partition, loadSignal);
 				checkPartitionRows(partition, data.length, plan, reading.statementHandle);
 				// Decoded on arrival, so decoding overlaps the partitions still downloading; the wire

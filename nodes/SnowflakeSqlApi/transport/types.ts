@@ -18,6 +18,16 @@ export interface HttpRequest {
 	signal?: AbortSignal;
 	/** Client-side timeout of this one HTTP exchange. */
 	timeoutMs?: number;
+	/**
+	 * The most bytes the (decompressed) body may have. The HttpFn stops reading at the first byte over it
+	 * and rejects with an error whose `code` is 'ERESPONSETOOLARGE' (bodyLimit.ts: readBoundedBody).
+	 */
+	maxBytes?: number;
+	/**
+	 * Aborted when the transport gives up on this attempt (its total deadline passed): the HttpFn stops
+	 * the exchange, body reading included. Separate from `signal`, the caller's own abort.
+	 */
+	deadlineSignal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -218,8 +228,18 @@ export interface SnowflakeClientOptions {
 	poll?: Partial<PollPolicy>;
 	/** Partitions fetched at once. */
 	partitionConcurrency?: number;
-	/** Client-side timeout of one HTTP exchange. */
+	/** Client-side timeout of one HTTP exchange (an idle timeout in n8n's HTTP stack). */
 	requestTimeoutMs?: number;
+	/**
+	 * Total time one HTTP exchange may take, body included, however steadily bytes arrive (a server
+	 * dripping a byte every few seconds never trips an idle timeout). Default 5 minutes; timed by deadlineSleep.
+	 */
+	requestDeadlineMs?: number;
+	/**
+	 * The sleep that times requestDeadlineMs: real time, also where `sleep` is simulated (tests). Without
+	 * it there is no total deadline, only the HttpFn's own timeout.
+	 */
+	deadlineSleep?: SleepFn;
 	/** Called once when Snowflake says the token expired (390198), before the single re-signed retry. */
 	onTokenExpired?: () => void;
 	/** The key fingerprint the auth layer sends (`SHA256:...`), quoted in 401 hints. */

@@ -122,6 +122,41 @@ describe('partitions', () => {
 			partitionCount: 1,
 		});
 	});
+
+	it('does not fetch empty partitions: 100,000 of them cost no request, the others are still counted', async () => {
+		const counts = Array.from({ length: 100_000 }, (_, i) => (i === 0 || i === 50_000 || i === 99_999 ? 2 : 0));
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		fake.on('GET', statementPath(), [partition(counts, 50_000)], 50_000);
+		fake.on('GET', statementPath(), [partition(counts, 99_999)], 99_999);
+		const result = await client.execute({ statement: 'select n' });
+		expect(result).toMatchObject({ numRows: 6, partitionCount: 100_000, truncated: false });
+		expect(result.rows).toEqual(numbers(6));
+		expect(fake.sent('GET', statementPath()).map((request) => request.qs?.partition)).toEqual(['50000', '99999']);
+	});
+
+	it('still checks the row count of a fetched partition next to empty ones', async () => {
+		const counts = [1, 0, 2, 0];
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		fake.on('GET', statementPath(), [partition([1, 0, 1, 0], 2)], 2);
+		await expect(client.execute({ statement: 'select n' })).rejects.toThrow(
+			'Unexpected response from Snowflake: partition 2 holds 1 rows but partitionInfo says 2; the result would be incomplete.',
+		);
+		expect(fake.sent('GET', statementPath()).map((request) => request.qs?.partition)).toEqual(['2']);
+	});
+
+	it('refuses a partitionInfo of more than 100,000 partitions before fetching any', async () => {
+		const counts = Array.from({ length: 100_001 }, () => 1);
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		const error = await client.execute({ statement: 'select n' }).catch((e: unknown) => e);
+		expect(error).toEqual(snowflakeError('protocol'));
+		expect((error as Error).message).toBe(
+			'Unexpected response from Snowflake: partitionInfo lists 100001 partitions, more than the 100000 this node reads. Add a LIMIT to the statement or select fewer rows.',
+		);
+		expect(fake.sent('GET', statementPath())).toHaveLength(0);
+	});
 });
 
 describe('maxRows', () => {
