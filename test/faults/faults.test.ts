@@ -27,16 +27,9 @@ vi.mock('../../nodes/SnowflakeSqlApi/transport', async (importOriginal) => {
 	return { ...actual, KeyPairAuth: CampaignAuth };
 });
 
-vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) => {
-	const actual = await importOriginal<typeof import('../../nodes/SnowflakeSqlApi/helpers/adapters')>();
-	return {
-		...actual,
-		createClient: (...args: Parameters<typeof actual.createClient>) => {
-			const [http, credentials, onEvent, overrides] = args;
-			return actual.createClient(http, credentials, onEvent, { ...overrides, ...injected.overrides } as typeof overrides);
-		},
-	};
-});
+vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) =>
+	(await import('../helpers/clientOverrides')).withClientOverrides(await importOriginal(), () => injected.overrides),
+);
 
 const DEFAULT_STATEMENTS = 60;
 const FULL_RUN = 500;

@@ -18,16 +18,9 @@ import { useEmulator } from './setup';
 
 const injected: { overrides: Record<string, unknown> } = { overrides: {} };
 
-vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) => {
-	const actual = await importOriginal<typeof import('../../nodes/SnowflakeSqlApi/helpers/adapters')>();
-	return {
-		...actual,
-		createClient: (...args: Parameters<typeof actual.createClient>) => {
-			const [http, credentials, onEvent, overrides] = args;
-			return actual.createClient(http, credentials, onEvent, { ...overrides, ...injected.overrides } as typeof overrides);
-		},
-	};
-});
+vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) =>
+	(await import('../helpers/clientOverrides')).withClientOverrides(await importOriginal(), () => injected.overrides),
+);
 
 const env = useEmulator({ syncWaitMs: 50, partitionRows: 2 });
 const node = new SnowflakeSqlApi();
