@@ -7,10 +7,10 @@
  */
 import {
 	assertNoFileTransfer,
-	checkNameLength,
 	countStatements,
 	findNamedPlaceholders,
 	findPlaceholders,
+	quoteExactIdentifier,
 	quoteIdentifier,
 	quoteQualifiedName,
 	resolveIdentifier,
@@ -34,8 +34,7 @@ export interface Source {
 /** A table as the locator gives it: typed names follow the identifier rules; "By ID" is the exact name. */
 export function tableSource(value: string, mode: string): Source {
 	if (value.trim() === '') throw new SqlInputError('Choose a table.');
-	if (mode === 'id') checkNameLength(value.trim(), 'table name');
-	const from = mode === 'id' ? `"${value.trim().replace(/"/g, '""')}"` : quoteQualifiedName(value);
+	const from = mode === 'id' ? quoteExactIdentifier(value.trim(), 'table name') : quoteQualifiedName(value);
 	return { from, watermarks: 0 };
 }
 

@@ -4,15 +4,25 @@
  */
 import { daysFromCivil } from './calendar';
 
+/** Zone names already checked: every execute, item and child statement asks again. */
+const knownZones = new Map<string, boolean>();
+const MAX_CHECKED_ZONES = 1_000;
+
 /** True when Intl knows the zone (names are case-insensitive, links such as US/Eastern included). */
 export function isKnownTimeZone(name: string): boolean {
 	if (!name) return false;
+	const known = knownZones.get(name);
+	if (known !== undefined) return known;
+	let valid: boolean;
 	try {
 		new Intl.DateTimeFormat('en-US', { timeZone: name }).format();
-		return true;
+		valid = true;
 	} catch {
-		return false;
+		valid = false;
 	}
+	if (knownZones.size >= MAX_CHECKED_ZONES) knownZones.clear();
+	knownZones.set(name, valid);
+	return valid;
 }
 
 const MAX_MEMOISED_HOURS = 100_000;

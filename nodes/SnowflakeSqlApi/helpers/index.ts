@@ -4,7 +4,7 @@ export { prepareBinding } from './bindings';
 export { splitColumnList } from './columnList';
 export { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from './descriptions';
 export { errorItem, toNodeError } from './errors';
-export { checkNameLength, quoteExactIdentifier, quoteIdentifier, quoteQualifiedName, resolveIdentifier, showLike } from './identifiers';
+export { quoteExactIdentifier, quoteIdentifier, quoteQualifiedName, resolveIdentifier, showLike } from './identifiers';
 export { echoText, SqlInputError } from './inputErrors';
 export { forEachItem, rowItems } from './items';
 export { decodeOptions, readOptions, requestContext, rowLimit } from './options';

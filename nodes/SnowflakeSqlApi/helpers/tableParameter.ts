@@ -1,7 +1,7 @@
 /** The Table parameter of Insert, Update, Upsert, Delete and Select. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { checkNameLength } from './identifiers';
+import { quoteExactIdentifier } from './identifiers';
 import { SqlInputError } from './inputErrors';
 import type { LocatorValue } from './interfaces';
 
@@ -10,9 +10,6 @@ export function tableName(context: IExecuteFunctions, itemIndex: number): string
 	const locator = context.getNodeParameter('table', itemIndex) as LocatorValue | string;
 	const value = typeof locator === 'string' ? locator : String(locator.value ?? '');
 	if (value.trim() === '') throw new SqlInputError('Choose a table.', { itemIndex });
-	if (typeof locator !== 'string' && locator.mode === 'id') {
-		checkNameLength(value.trim(), 'table name');
-		return `"${value.trim().replace(/"/g, '""')}"`;
-	}
+	if (typeof locator !== 'string' && locator.mode === 'id') return quoteExactIdentifier(value.trim(), 'table name');
 	return value;
 }

@@ -201,7 +201,7 @@ export class SnowflakeClient {
 				);
 			}
 			const data =
-				partition === 0 ? resultSet.data : plan.rowCounts[partition] === 0 ? [] : await this.loadPartition(handle, partition, signal, meta);
+				partition === 0 ? resultSet.data : await this.loadPartition(handle, partition, signal, meta);
 			checkPartitionRows(partition, data.length, plan, handle);
 			return {
 				...resultFields(resultSet),
@@ -324,6 +324,8 @@ export class SnowflakeClient {
 
 	/** Partition N of a result, its body bounded by what partitionInfo[N] announces (bodyLimit.ts). */
 	private async loadPartition(handle: string, partition: number, signal: AbortSignal | undefined, meta: ResultSetMetaData): Promise<Rows> {
+		// An empty partition is not fetched: partitionInfo already says all there is to know.
+		if (meta.partitionInfo?.[partition]?.rowCount === 0) return [];
 		const maxBytes = partitionMaxBytes(meta.partitionInfo?.[partition]?.uncompressedSize);
 		const sent = await this.exchanges.send(
 			() => ({ method: 'GET', path: statementPath(handle), qs: { partition: String(partition) }, maxBytes }),

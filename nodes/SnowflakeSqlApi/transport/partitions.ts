@@ -6,6 +6,7 @@
  * fails before anything more is fetched or stops on a documented boundary.
  */
 import type { DecodedRow, RowDecoder } from '../decoder';
+import { abortAware } from './abort';
 import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError, type SnowflakeCancelledError } from './errors';
 import type { ExecuteOptions, ResultSetMetaData } from './types';
 
@@ -25,7 +26,8 @@ interface PartitionPlan {
 /**
  * The most partitions a result may list. Snowflake sizes partitions in megabytes, so a result n8n could
  * hold in memory has at most a few thousand; a longer partitionInfo comes from a broken or hostile
- * server (100,000 entries once meant 100,000 requests).
+ * server. (100,000 empty entries once meant 100,000 requests; empty partitions are no longer fetched, and
+ * this cap bounds the plan itself.)
  */
 const MAX_PARTITIONS = 100_000;
 
@@ -167,14 +169,12 @@ export async function readPartitions(
 	decoder.decodeInto(inline, rows, plan.keepRows[0]);
 	if (plan.readCount === 1) return rows;
 	const { signal } = reading;
-	try {
-		await loadInOrder(
+	await abortAware(signal, reading.whenAborted, () =>
+		loadInOrder(
 			plan.readCount - 1,
 			reading.concurrency,
 			async (index, loadSignal) => {
 				const partition = index + 1;
-				// An empty partition is not fetched: partitionInfo already says all there is to know.
-				if (plan.rowCounts[partition] === 0) return [];
 				const data = await reading.load(partition, loadSignal);
 				checkPartitionRows(partition, data.length, plan, reading.statementHandle);
 				// Decoded on arrival, so decoding overlaps the partitions still downloading; the wire
@@ -189,9 +189,7 @@ export async function readPartitions(
 				for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]);
 			},
 			signal,
-		);
-	} catch (error) {
-		throw signal?.aborted ? reading.whenAborted() : error;
-	}
+		),
+	);
 	return rows;
 }

@@ -30,8 +30,11 @@ export function boundText(text: string, max = MAX_MESSAGE_LENGTH): string {
 		.replace(CONTROL_CHARACTERS, '')
 		.replace(BEARER, '$1[redacted]')
 		.replace(JWT, '[redacted JWT]');
-	const more = clean.length - max + (text.length - window.length);
-	return more <= 0 ? clean : `${clean.slice(0, max)}… (${more} more characters)`;
+	// Redaction may shorten the window below `max`: a text cut at the window still says so.
+	const cut = text.length > window.length;
+	if (!cut && clean.length <= max) return clean;
+	const more = Math.max(0, clean.length - max) + (text.length - window.length);
+	return `${clean.slice(0, max)}… (${more} more characters)`;
 }
 
 /** A short server field (code, SQL state): redacted and bounded like text, to a code's length. */
