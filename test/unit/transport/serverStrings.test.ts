@@ -116,3 +116,17 @@ describe('sizes', () => {
 		expect(boundText('x'.repeat(10_000), 2_000)).toBe(`${'x'.repeat(2_000)}… (8000 more characters)`);
 	});
 });
+
+describe('boundText', () => {
+	it('says a text was cut even when redacting a token shortened what is shown below the limit', () => {
+		const text = `head eyJ${'a'.repeat(2_900)} ${' TAIL'.repeat(40)}`;
+		const bounded = boundText(text);
+		expect(bounded).toMatch(/^head \[redacted JWT\]/);
+		expect(bounded).toMatch(/… \(\d+ more characters\)$/);
+		expect(bounded).not.toContain('eyJ');
+	});
+
+	it('leaves a short text as it is, without a marker', () => {
+		expect(boundText('SQL compilation error: invalid identifier')).toBe('SQL compilation error: invalid identifier');
+	});
+});
