@@ -9,12 +9,18 @@
  * the strings 'NaN', 'Infinity', '-Infinity' (JSON has no such numbers), keeps integers beyond the
  * safe range as their exact digit strings (the same rule as FIXED columns), and reads string tokens
  * exactly like JSON.parse, so string contents that happen to say NaN or undefined are untouched.
- * Text that even the lenient parser cannot read is returned as the original string.
+ * Text that even the lenient parser cannot read, or nested deeper than MAX_DEPTH, is returned as the
+ * original string.
  */
 
 const MAYBE_UNSAFE_INTEGER = /\d{16}/;
+/** Deepest nesting read as a value; deeper cells stay text (see parseVariant). */
+const MAX_DEPTH = 2_000;
 
 export function parseVariant(cell: string): unknown {
+	// Deeper values stay text: n8n copies and serialises items recursively, and 100,000 levels (as
+	// JSON.parse would build) overflow its stack when the execution is saved.
+	if (cell.length > 2 * MAX_DEPTH && nestedDeeperThan(cell, MAX_DEPTH)) return cell;
 	if (cell.length < 16 || !MAYBE_UNSAFE_INTEGER.test(cell)) {
 		try {
 			return JSON.parse(cell);
@@ -29,6 +35,26 @@ export function parseVariant(cell: string): unknown {
 	}
 }
 
+/** Whether brackets outside strings nest deeper than `max` somewhere in `text` (one linear pass). */
+function nestedDeeperThan(text: string, max: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 92) i++; // the escaped character is skipped
+			else if (c === 34) inString = false;
+		} else if (c === 34) {
+			inString = true;
+		} else if (c === 91 || c === 123) {
+			if (++depth > max) return true;
+		} else if (c === 93 || c === 125) {
+			depth--;
+		}
+	}
+	return false;
+}
+
 /** Throws SyntaxError when the text is not (lenient) JSON. */
 function parseLenientJson(text: string): unknown {
 	const parser = new LenientJsonParser(text);
@@ -37,7 +63,6 @@ function parseLenientJson(text: string): unknown {
 	return value;
 }
 
-const MAX_DEPTH = 2_000;
 
 class LenientJsonParser {
 	private i = 0;

@@ -10,7 +10,7 @@ import { bodySize, MAX_STATUS_BYTES, RESPONSE_TOO_LARGE } from './bodyLimit';
 import { SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
 import { isRedirect, redirectRefused } from './redirect';
-import { parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODE } from './responses';
+import { isMarkup, parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODE } from './responses';
 import { parseRetryAfter } from './retryAfter';
 import { decideRetry, type AttemptOutcome } from './retryPolicy';
 import type { HttpFn, HttpRequest, HttpResponse, RetryPolicy, SleepFn, TransportEvent } from './types';
@@ -174,6 +174,12 @@ export class Exchanges {
 				try {
 					json = parseBody(response.body);
 				} catch (error) {
+					// An HTML page is some other server's answer (a proxy's login page, Snowsight): the same again if retried.
+					if (isMarkup(response.body)) {
+						throw protocolError(
+							`the 200 response to ${describeTarget(request)} is an HTML page, not the SQL API's JSON. Check the credential's Account and Host (the account's own host, not app.snowflake.com), or a proxy between n8n and Snowflake that answers with a login or error page.`,
+						);
+					}
 					// A 200 that is not JSON was cut off or corrupted in transit (a truncated gzip stream
 					// decodes to partial text): as retryable as a dropped connection.
 					failure = protocolError(`the body of a 200 response to ${describeTarget(request)} is not JSON (cut off in transit?).`, undefined, error);

@@ -102,7 +102,8 @@ export function networkError(error: unknown, attempts: number): SnowflakeNetwork
 	const reason = error instanceof Error ? error.message : String(error);
 	const code = errorCode(error);
 	return new SnowflakeNetworkError(
-		`Could not reach Snowflake${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${boundText(reason, 500)}${code ? ` (${code})` : ''}`,
+		// zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): the server answered, but with a corrupt compressed body.
+		`${code?.startsWith('Z_') ? "Could not decompress Snowflake's answer" : 'Could not reach Snowflake'}${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${boundText(reason, 500)}${code ? ` (${code})` : ''}`,
 		{
 			code,
 			cause: error,

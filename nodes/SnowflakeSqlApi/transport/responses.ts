@@ -25,6 +25,18 @@ export function parseBody(body: unknown): unknown {
 	return body;
 }
 
+/** Whether the body is markup (its first non-blank character `<`): a login or error page, not the SQL API. */
+export function isMarkup(body: unknown): boolean {
+	const text = body instanceof Uint8Array ? body : typeof body === 'string' ? body : undefined;
+	if (text === undefined) return false;
+	for (let i = 0; i < text.length && i < 1024; i++) {
+		const c = typeof text === 'string' ? text.charCodeAt(i) : text[i];
+		if (c === 60) return true; // <
+		if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xef && c !== 0xbb && c !== 0xbf && c !== 0xfeff) return false;
+	}
+	return false;
+}
+
 /** The body as JSON, or its text when it is not JSON (a proxy's HTML error page, say). */
 export function readBody(response: HttpResponse): { json?: unknown; text?: string } {
 	try {
@@ -189,16 +201,26 @@ export function protocolError(what: string, statementHandle?: string, cause?: un
 	return new SnowflakeProtocolError(`Unexpected response from Snowflake: ${what}`, { statementHandle, cause });
 }
 
+/** What a JSON value is, for messages (never its content). */
+function describeJson(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'an array';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /** The ResultSet of a 200 (submit or status), checked for the fields the client relies on. */
 export function resultSetFrom(json: unknown): ResultSet {
-	const handle = isRecord(json) && typeof json.statementHandle === 'string' ? json.statementHandle : undefined;
+	if (!isRecord(json)) throw protocolError(`a 200 response whose body is ${json === undefined ? 'empty' : `${describeJson(json)}, not a JSON object`}.`);
+	const handle = typeof json.statementHandle === 'string' ? json.statementHandle : undefined;
 	if (handle === undefined) throw protocolError('a 200 response without a statementHandle.');
 	const meta = (json as Record<string, unknown>).resultSetMetaData;
 	if (!isRecord(meta) || !Array.isArray(meta.rowType)) {
 		throw protocolError('a 200 response without resultSetMetaData.rowType.', handle);
 	}
 	const resultSet = json as unknown as ResultSet;
-	if (!Array.isArray(resultSet.data)) resultSet.data = [];
+	// Documented responses without rows may leave data out; anything else in its place is not rows.
+	if (resultSet.data === undefined || resultSet.data === null) resultSet.data = [];
+	else if (!Array.isArray(resultSet.data)) throw protocolError(`a 200 response whose data is ${describeJson(resultSet.data)}, not an array of rows.`, handle);
 	// What a result copies into run data (message, code, sqlState, handle), bounded and redacted.
 	const fields = statusFields(json);
 	resultSet.statementHandle = fields.statementHandle ?? handle;

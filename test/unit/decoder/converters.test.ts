@@ -321,6 +321,20 @@ describe('VARIANT, OBJECT, ARRAY, MAP, VECTOR', () => {
 		expect(decode('variant', '{not json')).toBe('{not json');
 		expect(decode('variant', '[1, 2] trailing')).toBe('[1, 2] trailing');
 	});
+
+	it('reads values nested up to 2,000 levels and keeps deeper ones as their text (n8n copies items recursively)', () => {
+		const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+		let value = decode('variant', nested(2_000));
+		for (let level = 1; level < 2_000; level++) value = (value as unknown[])[0];
+		expect(value).toEqual([]);
+		expect(decode('variant', nested(2_001))).toBe(nested(2_001));
+		expect(decode('variant', `{"a": ${nested(2_001)}}`)).toBe(`{"a": ${nested(2_001)}}`);
+		// Brackets inside strings (escaped quotes included) are text, not nesting.
+		const inString = `{"s": "\\"${'['.repeat(5_000)}", "n": 1}`;
+		expect(decode('variant', inString)).toEqual({ s: `"${'['.repeat(5_000)}`, n: 1 });
+		// The same depth through the lenient path (a 16-digit integer sends it there).
+		expect(decode('variant', `[${nested(1_999)}, 12345678901234567]`)).toEqual([expect.any(Array), '12345678901234567']);
+	});
 });
 
 describe('GEOGRAPHY, GEOMETRY', () => {
