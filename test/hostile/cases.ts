@@ -94,6 +94,23 @@ const startsWith = (prefix: string): RegExp => new RegExp(`^${prefix.replace(/[.
 
 const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
 
+/**
+ * The large answers, serialised once here: the hostile server runs in the test's own process, and building
+ * them inside a case would count its JSON.stringify as the client's event-loop delay.
+ */
+const LARGE = {
+	columns10k: resultSet({
+		rowType: Array.from({ length: 10_000 }, () => ({ name: 'N', type: 'text', nullable: true })),
+		data: [Array.from({ length: 10_000 }, (_, i) => String(i))],
+	}),
+	columns40k: resultSet({ rowType: Array.from({ length: 40_000 }, () => ({ name: 'N', type: 'text', nullable: true })), data: [Array.from({ length: 40_000 }, () => 'x')] }),
+	partitions100k1: resultSet({ numRows: 100_001, partitionInfo: Array.from({ length: 100_001 }, () => ({ rowCount: 1, uncompressedSize: 8 })) }),
+	emptyPartitions100k: resultSet({ partitionInfo: Array.from({ length: 100_000 }, (_, i) => ({ rowCount: i === 0 ? 1 : 0, uncompressedSize: i === 0 ? 8 : 0 })) }),
+	code2MB: sqlError({ code: '1'.repeat(2 * MIB) }),
+	tables200k: resultSet({ rowType: [{ name: 'name', type: 'text', nullable: false }], data: Array.from({ length: 200_000 }, (_, i) => [`EV_${i}`]) }),
+	emptyRows1M: json(200, { data: Array.from({ length: 1_000_000 }, () => []) }),
+};
+
 const REFUSED = (status: number) => new RegExp(`^Snowflake answered HTTP ${status} with a redirect to 127\\.0\\.0\\.1:\\d+ \\(http://, unencrypted\\)\\. The node never follows redirects`);
 
 /** 1 GB of zeros as one gzip stream (about 1 MB), made by loadBomb() before the cases run. */
@@ -292,7 +309,7 @@ export const CASES: HostileCase[] = [
 		name: '10,000 columns of one name: keyed N, N_2 … N_10000',
 		surface: 'node',
 		respond: onSubmit(() =>
-			resultSet({ rowType: Array.from({ length: 10_000 }, () => ({ name: 'N', type: 'text', nullable: true })), data: [Array.from({ length: 10_000 }, (_, i) => String(i))] }),
+			LARGE.columns10k,
 		),
 		check: ({ outcome }) => {
 			expect(outcome.ok).toBe(true);
@@ -303,7 +320,7 @@ export const CASES: HostileCase[] = [
 		name: '40,000 columns: refused',
 		surface: 'node',
 		respond: onSubmit(() =>
-			resultSet({ rowType: Array.from({ length: 40_000 }, () => ({ name: 'N', type: 'text', nullable: true })), data: [Array.from({ length: 40_000 }, () => 'x')] }),
+			LARGE.columns40k,
 		),
 		check: ({ outcome }) =>
 			failed(
@@ -354,7 +371,7 @@ export const CASES: HostileCase[] = [
 	{
 		name: '100,001 partitions: refused before any is fetched',
 		surface: 'node',
-		respond: onSubmit(() => resultSet({ numRows: 100_001, partitionInfo: Array.from({ length: 100_001 }, () => ({ rowCount: 1, uncompressedSize: 8 })) })),
+		respond: onSubmit(() => LARGE.partitions100k1),
 		check: ({ outcome, requests }) => {
 			failed(
 				outcome,
@@ -367,7 +384,7 @@ export const CASES: HostileCase[] = [
 		name: '100,000 empty partitions: none fetched',
 		surface: 'node',
 		respond: onSubmit(() =>
-			resultSet({ partitionInfo: Array.from({ length: 100_000 }, (_, i) => ({ rowCount: i === 0 ? 1 : 0, uncompressedSize: i === 0 ? 8 : 0 })) }),
+			LARGE.emptyPartitions100k,
 		),
 		check: ({ outcome, requests }) => {
 			expect(outcome.ok).toBe(true);
@@ -572,7 +589,7 @@ export const CASES: HostileCase[] = [
 	{
 		name: 'a 422 whose code is 2 MB: cut in the message, the run data stays small',
 		surface: 'node',
-		respond: onSubmit(() => sqlError({ code: '1'.repeat(2 * MIB) })),
+		respond: onSubmit(() => LARGE.code2MB),
 		check: ({ outcome }) => {
 			failed(outcome, `SQL compilation error: Object does not exist. (code ${'1'.repeat(64)}… (${2 * MIB - 64} more characters), SQL state 42S02)`);
 			expect(outcome.kept.length).toBeLessThan(100_000);
@@ -583,7 +600,7 @@ export const CASES: HostileCase[] = [
 		name: 'the list search gets 200,000 tables: the first 10,000 read, handed out 1,000 at a time',
 		surface: 'listSearch',
 		respond: onSubmit(() =>
-			resultSet({ rowType: [{ name: 'name', type: 'text', nullable: false }], data: Array.from({ length: 200_000 }, (_, i) => [`EV_${i}`]) }),
+			LARGE.tables200k,
 		),
 		check: ({ outcome }) => {
 			expect(outcome.ok).toBe(true);
@@ -611,7 +628,7 @@ export const CASES: HostileCase[] = [
 		name: 'a partition far larger than its uncompressedSize (1,000,000 empty rows): stopped at the limit',
 		surface: 'node',
 		parameters: SELECT_ROWS,
-		respond: onPartition(() => json(200, { data: Array.from({ length: 1_000_000 }, () => []) })),
+		respond: onPartition(() => LARGE.emptyRows1M),
 		check: ({ outcome }) => failed(outcome, TOO_LARGE(PARTITION_PATH, PARTITION_LIMIT)),
 		heapMb: 128,
 	},
