@@ -46,12 +46,7 @@ describe('Account: claim account and host', () => {
 		['xy12345-abcdef.global.snowflakecomputing.com', 'XY12345', 'xy12345-abcdef.global.snowflakecomputing.com'],
 		// ... and without a "-" the first-dot rule, so no period reaches the claim.
 		['s3testaccount.global', 'S3TESTACCOUNT', 's3testaccount.global.snowflakecomputing.com'],
-	])('%j → claim %s, host %s', (entered, claimAccount, host) => {
-		expect(parseAccount(entered)).toEqual({ claimAccount, host });
-	});
-
-	it.each([
-		// [entered, claim account, host]: org.account, as Snowsight's account details and SQL write it.
+		// org.account, as Snowsight's account details and SQL write it.
 		['myorg.myaccount', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
 		['MyOrg.MyAccount', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
 		['myorg.my_account', 'MYORG-MY_ACCOUNT', 'myorg-my-account.snowflakecomputing.com'],
