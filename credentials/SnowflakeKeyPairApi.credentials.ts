@@ -35,7 +35,7 @@ export class SnowflakeKeyPairApi implements ICredentialType {
 			required: true,
 			placeholder: 'myorg-myaccount',
 			description:
-				'Your account identifier, in any of these forms: organization-account (myorg-myaccount), account locator with region (xy12345.us-east-2.aws), or the account URL (https://myorg-myaccount.snowflakecomputing.com). The region stays in the host and is dropped from the JWT automatically.',
+				'Your account identifier, in any of these forms: organization-account (myorg-myaccount), the same with a dot as Snowsight and SQL show it (myorg.myaccount, sent as MYORG-MYACCOUNT), account locator with region (xy12345.us-east-2.aws), or the account URL (https://myorg-myaccount.snowflakecomputing.com). A second part with a hyphen (us-east-2, east-us-2.azure) is a region: it stays in the host and is dropped from the JWT automatically.',
 		},
 		{
 			displayName: 'User',

@@ -20,8 +20,20 @@ export interface ConverterOptions {
 	timeZone?: string;
 }
 
+/**
+ * Types whose `extTypeName` decides the decoding over `type`, their carrier (`object` for GEOGRAPHY and
+ * GEOMETRY). Other extension names keep the carrier's decoding: an unknown one must not lose it.
+ */
+const EXTENSION_TYPES = new Set(['geography', 'geometry', 'vector']);
+
+/** The type a column is decoded as: its `extTypeName` when that names a type above, else its `type`. */
+function decodedType(column: RowType): string {
+	const extension = typeof column.extTypeName === 'string' ? column.extTypeName.toLowerCase() : '';
+	return EXTENSION_TYPES.has(extension) ? extension : String(column.type).toLowerCase();
+}
+
 export function converterFor(column: RowType, options: ConverterOptions): Converter {
-	const type = String(column.type).toLowerCase();
+	const type = decodedType(column);
 	const scale = typeof column.scale === 'number' ? column.scale : undefined;
 	switch (type) {
 		case 'fixed':
@@ -48,6 +60,7 @@ export function converterFor(column: RowType, options: ConverterOptions): Conver
 		case 'array':
 		case 'map':
 		case 'vector':
+			// VECTOR(INT | FLOAT, n) is a JSON array of 32-bit numbers: always an array of JS numbers here.
 			return parseVariant;
 		case 'binary':
 			return binary;
@@ -176,15 +189,28 @@ function binary(cell: string): string {
 	return HEX.test(cell) ? cell.toUpperCase() : cell;
 }
 
-/** GEOGRAPHY/GEOMETRY: GeoJSON (the default output format) parsed; WKT/WKB/EWKT stay text. */
+/**
+ * GEOGRAPHY/GEOMETRY: GeoJSON (the default output format, pretty-printed on the wire) parsed; WKT, WKB and
+ * EWKT (GEOGRAPHY_OUTPUT_FORMAT) stay text.
+ */
 function geo(cell: string): unknown {
-	const c = cell.charCodeAt(0);
+	const c = cell.charCodeAt(firstNonSpace(cell));
 	if (c !== 123 && c !== 91) return cell; // { or [
 	try {
 		return JSON.parse(cell);
 	} catch {
 		return cell;
 	}
+}
+
+/** Index of the first character that is not JSON white space (the length when there is none). */
+function firstNonSpace(text: string): number {
+	let i = 0;
+	for (; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+	}
+	return i;
 }
 
 // ---------------------------------------------------------------- dates and times

@@ -17,6 +17,11 @@ export interface RowType {
 	scale?: number | null;
 	nullable?: boolean;
 	collation?: string | null;
+	/**
+	 * The real type when `type` is only its carrier: GEOGRAPHY and GEOMETRY columns arrive as
+	 * `"type": "object"` with `"extTypeName": "GEOGRAPHY"` / `"GEOMETRY"` (Snowflake's drivers decode by it).
+	 */
+	extTypeName?: string | null;
 }
 
 /** How decoded cells are shaped (see the README's type table). */

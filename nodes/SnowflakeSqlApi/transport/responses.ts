@@ -8,7 +8,7 @@ import {
 	SnowflakeTimeoutError,
 } from './errors';
 import { boundCode, boundHandle, boundText } from './redact';
-import type { HttpResponse, QueryStatus, ResultSet } from './types';
+import type { DmlStats, HttpResponse, QueryStatus, ResultSet } from './types';
 
 /** Snowflake's code for an expired key-pair JWT (401). */
 export const TOKEN_EXPIRED_CODE = '390198';
@@ -130,7 +130,8 @@ export function errorForResponse(response: HttpResponse, context: ErrorContext):
 				hint: 'Snowflake (or a proxy in between) failed on its side. Retry later; if it persists, check status.snowflake.com.',
 			});
 		default:
-			return new SnowflakeHttpError(`Snowflake returned HTTP ${status}: ${message}`, { ...details, hint: clientErrorHint(status) });
+			// A status the SQL API documents no body for (404 on an unknown handle, say) may still carry a code we know.
+			return new SnowflakeHttpError(`Snowflake returned HTTP ${status}: ${message}`, { ...details, hint: sqlErrorHint(fields.code) ?? clientErrorHint(status) });
 	}
 }
 
@@ -156,6 +157,9 @@ const TIMEOUT_HINT =
 const CASE_NOTE =
 	'Unquoted names are upper-cased by Snowflake: an object or column created with a quoted lower-case name (e.g. "orders") must be written in double quotes, exactly as created.';
 
+/** docs.snowflake.com/en/user-guide/querying-persisted-results: "the cache expires after 24 hours". */
+const RESULT_RETENTION = 'Snowflake keeps a statement\'s result for 24 hours after it ran';
+
 const PRIVILEGE_HINT =
 	'The role in use lacks a privilege this statement needs. Grant it (GRANT … TO ROLE …), or run as a role that has it (Options > Role, or the credential\'s Role).';
 
@@ -173,6 +177,8 @@ const SQL_ERROR_HINTS: Record<string, string> = {
 	'100038': 'A value could not be read as a number. Check the Query Parameters\' types and values (and Numbers as Text) against the columns they are compared with or written to.',
 	'100040': 'A value could not be read as a date. Check the Query Parameters\' types and values (e.g. dates as YYYY-MM-DD) against the columns they are compared with or written to.',
 	'100035': 'A value could not be read as a timestamp. Check the Query Parameters\' types and values (e.g. ISO 8601 timestamps) against the columns they are compared with or written to.',
+	'000709': `Snowflake knows no statement with this handle. Check the Statement Handle: it must be one this account returned; a mistyped handle, one from another account or Host, or one older than the results Snowflake keeps is unknown here (${RESULT_RETENTION}). Cancel Statement also answers this when the statement is no longer running (it finished, failed or was canceled): there is nothing left to cancel.`,
+	'000710': `The result of this statement has expired and cannot be read any more: ${RESULT_RETENTION}. Run the statement again (Execute SQL, or Submit SQL (Async) and then Get Statement Results) and read its result within 24 hours.`,
 };
 
 /** The hint for a SQL error (422), when its code is a common one. */
@@ -227,11 +233,40 @@ export function resultSetFrom(json: unknown): ResultSet {
 	if (fields.code !== undefined) resultSet.code = fields.code;
 	if (fields.message !== undefined) resultSet.message = fields.message;
 	if (fields.sqlState !== undefined) resultSet.sqlState = fields.sqlState;
+	resultSet.stats = dmlStatsFrom(json as Record<string, unknown>, meta);
 	if (resultSet.code === '391908') {
 		// Documented: the result set was too large and this response is incomplete.
 		throw protocolError(`${boundText(String(resultSet.message))} (code 391908): the result is too large and Snowflake returned it incomplete.`, handle);
 	}
 	return resultSet;
+}
+
+const DML_STATS_FIELDS = ['numRowsInserted', 'numRowsUpdated', 'numRowsDeleted', 'numDuplicateRowsUpdated'] as const;
+
+/**
+ * DML counters. Snowflake's pages put `stats` at the top level of the ResultSet in some places and inside
+ * `resultSetMetaData` in others (a client validated against the live API reads the latter), so both are
+ * read, the top level winning field by field. Only whole, non-negative counts are kept (int64 may come as
+ * a number or as its digits); undefined when neither place has any.
+ */
+function dmlStatsFrom(json: Record<string, unknown>, meta: Record<string, unknown>): DmlStats | undefined {
+	const places = [json.stats, meta.stats].filter(isRecord);
+	const stats: DmlStats = {};
+	for (const field of DML_STATS_FIELDS) {
+		for (const place of places) {
+			const count = countFrom(place[field]);
+			if (count !== undefined) {
+				stats[field] = count;
+				break;
+			}
+		}
+	}
+	return Object.keys(stats).length > 0 ? stats : undefined;
+}
+
+function countFrom(value: unknown): number | undefined {
+	const count = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
+	return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : undefined;
 }
 
 /** QueryStatus of a 202 (or 429, or a cancel's 200); `knownHandle` fills in for bodies that omit it. */

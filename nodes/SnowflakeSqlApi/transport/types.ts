@@ -103,6 +103,8 @@ export interface ResultSetMetaData {
 	partitionInfo?: PartitionInfo[];
 	nullable?: boolean;
 	parameters?: Record<string, unknown>;
+	/** DML counters, where some of Snowflake's pages put them (the client also reads the top level). */
+	stats?: DmlStats;
 }
 
 export interface DmlStats {

@@ -46,6 +46,25 @@ describe('Account: claim account and host', () => {
 		['xy12345-abcdef.global.snowflakecomputing.com', 'XY12345', 'xy12345-abcdef.global.snowflakecomputing.com'],
 		// ... and without a "-" the first-dot rule, so no period reaches the claim.
 		['s3testaccount.global', 'S3TESTACCOUNT', 's3testaccount.global.snowflakecomputing.com'],
+		// org.account, as Snowsight's account details and SQL write it.
+		['myorg.myaccount', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['MyOrg.MyAccount', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['myorg.my_account', 'MYORG-MY_ACCOUNT', 'myorg-my-account.snowflakecomputing.com'],
+		['myorg.myaccount.privatelink', 'MYORG-MYACCOUNT', 'myorg-myaccount.privatelink.snowflakecomputing.com'],
+		['myorg.myaccount.snowflakecomputing.com', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		['https://myorg.myaccount.snowflakecomputing.com/', 'MYORG-MYACCOUNT', 'myorg-myaccount.snowflakecomputing.com'],
+		// ... told apart from locator.region[.cloud]: every region segment has a hyphen, or a cloud follows.
+		['xy12345.us-east-1', 'XY12345', 'xy12345.us-east-1.snowflakecomputing.com'],
+		['xy12345.eu-central-1', 'XY12345', 'xy12345.eu-central-1.snowflakecomputing.com'],
+		['xy12345.ap-northeast-1.aws', 'XY12345', 'xy12345.ap-northeast-1.aws.snowflakecomputing.com'],
+		['xy12345.east-us-2.azure', 'XY12345', 'xy12345.east-us-2.azure.snowflakecomputing.com'],
+		['xy12345.us-gov-virginia.azure', 'XY12345', 'xy12345.us-gov-virginia.azure.snowflakecomputing.com'],
+		['xy12345.us-central1.gcp', 'XY12345', 'xy12345.us-central1.gcp.snowflakecomputing.com'],
+		['xy12345.europe-west4.gcp', 'XY12345', 'xy12345.europe-west4.gcp.snowflakecomputing.com'],
+		['xy12345.eastus2.azure', 'XY12345', 'xy12345.eastus2.azure.snowflakecomputing.com'],
+		['xy12345.azure', 'XY12345', 'xy12345.azure.snowflakecomputing.com'],
+		['xy12345.privatelink', 'XY12345', 'xy12345.privatelink.snowflakecomputing.com'],
+		['xy12345.us-west-2.privatelink', 'XY12345', 'xy12345.us-west-2.privatelink.snowflakecomputing.com'],
 	])('%j → claim %s, host %s', (entered, claimAccount, host) => {
 		expect(parseAccount(entered)).toEqual({ claimAccount, host });
 	});

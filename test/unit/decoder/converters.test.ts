@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createRowDecoder, type DecodeOptions, type RowType } from '../../../nodes/SnowflakeSqlApi/decoder';
+import geographyFixture from '../../fixtures/captures/client-geography.json';
 
 const decodeRows = (rowType: RowType[], data: Array<Array<string | null>>, options?: DecodeOptions) => createRowDecoder(rowType, options).decode(data);
 
@@ -346,6 +347,49 @@ describe('GEOGRAPHY, GEOMETRY', () => {
 	it('leaves WKT and other text formats as strings', () => {
 		expect(decode('geography', 'POINT(-122.35 37.55)')).toBe('POINT(-122.35 37.55)');
 		expect(decode('geometry', '0101000000000000000000F03F0000000000000040')).toBe('0101000000000000000000F03F0000000000000040');
+	});
+});
+
+describe('extTypeName: the real type of a carrier column', () => {
+	// GEOGRAPHY and GEOMETRY arrive as "type": "object" plus "extTypeName" (fixture origin in its _origin).
+	const fixture = geographyFixture.response;
+
+	it('decodes the pretty-printed GeoJSON of the GEOGRAPHY and GEOMETRY columns of the fixture', () => {
+		expect(decodeRows(fixture.resultSetMetaData.rowType, fixture.data)).toEqual([
+			{ ID: 1, G: { coordinates: [-122.35, 37.55], type: 'Point' }, M: { coordinates: [20, 40], type: 'Point' } },
+			{ ID: 2, G: { coordinates: [[-124.2, 42], [-120.01, 41.99]], type: 'LineString' }, M: null },
+			{ ID: 3, G: null, M: null },
+		]);
+	});
+
+	it('decodes by extTypeName, not by the carrier: GeoJSON coordinates stay numbers however many digits', () => {
+		// As plain OBJECT, 16+ digit integers are kept as exact digit strings; a GeoJSON coordinate must be a number.
+		const cell = '{\n  "coordinates": [\n    12345678901234567,\n    1\n  ],\n  "type": "Point"\n}';
+		expect(decodeRows([{ name: 'O', type: 'object' }], [[cell]])).toEqual([{ O: { coordinates: ['12345678901234567', 1], type: 'Point' } }]);
+		expect(decodeRows([{ name: 'G', type: 'object', extTypeName: 'GEOMETRY' }], [[cell]])).toEqual([
+			{ G: { coordinates: [12345678901234568, 1], type: 'Point' } },
+		]);
+	});
+
+	it('leaves other GEOGRAPHY_OUTPUT_FORMATs as text, whatever the carrier', () => {
+		expect(decodeRows([{ name: 'G', type: 'text', extTypeName: 'GEOGRAPHY' }], [['POINT(-122.35 37.55)']])).toEqual([{ G: 'POINT(-122.35 37.55)' }]);
+		// Hex WKB keeps its case (as BINARY it would be upper-cased).
+		expect(decodeRows([{ name: 'G', type: 'binary', extTypeName: 'geography' }], [['0101000000cdcccccccc965ec0666666666ac64240']])).toEqual([
+			{ G: '0101000000cdcccccccc965ec0666666666ac64240' },
+		]);
+	});
+
+	it('decodes VECTOR as an array of numbers, by type or by extTypeName', () => {
+		expect(decodeRows([{ name: 'V', type: 'vector' }], [['[\n  1.100000e+00,\n  2.2,\n  -3\n]']])).toEqual([{ V: [1.1, 2.2, -3] }]);
+		expect(decodeRows([{ name: 'V', type: 'array', extTypeName: 'VECTOR' }], [['[1,2,3]']])).toEqual([{ V: [1, 2, 3] }]);
+	});
+
+	it('keeps the carrier decoding for an empty, null or unknown extTypeName', () => {
+		const cell = '{\n  "a": 12345678901234567890\n}';
+		for (const extTypeName of ['', null, undefined, 'SOME_FUTURE_TYPE']) {
+			expect(decodeRows([{ name: 'O', type: 'object', extTypeName }], [[cell]])).toEqual([{ O: { a: '12345678901234567890' } }]);
+		}
+		expect(decodeRows([{ name: 'N', type: 'fixed', scale: 0, extTypeName: 'NUMBER' }], [['42']])).toEqual([{ N: 42 }]);
 	});
 });
 
