@@ -215,7 +215,7 @@ describe('results', () => {
 		}
 		expect(body.data).toEqual([['1', 'test']]);
 		expect(body.stats).toBeUndefined();
-		expect(body.requestId).toBeUndefined();
+		expect(body.requestId).toBe(requestId);
 	});
 
 	it('keeps the result: a GET of the handle returns the same 200 body', async () => {
@@ -223,12 +223,6 @@ describe('results', () => {
 		const again = await api.status(first.body.statementHandle);
 		expect(again.status).toBe(200);
 		expect(again.body).toEqual(first.body);
-	});
-
-	it('echoes requestId in the body when the switch says so', async () => {
-		emulator.switches.echoRequestId = true;
-		const response = await api.submit({ statement: 'SELECT 1' }, { requestId: 'r-echo' });
-		expect(response.body.requestId).toBe('r-echo');
 	});
 
 	it('sends a Link header with first/next/last and a fresh requestId each', async () => {
