@@ -7,6 +7,7 @@ import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
 import { formatNanos, formatReal } from './encode';
+import { geoCell, parseGeo } from './geo';
 import { benchRow, benchRowType } from './largeResult';
 
 const ctx = (parameters: Record<string, string> = {}, extra: Partial<SessionContext> = {}): SessionContext => ({ parameters, ...extra });
@@ -759,5 +760,40 @@ describe("the node's statement shapes", () => {
 		});
 		expect(r.data).toEqual([['2', 'two']]);
 		expect(r.rowType[1]).toMatchObject({ name: 'NAME', table: 'SYNC_T', length: 20 });
+	});
+});
+
+describe('GEOGRAPHY/GEOMETRY text (geo.ts)', () => {
+	const geoError = (text: string) => {
+		try {
+			parseGeo(text, 'GEOGRAPHY');
+		} catch (error) {
+			return error instanceof SnowflakeSqlError ? [error.code, error.message] : error;
+		}
+		return 'parsed';
+	};
+
+	it('reads dimension markers, EMPTY and the bare MULTIPOINT form', () => {
+		expect(parseGeo('point z (1 2 3)', 'GEOGRAPHY')).toEqual({ type: 'Point', coordinates: [1, 2, 3] });
+		expect(parseGeo('LINESTRING EMPTY', 'GEOGRAPHY')).toEqual({ type: 'LineString', coordinates: [] });
+		expect(parseGeo('MULTIPOINT (1 2, 3 4)', 'GEOGRAPHY')).toEqual({ type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] });
+		expect(geoCell('{"type":"Point","coordinates":[1,2],"bbox":[0,0,1,1]}', 'GEOGRAPHY')).toBe('{\n  "coordinates": [\n    1,\n    2\n  ],\n  "type": "Point"\n}');
+	});
+
+	it('refuses what is neither WKT nor a GeoJSON geometry, and collections nested too deep', () => {
+		expect(geoError('POINT(1)')).toEqual(['100217', expect.stringMatching(/^Error parsing GEOGRAPHY input: expected a position/)]);
+		expect(geoError('CIRCLE(1 2)')).toEqual(['100217', expect.stringMatching(/^Error parsing GEOGRAPHY input: expected POINT/)]);
+		expect(geoError('POINT(1 2) x')).toEqual(['100217', 'Error parsing GEOGRAPHY input: unexpected text after the geometry']);
+		expect(geoError('{"type":"Feature"}')).toEqual(['100217', 'Error parsing GEOGRAPHY input: not a GeoJSON geometry']);
+		expect(geoError('POINT(1 2);')).toEqual(['100217', "Error parsing GEOGRAPHY input: unexpected character ';' at position 10"]);
+		const deep = `${'GEOMETRYCOLLECTION('.repeat(40)}POINT(1 2)${')'.repeat(40)}`;
+		expect(geoError(deep)).toEqual(['100217', expect.stringMatching(/at most 16 nested collections/)]);
+	});
+
+	it('reads a long WKT in linear time (a million-character LINESTRING at once)', () => {
+		const points = Array.from({ length: 60_000 }, (_, i) => `${i % 180} ${i % 90}`).join(', ');
+		const parsed = parseGeo(`LINESTRING(${points})`, 'GEOGRAPHY') as { coordinates: number[][] };
+		expect(parsed.coordinates).toHaveLength(60_000);
+		expect(geoError('LINESTRING(' + '1 2, '.repeat(200_001) + '1 2)')).toEqual(['100217', 'Error parsing GEOGRAPHY input: input longer than 1000000 characters']);
 	});
 });
