@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * Replaying captured Snowflake bodies (test/emulator/captures, origins in its README) through the node:
  * the recording proxy answers with them instead of the emulator.
