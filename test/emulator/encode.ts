@@ -58,24 +58,6 @@ type WireRowType = RowType & { extTypeName?: string };
 
 export function rowTypeEntry(col: ColumnInfo): RowType {
 	const t = col.type;
-	if (t.type === 'geography' || t.type === 'geometry') {
-		// Captured: "type": "object" plus "extTypeName", with empty database/schema/table (captures/README.md).
-		const geo: WireRowType = {
-			name: col.name,
-			database: '',
-			schema: '',
-			table: '',
-			type: 'object',
-			length: null,
-			byteLength: null,
-			precision: null,
-			scale: null,
-			nullable: col.nullable,
-			collation: null,
-			extTypeName: t.type.toUpperCase(),
-		};
-		return geo;
-	}
 	const entry: RowType = {
 		name: col.name,
 		database: col.database,
@@ -111,6 +93,12 @@ export function rowTypeEntry(col: ColumnInfo): RowType {
 			entry.precision = 0;
 			entry.scale = t.scale ?? 9;
 			break;
+		case 'geography':
+		case 'geometry': {
+			// Captured: "type": "object" plus "extTypeName", with empty database/schema/table (captures/README.md).
+			const geo: WireRowType = { ...entry, database: '', schema: '', table: '', type: 'object', extTypeName: t.type.toUpperCase() };
+			return geo;
+		}
 		default:
 			// variant/object/array: byteLength null in real results (captures/README.md), like the other types.
 			break;
