@@ -21,7 +21,7 @@ const USAGE = `Usage: npm run emulator -- [options]
                         Without it a key pair is generated into a temp folder.
   --db FILE             DuckDB database file (default: in memory, gone on exit)
   --sync-wait-ms N      how long a POST waits before answering 202 (default 45000)
-  --partition-rows N    rows per result partition (default: about 1 MB per partition)
+  --partition-rows N    at most N rows per result partition, the first a quarter of that (default: about 1 MB each)
   --faults SEED:RATE    seeded random fault injection, e.g. 42:0.1 (replayable)
   --quiet               do not log requests
   --help`;

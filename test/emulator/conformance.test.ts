@@ -215,7 +215,7 @@ describe('results', () => {
 		}
 		expect(body.data).toEqual([['1', 'test']]);
 		expect(body.stats).toBeUndefined();
-		expect(body.requestId).toBeUndefined();
+		expect(body.requestId).toBe(requestId);
 	});
 
 	it('keeps the result: a GET of the handle returns the same 200 body', async () => {
@@ -225,19 +225,13 @@ describe('results', () => {
 		expect(again.body).toEqual(first.body);
 	});
 
-	it('echoes requestId in the body when the switch says so', async () => {
-		emulator.switches.echoRequestId = true;
-		const response = await api.submit({ statement: 'SELECT 1' }, { requestId: 'r-echo' });
-		expect(response.body.requestId).toBe('r-echo');
-	});
-
 	it('sends a Link header with first/next/last and a fresh requestId each', async () => {
 		const response = await run('SELECT SEQ4() AS N FROM TABLE(GENERATOR(ROWCOUNT => 25))');
 		const links = (response.headers.get('link') ?? '').split(',').map((link) => /^<([^>]+)>; rel="(\w+)"$/.exec(link.trim()));
 		expect(links.map((link) => [link?.[2], new URL(`http://x${link?.[1]}`).searchParams.get('partition')])).toEqual([
 			['first', '0'],
 			['next', '1'],
-			['last', '2'],
+			['last', '3'],
 		]);
 		const ids = links.map((link) => new URL(`http://x${link?.[1]}`).searchParams.get('requestId'));
 		expect(new Set(ids).size).toBe(3);
@@ -247,10 +241,11 @@ describe('results', () => {
 		const response = await run('SELECT SEQ4() AS N FROM TABLE(GENERATOR(ROWCOUNT => 25))');
 		const meta = response.body.resultSetMetaData;
 		expect(meta.numRows).toBe(25);
-		expect(meta.partitionInfo.map((info: { rowCount: number }) => info.rowCount)).toEqual([10, 10, 5]);
+		// The first partition is a quarter of the bound (uneven, first the smallest, as in real results).
+		expect(meta.partitionInfo.map((info: { rowCount: number }) => info.rowCount)).toEqual([3, 10, 10, 2]);
 		expect(meta.partitionInfo[0].compressedSize).toBeUndefined();
 		expect(meta.partitionInfo[1].compressedSize).toBeGreaterThan(0);
-		expect(response.body.data).toHaveLength(10);
+		expect(response.body.data).toHaveLength(3);
 		const handle = response.body.statementHandle;
 		const requests = { ...emulator.stats.requests };
 
@@ -260,11 +255,11 @@ describe('results', () => {
 		expect(raw.body.length).toBe(meta.partitionInfo[1].compressedSize);
 		const partition = JSON.parse(gunzipSync(raw.body).toString('utf8'));
 		expect(Object.keys(partition)).toEqual(['data']);
-		expect(partition.data.map((row: string[]) => row[0])).toEqual(['10', '11', '12', '13', '14', '15', '16', '17', '18', '19']);
+		expect(partition.data.map((row: string[]) => row[0])).toEqual(['3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
 
-		const last = await api.status(handle, { partition: '2' });
-		expect(last.body).toEqual({ data: [['20'], ['21'], ['22'], ['23'], ['24']] });
-		expect((await api.status(handle, { partition: '3' })).status).toBe(400);
+		const last = await api.status(handle, { partition: '3' });
+		expect(last.body).toEqual({ data: [['23'], ['24']] });
+		expect((await api.status(handle, { partition: '4' })).status).toBe(400);
 		expect(emulator.stats.requests.partition - requests.partition).toBe(3);
 		expect(emulator.stats.requests.status - requests.status).toBe(0);
 	});
@@ -311,7 +306,7 @@ describe('results', () => {
 		const response = await run('SELECT SEQ4() AS N FROM TABLE(GENERATOR(ROWCOUNT => 15))');
 		const raw = await api.raw(`/api/v2/statements/${response.body.statementHandle}?partition=1`);
 		expect(raw.headers['content-encoding']).toBeUndefined();
-		expect(JSON.parse(raw.body.toString('utf8')).data).toHaveLength(5);
+		expect(JSON.parse(raw.body.toString('utf8')).data).toHaveLength(10);
 	});
 
 	it('renders NULL as "null" with nullable=false', async () => {
@@ -545,13 +540,19 @@ describe('execution model', () => {
 		}
 	});
 
-	it('forgets results after the retention time', async () => {
+	it('forgets results after the retention time: 000710 "Result for query <handle> has expired"', async () => {
 		const short = await startEmulator({ publicKeys: [key1.publicKeyPem], engine: emulator.engine, resultRetentionMs: 0 });
 		try {
 			const shortApi = new SqlApi(short.url, api.token);
 			const response = await shortApi.submit({ statement: 'SELECT 1' });
 			await new Promise((resolve) => setTimeout(resolve, 5));
-			expect((await shortApi.status(response.body.statementHandle)).body.code).toBe('000709');
+			const expired = await shortApi.status(response.body.statementHandle);
+			expect([expired.status, expired.body.code, expired.body.sqlState, expired.body.message]).toEqual([
+				422,
+				'000710',
+				'02000',
+				`Result for query ${response.body.statementHandle} has expired`,
+			]);
 		} finally {
 			await short.stop();
 		}

@@ -23,7 +23,8 @@ import {
 } from '@duckdb/node-api';
 import { IANAZone } from 'luxon';
 import type { RowType } from '../../nodes/SnowflakeSqlApi/decoder';
-import { MAX_BINARY_LENGTH, MAX_TEXT_LENGTH, type SfType } from './translate';
+import { geoCell } from './geo';
+import { GEO_MARKERS, MAX_BINARY_LENGTH, MAX_TEXT_LENGTH, type SfType } from './translate';
 
 export interface EncodeOptions {
 	/**
@@ -51,6 +52,9 @@ export const NS_PER_MINUTE = 60n * NS_PER_SECOND;
 export const NS_PER_DAY = 86_400n * NS_PER_SECOND;
 
 // ---------------------------------------------------------------- rowType
+
+/** A rowType entry as the emulator sends it: GEOGRAPHY/GEOMETRY add `extTypeName`. */
+type WireRowType = RowType & { extTypeName?: string };
 
 export function rowTypeEntry(col: ColumnInfo): RowType {
 	const t = col.type;
@@ -89,12 +93,14 @@ export function rowTypeEntry(col: ColumnInfo): RowType {
 			entry.precision = 0;
 			entry.scale = t.scale ?? 9;
 			break;
-		case 'variant':
-		case 'object':
-		case 'array':
-			entry.byteLength = MAX_TEXT_LENGTH;
-			break;
+		case 'geography':
+		case 'geometry': {
+			// Captured: "type": "object" plus "extTypeName", with empty database/schema/table (captures/README.md).
+			const geo: WireRowType = { ...entry, database: '', schema: '', table: '', type: 'object', extTypeName: t.type.toUpperCase() };
+			return geo;
+		}
 		default:
+			// variant/object/array: byteLength null in real results (captures/README.md), like the other types.
 			break;
 	}
 	return entry;
@@ -146,7 +152,10 @@ export function sfTypeOf(type: DuckDBType): SfType {
 		case DuckDBTypeId.VARIANT:
 			return { type: 'variant' };
 		case DuckDBTypeId.VARCHAR:
-			return type.alias === 'JSON' ? { type: 'variant' } : { type: 'text', length: MAX_TEXT_LENGTH };
+			if (type.alias === 'JSON') return { type: 'variant' };
+			if (type.alias === GEO_MARKERS.geography) return { type: 'geography' };
+			if (type.alias === GEO_MARKERS.geometry) return { type: 'geometry' };
+			return { type: 'text', length: MAX_TEXT_LENGTH };
 		default:
 			return { type: 'text', length: MAX_TEXT_LENGTH };
 	}
@@ -163,20 +172,73 @@ export function isTzStruct(type: DuckDBType): boolean {
 
 // ---------------------------------------------------------------- numbers
 
-/** C's `%.15g` (Snowflake prints FLOAT with 15 significant digits, e.g. "1.23456789012346e+37"). */
+/**
+ * C's `%.17g`: Snowflake prints FLOAT with 17 significant digits, enough to read the same double back
+ * (captures/README.md: "0.30000000000000004" for 0.1+0.2, "9.9999999999999991e-308", "-9007199254740991").
+ */
 export function formatReal(x: number): string {
 	if (Number.isNaN(x)) return 'NaN';
 	if (x === Infinity) return 'inf';
 	if (x === -Infinity) return '-inf';
 	if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-	const [mantissa, expText] = x.toExponential(14).split('e');
+	const [mantissa, expText] = x.toExponential(16).split('e');
 	const exp = Number(expText);
-	if (exp < -4 || exp >= 15) {
+	if (exp < -4 || exp >= 17) {
 		const m = mantissa.replace(/\.?0+$/, '');
 		return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 	}
-	const fixed = x.toFixed(Math.max(0, 14 - exp));
+	const fixed = x.toFixed(16 - exp);
 	return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+/**
+ * JSON text re-indented the way Snowflake prints VARIANT/OBJECT/ARRAY cells: two spaces, `\n`, `": "` after
+ * keys, `{}`/`[]` when empty. Tokens (numbers included) are kept exactly as written; one pass, linear time.
+ */
+export function prettyJson(text: string): string {
+	let out = '';
+	let indent = '';
+	let i = 0;
+	const skipSpace = (from: number) => {
+		let j = from;
+		while (j < text.length && (text[j] === ' ' || text[j] === '\n' || text[j] === '\r' || text[j] === '\t')) j++;
+		return j;
+	};
+	while (i < text.length) {
+		const c = text[i];
+		if (c === '"') {
+			let j = i + 1;
+			while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+			out += text.slice(i, j + 1);
+			i = j + 1;
+		} else if (c === '{' || c === '[') {
+			const next = skipSpace(i + 1);
+			if (text[next] === (c === '{' ? '}' : ']')) {
+				out += c === '{' ? '{}' : '[]';
+				i = next + 1;
+			} else {
+				indent += '  ';
+				out += `${c}\n${indent}`;
+				i++;
+			}
+		} else if (c === '}' || c === ']') {
+			indent = indent.slice(2);
+			out += `\n${indent}${c}`;
+			i++;
+		} else if (c === ',') {
+			out += `,\n${indent}`;
+			i++;
+		} else if (c === ':') {
+			out += ': ';
+			i++;
+		} else if (c === ' ' || c === '\n' || c === '\r' || c === '\t') {
+			i++;
+		} else {
+			out += c;
+			i++;
+		}
+	}
+	return out;
 }
 
 /** A scaled integer as decimal text with exactly `scale` fraction digits (exact, BigInt only). */
@@ -409,8 +471,12 @@ export function cellEncoder(type: SfType, duck: DuckDBType, options: EncodeOptio
 		case 'variant':
 		case 'object':
 		case 'array':
-			if (duck.typeId === DuckDBTypeId.VARCHAR) return nonNull((v) => String(v));
-			return nonNull((v) => JSON.stringify(jsonData(v)));
+			if (duck.typeId === DuckDBTypeId.VARCHAR) return nonNull((v) => prettyJson(String(v)));
+			return nonNull((v) => JSON.stringify(jsonData(v), null, 2));
+		case 'geography':
+			return nonNull((v) => geoCell(String(v), 'GEOGRAPHY'));
+		case 'geometry':
+			return nonNull((v) => geoCell(String(v), 'GEOMETRY'));
 		default:
 			if (duck.typeId === DuckDBTypeId.BLOB) return nonNull((v) => hex((v as DuckDBBlobValue).bytes));
 			return nonNull((v) => String(v));

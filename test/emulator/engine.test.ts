@@ -7,6 +7,7 @@ import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
 import { formatNanos, formatReal } from './encode';
+import { geoCell, parseGeo } from './geo';
 import { benchRow, benchRowType } from './largeResult';
 
 const ctx = (parameters: Record<string, string> = {}, extra: Partial<SessionContext> = {}): SessionContext => ({ parameters, ...extra });
@@ -107,17 +108,23 @@ describe('jsonv2 encoding', () => {
 		expect(data).toEqual([['12345678901234567890123456789012345678', '-99999999999999999999999999999999999999', '1.50', '-0.05', '0.000', '42']]);
 	});
 
-	it('writes REAL as %.15g text with NaN/inf spelled like Snowflake', async () => {
-		const data = await cells("select 1.5::float, 1.23456789012345678e37::float, 'nan'::float, 'inf'::float, '-inf'::float, 0.1::float + 0.2::float, 1e-7::float, 100::float");
-		expect(data).toEqual([['1.5', '1.23456789012346e+37', 'NaN', 'inf', '-inf', '0.3', '1e-07', '100']]);
+	it('writes REAL as %.17g text (captures) with NaN/inf spelled like Snowflake', async () => {
+		const data = await cells(
+			"select 1.5::float, 1.23456789012345678e37::float, 'nan'::float, 'inf'::float, '-inf'::float, 0.1::float + 0.2::float, 1e-7::float, 100::float, 1e-307::float, -9007199254740991::float",
+		);
+		expect(data).toEqual([
+			['1.5', '1.2345678901234568e+37', 'NaN', 'inf', '-inf', '0.30000000000000004', '9.9999999999999995e-08', '100', '9.9999999999999991e-308', '-9007199254740991'],
+		]);
 		expect(formatReal(-0)).toBe('-0');
 	});
 
-	it('writes TEXT, BOOLEAN, BINARY (uppercase hex) and semi-structured JSON text', async () => {
+	it('writes TEXT, BOOLEAN, BINARY (uppercase hex) and semi-structured JSON pretty-printed like Snowflake', async () => {
 		const data = await cells(
-			"select 'héllo', true, false, to_binary('0aff'), parse_json('{\"a\": [1, 2]}'), object_construct('k', 1, 'n', null), array_construct(1, 'x'), null",
+			"select 'héllo', true, false, to_binary('0aff'), parse_json('{\"a\": [1, 2], \"e\": {}, \"s\": \"x,: [y]\"}'), object_construct('k', 1, 'n', null), array_construct(1, 'x'), null",
 		);
-		expect(data).toEqual([['héllo', 'true', 'false', '0AFF', '{"a":[1,2]}', '{"k":1}', '[1,"x"]', null]]);
+		expect(data).toEqual([
+			['héllo', 'true', 'false', '0AFF', '{\n  "a": [\n    1,\n    2\n  ],\n  "e": {},\n  "s": "x,: [y]"\n}', '{\n  "k": 1\n}', '[\n  1,\n  "x"\n]', null],
+		]);
 	});
 
 	it('writes DATE as days since epoch, negative before 1970', async () => {
@@ -257,7 +264,7 @@ describe('bindings', () => {
 			'6': { type: 'TIME', value: '1' },
 		});
 		expect(r.rowType.map((x) => x.type)).toEqual(['fixed', 'date', 'timestamp_tz', 'boolean', 'real', 'time']);
-		expect(r.data).toEqual([['-5', '-1', '0.000000000 1500', 'false', '1.23e-40', '0.000000001']]);
+		expect(r.data).toEqual([['-5', '-1', '0.000000000 1500', 'false', '1.2300000000000001e-40', '0.000000001']]);
 		const exact = await run('select ?::number(38,2), ?::number(38,0)', { '1': { type: 'DECFLOAT', value: '12.345' }, '2': { type: 'FIXED', value: '99999999999999999999999999999999999999' } });
 		expect(exact.data).toEqual([['12.35', '99999999999999999999999999999999999999']]);
 	});
@@ -703,8 +710,8 @@ describe("the node's statement shapes", () => {
 		});
 		expect(texts.data).toEqual([['2']]);
 		expect(await cells('select * from sync_t order by id', undefined, ctx({ TIMEZONE: 'Asia/Kolkata' }))).toEqual([
-			['1', 'one', '1600000000.123456789', '1600000000.123456789 1500', '{"a":1}', '0'],
-			['2', null, '1609459200.000000000', '1609452000.000000000 1560', '[1]', '18629'],
+			['1', 'one', '1600000000.123456789', '1600000000.123456789 1500', '{\n  "a": 1\n}', '0'],
+			['2', null, '1609459200.000000000', '1609452000.000000000 1560', '[\n  1\n]', '18629'],
 			['3', 'three', null, '1609488000.000000000 960', null, null],
 		]);
 		await run('delete from sync_t where id = 3');
@@ -753,5 +760,40 @@ describe("the node's statement shapes", () => {
 		});
 		expect(r.data).toEqual([['2', 'two']]);
 		expect(r.rowType[1]).toMatchObject({ name: 'NAME', table: 'SYNC_T', length: 20 });
+	});
+});
+
+describe('GEOGRAPHY/GEOMETRY text (geo.ts)', () => {
+	const geoError = (text: string) => {
+		try {
+			parseGeo(text, 'GEOGRAPHY');
+		} catch (error) {
+			return error instanceof SnowflakeSqlError ? [error.code, error.message] : error;
+		}
+		return 'parsed';
+	};
+
+	it('reads dimension markers, EMPTY and the bare MULTIPOINT form', () => {
+		expect(parseGeo('point z (1 2 3)', 'GEOGRAPHY')).toEqual({ type: 'Point', coordinates: [1, 2, 3] });
+		expect(parseGeo('LINESTRING EMPTY', 'GEOGRAPHY')).toEqual({ type: 'LineString', coordinates: [] });
+		expect(parseGeo('MULTIPOINT (1 2, 3 4)', 'GEOGRAPHY')).toEqual({ type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] });
+		expect(geoCell('{"type":"Point","coordinates":[1,2],"bbox":[0,0,1,1]}', 'GEOGRAPHY')).toBe('{\n  "coordinates": [\n    1,\n    2\n  ],\n  "type": "Point"\n}');
+	});
+
+	it('refuses what is neither WKT nor a GeoJSON geometry, and collections nested too deep', () => {
+		expect(geoError('POINT(1)')).toEqual(['100217', expect.stringMatching(/^Error parsing GEOGRAPHY input: expected a position/)]);
+		expect(geoError('CIRCLE(1 2)')).toEqual(['100217', expect.stringMatching(/^Error parsing GEOGRAPHY input: expected POINT/)]);
+		expect(geoError('POINT(1 2) x')).toEqual(['100217', 'Error parsing GEOGRAPHY input: unexpected text after the geometry']);
+		expect(geoError('{"type":"Feature"}')).toEqual(['100217', 'Error parsing GEOGRAPHY input: not a GeoJSON geometry']);
+		expect(geoError('POINT(1 2);')).toEqual(['100217', "Error parsing GEOGRAPHY input: unexpected character ';' at position 10"]);
+		const deep = `${'GEOMETRYCOLLECTION('.repeat(40)}POINT(1 2)${')'.repeat(40)}`;
+		expect(geoError(deep)).toEqual(['100217', expect.stringMatching(/at most 16 nested collections/)]);
+	});
+
+	it('reads a long WKT in linear time (a million-character LINESTRING at once)', () => {
+		const points = Array.from({ length: 60_000 }, (_, i) => `${i % 180} ${i % 90}`).join(', ');
+		const parsed = parseGeo(`LINESTRING(${points})`, 'GEOGRAPHY') as { coordinates: number[][] };
+		expect(parsed.coordinates).toHaveLength(60_000);
+		expect(geoError('LINESTRING(' + '1 2, '.repeat(200_001) + '1 2)')).toEqual(['100217', 'Error parsing GEOGRAPHY input: input longer than 1000000 characters']);
 	});
 });

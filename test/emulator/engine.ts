@@ -26,6 +26,8 @@ import {
 	VARCHAR,
 	DuckDBBlobValue,
 	DuckDBDateValue,
+	DuckDBScalarFunction,
+	DuckDBVarCharType,
 	DuckDBStructValue,
 	DuckDBTimeNSValue,
 	DuckDBTimestampNanosecondsValue,
@@ -64,6 +66,7 @@ import {
 	type ShowStatement,
 	type TranslateContext,
 	type TranslatedSql,
+	GEO_MARKERS,
 	MAX_TEXT_LENGTH,
 	classify,
 	dmlTarget,
@@ -107,6 +110,20 @@ export interface DuckDbEngineOptions {
 export const canceled = () => new SnowflakeSqlError('000604', '57014', 'SQL execution canceled');
 
 /** The macros behind TIMESTAMP_TZ casts (the TZ value is a STRUCT of UTC nanoseconds + offset minutes). */
+/** TO_GEOGRAPHY/TO_GEOMETRY: the argument unchanged, typed with the alias that marks the column (translate.ts). */
+function geoMarker(alias: string): DuckDBScalarFunction {
+	return DuckDBScalarFunction.create({
+		name: alias,
+		returnType: DuckDBVarCharType.create(alias),
+		parameterTypes: [VARCHAR],
+		mainFunction: (_info, input, output) => {
+			const values = input.getColumnVector(0);
+			for (let i = 0; i < input.rowCount; i++) output.setItem(i, values.getItem(i));
+			output.flush();
+		},
+	});
+}
+
 const SESSION_MACROS = [
 	String.raw`CREATE OR REPLACE TEMP MACRO SF_TZ_OFFSET_TEXT(s) AS regexp_extract(trim(s), '[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', 3)`,
 	String.raw`CREATE OR REPLACE TEMP MACRO SF_TZ_LOCAL(s) AS CAST(CASE WHEN SF_TZ_OFFSET_TEXT(s) = '' THEN trim(s) ELSE regexp_replace(trim(s), '\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', '') END AS TIMESTAMP_NS)`,
@@ -204,6 +221,7 @@ export class DuckDbEngine implements Engine {
 	async openSession(): Promise<EngineSession> {
 		const connection = await this.instance.connect();
 		for (const macro of SESSION_MACROS) await connection.run(macro);
+		for (const alias of Object.values(GEO_MARKERS)) connection.registerScalarFunction(geoMarker(alias));
 		const session = new DuckDbSession(this, connection);
 		this.sessions.add(session);
 		return session;
@@ -725,6 +743,8 @@ function encodeRows(reader: DuckDBResultReader, encoders: Array<(v: DuckDBValue)
 
 const TEXT: SfType = { type: 'text', length: MAX_TEXT_LENGTH };
 const COUNTER: SfType = { type: 'fixed', precision: 19, scale: 0 };
+/** SHOW TABLES `rows`/`bytes`: NUMBER(38,0) in real results (captures/README.md), unlike the DML counters. */
+const SIZE: SfType = { type: 'fixed', precision: 38, scale: 0 };
 
 function column(name: string, type: SfType = TEXT, nullable = true): RowType {
 	return rowTypeEntry({ name, type, database: '', schema: '', table: '', nullable });
@@ -817,6 +837,8 @@ function typeFromDuckName(name: string): SfType {
 
 /** A declared type applies to a result column only if DuckDB's type still matches it (e.g. not after SUM()). */
 function sameFamily(declared: SfType, derived: SfType): boolean {
+	// GEOGRAPHY/GEOMETRY columns are stored as text; a marked result is compatible too.
+	if (declared.type === 'geography' || declared.type === 'geometry') return derived.type === 'text' || derived.type === declared.type;
 	const semi = (t: SfType) => (t.type === 'object' || t.type === 'array' ? 'variant' : t.type);
 	if (semi(declared) !== semi(derived)) return false;
 	if (declared.type === 'fixed') return declared.precision === derived.precision && declared.scale === derived.scale;
@@ -849,8 +871,8 @@ const SHOW_TABLES = cols([
 	'kind',
 	'comment',
 	'cluster_by',
-	['rows', COUNTER],
-	['bytes', COUNTER],
+	['rows', SIZE],
+	['bytes', SIZE],
 	'owner',
 	'retention_time',
 	'automatic_clustering',

@@ -57,7 +57,7 @@ export function benchRow(i: number): Array<string | null> {
 	return [
 		String(i + 1),
 		flat(Math.floor(i / 3) * 7, '.', pad(i % 100, 2)),
-		// i × 1.25 + 0.5 is exact in binary and short, so its %.15g text is plain String().
+		// i × 1.25 + 0.5 is exact in binary and short, so its %.17g text is plain String().
 		String(i * 1.25 + 0.5),
 		flat('name-', i),
 		FLAGS[i % 2],

@@ -41,8 +41,6 @@ export interface EmulatorSwitches {
 	gzipResultSets: boolean;
 	/** §3.5, §9.5: a POST reusing a known requestId WITHOUT retry=true runs again ('execute') or returns the earlier statement ('return'). Default 'execute'. */
 	requestIdReuse: 'execute' | 'return';
-	/** §4.2, §9.7: put `requestId` into ResultSet/QueryStatus bodies. Default false (it is only in statementStatusUrl). */
-	echoRequestId: boolean;
 }
 
 export const DEFAULT_SWITCHES: EmulatorSwitches = {
@@ -54,7 +52,6 @@ export const DEFAULT_SWITCHES: EmulatorSwitches = {
 	gzipPartitions: true,
 	gzipResultSets: false,
 	requestIdReuse: 'execute',
-	echoRequestId: false,
 };
 
 export interface EmulatorUserOptions {
@@ -238,8 +235,13 @@ function acceptsJson(accept: string): boolean {
 		.some((type) => type === 'application/json' || type === 'application/*' || type === '*/*');
 }
 
-function statusUrl(record: StatementRecord): string {
-	return `${STATEMENTS_PATH}/${record.handle}?requestId=${encodeURIComponent(record.requestId)}`;
+/**
+ * Real captures (test/emulator/captures): a 200 ResultSet's statementStatusUrl carries `?requestId=`, the
+ * QueryStatus of a 202 (docs' example) does not.
+ */
+function statusUrl(record: StatementRecord, withRequestId: boolean): string {
+	const path = `${STATEMENTS_PATH}/${record.handle}`;
+	return withRequestId ? `${path}?requestId=${encodeURIComponent(record.requestId)}` : path;
 }
 
 /** RFC 8288 links with a fresh requestId each, as in the reference's example (§4.5). */
@@ -359,15 +361,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	// ------------------------------------------------------------ response bodies (reference §4)
 
-	const echo = (record: StatementRecord) => (switches.echoRequestId ? { requestId: record.requestId } : {});
-
 	const queryStatus = (record: StatementRecord, code: string, message: string, sqlState?: string) => ({
 		code,
 		...(sqlState === undefined ? {} : { sqlState }),
 		message,
 		statementHandle: record.handle,
-		statementStatusUrl: statusUrl(record),
-		...echo(record),
+		statementStatusUrl: statusUrl(record, false),
 	});
 
 	const resultSet = (record: StatementRecord) => {
@@ -381,8 +380,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			},
 			data: result.partitions[0],
 			code: SUCCESS.code,
-			statementStatusUrl: statusUrl(record),
-			...echo(record),
+			statementStatusUrl: statusUrl(record, true),
+			// Every captured 200 ResultSet carries the request's id at the top level.
+			requestId: record.requestId,
 			sqlState: SUCCESS.sqlState,
 			statementHandle: record.handle,
 			message: SUCCESS.message,
@@ -392,8 +392,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		};
 	};
 
+	/**
+	 * An unknown handle is 000709; one whose result outlived the retention time is 000710 with the message
+	 * Snowflake's query protocol gives (snowflake-connector-python#1596, captures/README.md). The SQL API's
+	 * status for both is UNCONFIRMED: 422 like its other statement errors.
+	 */
 	const notFound = (handle: string) =>
-		json(422, { code: '000709', message: `Statement ${handle} not found`, sqlState: '02000', statementHandle: handle });
+		store.expired(handle)
+			? json(422, { code: '000710', message: `Result for query ${handle} has expired`, sqlState: '02000', statementHandle: handle })
+			: json(422, { code: '000709', message: `Statement ${handle} not found`, sqlState: '02000', statementHandle: handle });
 
 	/** The answer for a statement's current state; `via` decides 408 vs GET's switch and the 202 code. */
 	const stateReply = async (

@@ -104,6 +104,9 @@ export interface StoreOptions {
 	onEngineRun: () => void;
 }
 
+/** The first partition holds at most 1/FIRST_PARTITION_SHARE of the partition bound (see StatementStore.bounds). */
+const FIRST_PARTITION_SHARE = 4;
+
 export const SUCCESS = { code: '090001', sqlState: '00000', message: 'Statement executed successfully.' };
 export const CANCELED: Failure = { kind: 'canceled', code: '000604', sqlState: '57014', message: 'SQL execution canceled' };
 
@@ -158,6 +161,8 @@ function asFailure(error: unknown): Failure {
 export class StatementStore {
 	private readonly records = new Map<string, LiveRecord>();
 	private readonly requestIds = new Map<string, string>();
+	/** Handles whose result outlived the retention time: they answer 000710, not 000709 (unknown). */
+	private readonly expiredHandles = new Set<string>();
 	private readonly executions = new Set<Promise<void>>();
 	private readonly handlePrefix = randomBytes(3).toString('hex');
 	private readonly handleInstance = randomBytes(2).toString('hex');
@@ -184,10 +189,16 @@ export class StatementStore {
 		}
 		if (record?.finishedAt !== undefined && this.options.now() - record.finishedAt > this.options.retentionMs) {
 			this.records.delete(handle);
+			this.expiredHandles.add(handle);
 			if (this.requestIds.get(record.requestId) === handle) this.requestIds.delete(record.requestId);
 			return undefined;
 		}
 		return record;
+	}
+
+	/** Whether the handle once existed and its result is gone with the retention time (checked after `get`). */
+	expired(handle: string): boolean {
+		return this.expiredHandles.has(handle);
 	}
 
 	/** The statement an earlier POST with this requestId created, if it is still retained. */
@@ -389,14 +400,24 @@ export class StatementStore {
 		return stored;
 	}
 
-	/** [start, end) of each partition: fixed row counts, or about `partitionBytes` of JSON (≥ 1 row each). */
+	/**
+	 * [start, end) of each partition: at most `partitionRows` rows, or about `partitionBytes` of JSON (≥ 1 row
+	 * each). The first partition is cut at a quarter of that bound: real results come in uneven partitions, the
+	 * first the smallest (2968 then 7032 rows; 8192, 53248, 86016, ... — captures/README.md), and a client must
+	 * not assume equal ones. Deterministic, so tests can count on the sizes.
+	 */
 	private bounds(pieces: string[]): Array<[number, number]> {
 		const { partitionRows, partitionBytes } = this.options;
 		const bounds: Array<[number, number]> = [];
+		const firstRows = partitionRows === undefined ? undefined : Math.ceil(partitionRows / FIRST_PARTITION_SHARE);
+		const firstBytes = Math.ceil(partitionBytes / FIRST_PARTITION_SHARE);
 		let start = 0;
 		let size = 0;
 		for (let i = 0; i < pieces.length; i++) {
-			const full = partitionRows !== undefined ? i - start >= partitionRows : i > start && size + pieces[i].length + 1 > partitionBytes;
+			const first = bounds.length === 0;
+			const rows = first ? firstRows : partitionRows;
+			const bytes = first ? firstBytes : partitionBytes;
+			const full = rows !== undefined ? i - start >= rows : i > start && size + pieces[i].length + 1 > bytes;
 			if (full) {
 				bounds.push([start, i]);
 				start = i;

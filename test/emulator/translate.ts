@@ -257,7 +257,9 @@ export type SfTypeName =
 	| 'timestamp_tz'
 	| 'variant'
 	| 'object'
-	| 'array';
+	| 'array'
+	| 'geography'
+	| 'geometry';
 
 /** A Snowflake column type as rowType reports it. */
 export interface SfType {
@@ -266,6 +268,12 @@ export interface SfType {
 	scale?: number;
 	length?: number;
 }
+
+/**
+ * DuckDB scalar functions (registered per session by the engine) that return their VARCHAR argument typed with
+ * these aliases, so a result column knows it holds GEOGRAPHY/GEOMETRY text.
+ */
+export const GEO_MARKERS = { geography: 'SF_GEOGRAPHY', geometry: 'SF_GEOMETRY' } as const;
 
 export const MAX_TEXT_LENGTH = 16777216;
 export const MAX_BINARY_LENGTH = 8388608;
@@ -316,6 +324,10 @@ export function duckTypeFor(t: SfType): string {
 			return 'TIMESTAMPTZ';
 		case 'timestamp_tz':
 			return TZ_STRUCT;
+		case 'geography':
+		case 'geometry':
+			// The WKT or GeoJSON text as given; encode.ts prints it as Snowflake's GeoJSON (geo.ts).
+			return 'VARCHAR';
 		default:
 			return 'JSON';
 	}
@@ -361,9 +373,11 @@ const TYPE_WORDS: Record<string, SfTypeName> = {
 	VARIANT: 'variant',
 	OBJECT: 'object',
 	ARRAY: 'array',
+	GEOGRAPHY: 'geography',
+	GEOMETRY: 'geometry',
 };
 const INTEGER_WORDS = new Set(['INT', 'INTEGER', 'BIGINT', 'SMALLINT', 'TINYINT', 'BYTEINT']);
-const UNSUPPORTED_TYPES = new Set(['GEOGRAPHY', 'GEOMETRY', 'VECTOR', 'MAP', 'FILE', 'DECFLOAT']);
+const UNSUPPORTED_TYPES = new Set(['VECTOR', 'MAP', 'FILE', 'DECFLOAT']);
 
 export function isTypeWord(word: string): boolean {
 	return word in TYPE_WORDS;
@@ -839,6 +853,9 @@ const FUNCTIONS: Record<string, FunctionRewrite> = {
 	TO_VARIANT: rename('TO_JSON'),
 	TO_OBJECT: rename('TO_JSON'),
 	TO_ARRAY: rename('TO_JSON'),
+	// The engine's marker functions: the text as given, typed GEOGRAPHY/GEOMETRY (engine.ts, geo.ts).
+	TO_GEOGRAPHY: (a) => `${GEO_MARKERS.geography}(CAST(${a[0].sql} AS VARCHAR))`,
+	TO_GEOMETRY: (a) => `${GEO_MARKERS.geometry}(CAST(${a[0].sql} AS VARCHAR))`,
 	// Snowflake's OBJECT_CONSTRUCT drops keys whose value is NULL; a JSON merge patch onto {} does the same.
 	OBJECT_CONSTRUCT: (a) => `JSON_MERGE_PATCH('{}', JSON_OBJECT(${a.map((x) => x.sql).join(', ')}))`,
 	OBJECT_CONSTRUCT_KEEP_NULL: rename('JSON_OBJECT'),
