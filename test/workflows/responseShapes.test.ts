@@ -7,7 +7,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
-import geographyFixture from '../fixtures/captures/client-geography.json';
+import geographyFixture from '../emulator/captures/composed-geography.200.json';
 import type { ProxyAnswer, RecordedRequest } from './recordingProxy';
 import { plain, runWorkflow, snowflakeWorkflow, type RunResult } from './harness';
 import { useEmulator } from './setup';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createRowDecoder, type DecodeOptions, type RowType } from '../../../nodes/SnowflakeSqlApi/decoder';
-import geographyFixture from '../../fixtures/captures/client-geography.json';
+import geographyFixture from '../../emulator/captures/composed-geography.200.json';
 
 const decodeRows = (rowType: RowType[], data: Array<Array<string | null>>, options?: DecodeOptions) => createRowDecoder(rowType, options).decode(data);
 
