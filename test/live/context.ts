@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 /**
  * What every scenario gets: the built package, the credential (through the suite's proxy, in the temporary
  * schema), raw wire access, and small assertion helpers. A scenario returns its detail line; it throws

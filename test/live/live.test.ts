@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test-only code, never shipped */
 /**
  * The parts of the live runner that must work without an account: the one-line hint (exit 0), the
  * configuration rules, and what `--record` writes (redacted, decompressed, dropped answers marked). The
@@ -55,8 +55,7 @@ describe('readLiveConfig', () => {
 	it('reads the key from SNOWFLAKE_PRIVATE_KEY_PATH, and says so when it cannot', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'live-config-'));
 		try {
-			const { SNOWFLAKE_PRIVATE_KEY: _inline, ...withoutKey } = full;
-			expect(readLiveConfig({ ...withoutKey, SNOWFLAKE_PRIVATE_KEY_PATH: join(dir, 'missing.p8') })).toEqual({
+			expect(readLiveConfig({ ...full, SNOWFLAKE_PRIVATE_KEY: '', SNOWFLAKE_PRIVATE_KEY_PATH: join(dir, 'missing.p8') })).toEqual({
 				ok: false,
 				partial: true,
 				message: `live: not run; SNOWFLAKE_PRIVATE_KEY_PATH ${join(dir, 'missing.p8')} cannot be read (ENOENT)`,

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 /**
  * The package as n8n loads it: the node, trigger and credential classes are `require`d from dist/ through
  * the `n8n` field of package.json (what n8n reads in an installed package), and run in n8n-core's

@@ -1,4 +1,4 @@
-/* eslint-disable no-console, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only CLI, never shipped */
+/* eslint-disable no-console, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test-only CLI, never shipped */
 /**
  * `npm run test:live [-- --record DIR] [--no-build] [--only TEXT]`: the live conformance suite. It builds the
  * package, loads dist/ as n8n does, creates a temporary schema, runs every scenario (test/live/scenarios/)

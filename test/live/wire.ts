@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 /**
  * Raw SQL API requests for the wire questions n8n's node cannot ask (a request without User-Agent, a
  * requestId reused on purpose, a JWT signed with a skewed clock): signed by the package's own KeyPairAuth
@@ -8,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
+import { sleep } from '../helpers/sleep';
 import type { DistKeyPairAuth } from './n8n';
 
 export interface WireAnswer {
@@ -100,7 +102,7 @@ export class Wire {
 		for (;;) {
 			const answer = await this.status(handle);
 			if (answer.status !== 202 || Date.now() - started > limitMs) return answer;
-			await new Promise((resolve) => setTimeout(resolve, 500));
+			await sleep(500);
 		}
 	}
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { check, same, show, type LiveContext, type Scenario } from '../context';
+import { sleep } from '../../helpers/sleep';
 import type { Exchange } from '../proxy';
 import { count, prepare } from './shared';
 
@@ -17,8 +18,6 @@ function exchangesOf(ctx: LiveContext, scenario: string): Exchange[] {
 function isSubmit(exchange: Exchange): boolean {
 	return exchange.method === 'POST' && exchange.path === '/api/v2/statements';
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The code of a GET of `handle` once it no longer runs. */
 async function settledCode(ctx: LiveContext, handle: string): Promise<{ status: number; code: string; message: string }> {
