@@ -16,7 +16,6 @@ import { join, resolve } from 'node:path';
 
 import { PollContext, PollTriggerExecutor, WorkflowExecute } from 'n8n-core';
 import {
-	NodeConnectionTypes,
 	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -32,21 +31,19 @@ import {
 import {
 	createAdditionalData,
 	nodeTypes as standInTypes,
-	NOOP_TYPE,
 	SNOWFLAKE_TYPE,
 	snowflakeWorkflow,
 	type NodeErrorShape,
 	type NodeOptions,
 	type WorkflowJson,
 } from '../workflows/harness';
+import { TRIGGER_NAME, TRIGGER_NODE_TYPE, triggerWorkflow } from '../workflows/triggerHarness';
 
 export const realNow = Date.now.bind(Date);
 /** Milliseconds added to `Date.now` (for the package's JWT clock). */
 export const jwtClock = { skewMs: 0 };
 Date.now = () => realNow() + jwtClock.skewMs;
 
-export const TRIGGER_NODE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApiTrigger';
-const TRIGGER_NAME = 'Snowflake SQL API Trigger';
 
 /** What the suite uses of dist/nodes/SnowflakeSqlApi/transport (the package's own signer). */
 export interface DistKeyPairAuth {
@@ -149,20 +146,7 @@ export class LiveTrigger {
 		private readonly credentials: ICredentialDataDecryptedObject,
 		parameters: IDataObject,
 	) {
-		const trigger: INode = {
-			id: 'trigger',
-			name: TRIGGER_NAME,
-			type: TRIGGER_NODE_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters } as INode['parameters'],
-			credentials: { snowflakeKeyPairApi: { id: 'credential-1', name: 'Snowflake (live)' } },
-		};
-		this.data = {
-			name: 'Snowflake SQL API Trigger (live)',
-			nodes: [trigger, { id: 'received', name: 'Received', type: NOOP_TYPE, typeVersion: 1, position: [220, 0], parameters: {} }],
-			connections: { [TRIGGER_NAME]: { main: [[{ node: 'Received', type: NodeConnectionTypes.Main, index: 0 }]] } },
-		};
+		this.data = triggerWorkflow(parameters);
 		this.workflow = new Workflow({
 			id: 'workflow-live-trigger',
 			name: this.data.name,

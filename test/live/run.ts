@@ -106,17 +106,26 @@ async function main(): Promise<number> {
 		const run = await runSnowflakeNode(pkg, setup, { operation: 'executeQuery', query: `DROP SCHEMA IF EXISTS ${qualifiedSchema(ctx)} CASCADE` });
 		return run.error ? run.error.message : undefined;
 	};
+	const counts = { ok: 0, FAIL: 0, skip: 0 };
 	let interrupted = false;
 	const onSignal = (signal: string) => {
 		if (interrupted) return;
 		interrupted = true;
 		console.log(`live: ${signal}, dropping ${config.database}.${schema} before exiting`);
-		dropSchema().finally(() => process.exit(130));
+		dropSchema()
+			.then((problem) => {
+				if (problem) console.log(`live: DROP SCHEMA failed (drop it by hand): ${problem}`);
+				else console.log(`live: dropped ${config.database}.${schema}`);
+			})
+			.finally(() => {
+				// The interrupted scenario counts as failed: the run proved less than it would have.
+				console.log(`live: ${counts.ok} passed, ${counts.FAIL + 1} failed, ${counts.skip} skipped`);
+				process.exit(130);
+			});
 	};
 	process.on('SIGINT', () => onSignal('SIGINT'));
 	process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-	const counts = { ok: 0, FAIL: 0, skip: 0 };
 	try {
 		proxy.scenario = 'setup';
 		const made = await runSnowflakeNode(pkg, setup, { operation: 'executeQuery', query: `CREATE SCHEMA ${qualifiedSchema(ctx)}` });
