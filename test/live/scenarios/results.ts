@@ -53,6 +53,23 @@ export const resultScenarios: Scenario[] = [
 		},
 	},
 	{
+		name: 'results/max-rows-stop',
+		run: async (ctx) => {
+			const [all] = await ctx.sql(BIG_RESULT, { output: 'allRows', maxRows: 10, onMaxRows: 'truncate' });
+			same(((all?.rows ?? []) as IDataObject[]).map((row) => row.N), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'first 10 rows');
+			same(all?.truncated, true, 'truncated');
+			const exchanges = ctx.proxy.exchanges.filter((exchange) => exchange.scenario === 'results/max-rows-stop');
+			const submit = exchanges.find((exchange) => exchange.method === 'POST');
+			const partitions = (((JSON.parse(submit?.body || '{}') as IDataObject).resultSetMetaData as IDataObject | undefined)?.partitionInfo ?? []) as IDataObject[];
+			// Partitions needed for 10 rows: the rest must never be downloaded.
+			let needed = 0;
+			for (let rows = 0; rows < 10 && needed < partitions.length; needed++) rows += Number(partitions[needed].rowCount);
+			const fetched = exchanges.filter((exchange) => exchange.method === 'GET' && exchange.query.partition).map((exchange) => Number(exchange.query.partition));
+			check(fetched.every((index) => index < needed), `partitions ${fetched.join(',')} were downloaded, only the first ${needed} were needed`);
+			return `10 of ${ROWS} rows, truncated; ${fetched.length} of ${Math.max(partitions.length - 1, 0)} partition GETs`;
+		},
+	},
+	{
 		name: 'results/result-set-shape',
 		covers: 'fact 1',
 		run: async (ctx) => {

@@ -181,6 +181,14 @@ export const statementScenarios: Scenario[] = [
 		},
 	},
 	{
+		name: 'multi/statement-count-mismatch',
+		run: async (ctx) => {
+			const answer = await ctx.wire.submit('SELECT 1; SELECT 2', { parameters: { MULTI_STATEMENT_COUNT: '3' } });
+			same(answer.json?.code, '000008', `code for a wrong MULTI_STATEMENT_COUNT (HTTP ${answer.status}: ${answer.text.slice(0, 100)})`);
+			return `HTTP ${answer.status} 000008 "${String(answer.json?.message).slice(0, 90)}"`;
+		},
+	},
+	{
 		name: 'multi/transaction-rollback',
 		covers: 'unconfirmed 8',
 		run: async (ctx) => {

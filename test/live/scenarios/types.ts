@@ -142,6 +142,24 @@ export const typeScenarios: Scenario[] = [
 			),
 	},
 	{
+		name: 'types/decfloat',
+		run: async (ctx) => {
+			await prepare(ctx, ['CREATE TABLE "DEC" ("D" DECFLOAT)', "INSERT INTO \"DEC\" SELECT '1.2345678901234567890123456789012345678'::DECFLOAT"]);
+			const row = await onlyRow(ctx, 'SELECT "D" FROM "DEC"');
+			same(row.D, '1.2345678901234567890123456789012345678', 'D (38 significant digits, kept as text)');
+			const result = await raw(ctx, 'SELECT "D" FROM "DEC"');
+			return `rowType ${rawTypes(result)}; raw ${rawCells(result)}`;
+		},
+	},
+	{
+		name: 'types/timezone-option',
+		run: async (ctx) => {
+			const row = await onlyRow(ctx, 'SELECT CURRENT_TIMESTAMP()::TIMESTAMP_TZ AS "NOW_TZ"', { timezone: 'Asia/Kathmandu' });
+			check(typeof row.NOW_TZ === 'string' && row.NOW_TZ.endsWith('+05:45'), `NOW_TZ: expected the session TIMEZONE's offset +05:45, got ${JSON.stringify(row.NOW_TZ)}`);
+			return `TIMEZONE=Asia/Kathmandu sent with the statement: ${String(row.NOW_TZ)}`;
+		},
+	},
+	{
 		name: 'types/variant-object-array',
 		covers: 'fact 3, unconfirmed 7',
 		run: async (ctx) => {

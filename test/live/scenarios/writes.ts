@@ -161,4 +161,29 @@ export const writeScenarios: Scenario[] = [
 			return `test event ${test.items.length} row(s); polls [2,3] then [4] (equal timestamps, key column)`;
 		},
 	},
+	{
+		// README (Trigger) had TIMESTAMP_TZ watermarks covered by unit tests only: this runs one end to end.
+		name: 'trigger/timestamp-tz-watermark',
+		run: async (ctx) => {
+			await ctx.sql('CREATE TABLE "W_TZ_EVENTS" ("ID" NUMBER, "AT" TIMESTAMP_TZ(3))');
+			await ctx.sql("INSERT INTO \"W_TZ_EVENTS\" VALUES (1, '2024-03-01 09:00:00.000 +09:00'), (2, '2024-03-01 01:30:00.000 +00:00')");
+			const trigger = new LiveTrigger(ctx.pkg, ctx.credentials, {
+				mode: 'newRows',
+				table: table('W_TZ_EVENTS'),
+				watermarkColumn: 'AT',
+				startFrom: 'value',
+				startValue: '2024-03-01T00:30:00+00:00',
+				options: { keyColumns: 'ID' },
+			});
+			const first = await trigger.poll();
+			check(!first.error, `first poll: ${first.error?.message}`);
+			// 09:00 +09:00 is 00:00 UTC (before the start), 01:30 +00:00 after it: instants, not wall clocks, decide.
+			same(ids(first.items), [2], 'first poll');
+			await ctx.sql("INSERT INTO \"W_TZ_EVENTS\" VALUES (3, '2024-03-01 12:00:00.000 +05:45')");
+			const second = await trigger.poll();
+			check(!second.error, `second poll: ${second.error?.message}`);
+			same(ids(second.items), [3], 'second poll');
+			return `polls [2] then [3], by instant across offsets; row 3 AT ${JSON.stringify(second.items[0]?.AT)}`;
+		},
+	},
 ];
