@@ -18,6 +18,7 @@ import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
+	type ICredentialType,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -128,7 +129,10 @@ const credentialType = new SnowflakeKeyPairApi();
 
 /** Serves the test's decrypted credential and signs requests with the credential's own `authenticate`. */
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly data: ICredentialDataDecryptedObject) {
+	constructor(
+		private readonly data: ICredentialDataDecryptedObject,
+		private readonly type: ICredentialType = credentialType,
+	) {
 		super();
 	}
 
@@ -141,10 +145,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		if (type !== credentialType.name || typeof credentialType.authenticate !== 'function') {
+		if (type !== this.type.name || typeof this.type.authenticate !== 'function') {
 			throw new Error(`No credential type ${type} in the test harness`);
 		}
-		return await credentialType.authenticate(credentials, requestOptions);
+		return await this.type.authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication(): Promise<undefined> {
@@ -168,7 +172,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async updateCredentialsOauthTokenData(): Promise<void> {}
 
 	getCredentialsProperties(): INodeProperties[] {
-		return credentialType.properties;
+		return this.type.properties;
 	}
 }
 
@@ -216,17 +220,21 @@ export function createWorkflow(data: WorkflowJson): Workflow {
 	});
 }
 
-/** What n8n-core needs around an execution (or a list search): hooks, the credentials helper, base URLs. */
+/**
+ * What n8n-core needs around an execution (or a list search): hooks, the credentials helper, base URLs.
+ * `credential`: the credential class that signs requests (the live suite passes the built one from dist/).
+ */
 export function createAdditionalData(
 	data: WorkflowJson,
 	credentials: ICredentialDataDecryptedObject,
 	executionId = `execution-${++executions}`,
+	credential: ICredentialType = credentialType,
 ): IWorkflowExecuteAdditionalData {
 	const workflowData = { ...data, id: data.id ?? 'workflow-test', active: false, isArchived: false, createdAt: new Date(), updatedAt: new Date() } as unknown as IWorkflowBase;
 	return {
 		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
 		executionId,
-		credentialsHelper: new TestCredentialsHelper(credentials),
+		credentialsHelper: new TestCredentialsHelper(credentials, credential),
 		restApiUrl: `${BASE_URL}restApiUrl/`,
 		instanceBaseUrl: `${BASE_URL}instanceBaseUrl/`,
 		formBaseUrl: `${BASE_URL}formBaseUrl/`,

@@ -1,0 +1,10 @@
+/** Every scenario of the live suite, in the order they run (cheap checks first, the slow waits last). */
+import type { Scenario } from '../context';
+import { authScenarios } from './auth';
+import { bindingScenarios } from './bindings';
+import { resultScenarios } from './results';
+import { statementScenarios } from './statements';
+import { typeScenarios } from './types';
+import { writeScenarios } from './writes';
+
+export const scenarios: Scenario[] = [...authScenarios, ...typeScenarios, ...bindingScenarios, ...resultScenarios, ...writeScenarios, ...statementScenarios];
