@@ -13,6 +13,8 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+const JSON_TYPES = new Set(['variant', 'object', 'array', 'map']);
+
 /**
  * Longest record read: no statement over 1 MB is sent (helpers/sql.ts), so a longer record could not be
  * written anyway, and this bounds the memory an unclosed quote can take.
@@ -28,9 +30,14 @@ export function csvDelimiter(typed: string | undefined): string {
 	return delimiter;
 }
 
-/** A decoded value as the text of its cell: numbers and booleans as JS prints them, VARIANT as JSON. */
-function cellText(value: unknown): string | null {
+/**
+ * A decoded value as the text of its cell: numbers and booleans as JS prints them, objects and arrays
+ * as JSON, and every value of a JSON column (VARIANT, OBJECT, ARRAY) as JSON, so a VARIANT string
+ * keeps its quotes and reads back as the same VARIANT.
+ */
+function cellText(value: unknown, json: boolean): string | null {
 	if (value === null || value === undefined) return null;
+	if (json) return JSON.stringify(value);
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
 	return JSON.stringify(value);
@@ -39,12 +46,20 @@ function cellText(value: unknown): string | null {
 /** Renders rows (objects keyed by column) as CSV records with one delimiter. */
 export class CsvWriter {
 	private readonly delimiterCode: number;
+	/** Per column: a JSON column, whose values are all written as JSON. */
+	private readonly json: boolean[];
 
 	constructor(
 		private readonly keys: readonly string[],
+		rowType: ReadonlyArray<{ type: string; extTypeName?: string | null }>,
 		private readonly delimiter: string,
 	) {
 		this.delimiterCode = delimiter.charCodeAt(0);
+		this.json = keys.map((_, index) => {
+			const column = rowType[index];
+			// GEOGRAPHY and GEOMETRY are carried as "object" but may be WKT text: written as decoded.
+			return column !== undefined && JSON_TYPES.has(String(column.type).toLowerCase()) && !column.extTypeName;
+		});
 	}
 
 	private cell(text: string | null): string {
@@ -67,7 +82,7 @@ export class CsvWriter {
 		for (const row of rows) {
 			for (let c = 0; c < keys.length; c++) {
 				if (c > 0) out += delimiter;
-				out += this.cell(cellText(row[keys[c]]));
+				out += this.cell(cellText(row[keys[c]], this.json[c]));
 			}
 			out += '\r\n';
 		}

@@ -58,10 +58,10 @@ export async function resultFileItem(
 	let written = 0;
 	let result: StatementResult | undefined;
 	try {
-		result = await read(async (rows, _partition, keys) => {
+		result = await read(async (rows, _partition, keys, rowType) => {
 			if (render === undefined) {
 				if (options.format === 'csv') {
-					const writer = new CsvWriter(keys, options.delimiter);
+					const writer = new CsvWriter(keys, rowType, options.delimiter);
 					await sink.write(writer.header());
 					render = (batch) => writer.records(batch);
 				} else {

@@ -388,6 +388,7 @@ export class SnowflakeClient {
 				signal: options.signal,
 				whenAborted,
 				statementHandle: handle,
+				rowType: meta.rowType,
 			},
 			onPartition,
 		);

@@ -5,7 +5,7 @@
  * must match `partitionInfo[N].rowCount`, the counts must add up to `numRows`, and a row cap either
  * fails before anything more is fetched or stops on a documented boundary.
  */
-import type { DecodedRow, RowDecoder } from '../decoder';
+import type { DecodedRow, RowDecoder, RowType } from '../decoder';
 import { abortAware } from './abort';
 import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError, type SnowflakeCancelledError } from './errors';
 import type { ExecuteOptions, PartitionConsumer, ResultSetMetaData } from './types';
@@ -156,6 +156,8 @@ interface PartitionReading {
 	/** The error to throw when `signal` aborts the reading. */
 	whenAborted: () => SnowflakeCancelledError;
 	statementHandle: string;
+	/** The result's columns, handed to a PartitionConsumer. */
+	rowType?: readonly RowType[];
 }
 
 /** Decodes the inline rows, then fetches and decodes partitions 1..readCount-1 of the plan, in order. */
@@ -207,9 +209,10 @@ export async function forEachPartition(
 	reading: PartitionReading,
 	onRows: PartitionConsumer,
 ): Promise<void> {
+	const rowType = reading.rowType ?? [];
 	const first: DecodedRow[] = [];
 	decoder.decodeInto(inline, first, plan.keepRows[0]);
-	await onRows(first, 0, decoder.keys);
+	await onRows(first, 0, decoder.keys, rowType);
 	if (plan.readCount === 1) return;
 	const { signal } = reading;
 	await abortAware(signal, reading.whenAborted, async () => {
@@ -234,7 +237,7 @@ export async function forEachPartition(
 				if (next < plan.readCount) fetchNext();
 				const rows: DecodedRow[] = [];
 				decoder.consumeInto(data, rows, plan.keepRows[partition]);
-				await onRows(rows, partition, decoder.keys);
+				await onRows(rows, partition, decoder.keys, rowType);
 				if (signal?.aborted) throw signal.reason;
 			}
 		} finally {

@@ -94,7 +94,7 @@ export class ScriptedRunner implements Runner {
 		const keys = result.rowType.map((column) => column.name);
 		let offset = 0;
 		for (const [partition, count] of partitions.entries()) {
-			await onPartition(result.rows.slice(offset, offset + count), partition, keys);
+			await onPartition(result.rows.slice(offset, offset + count), partition, keys, result.rowType);
 			offset += count;
 		}
 		return { ...result, rows: [] };
