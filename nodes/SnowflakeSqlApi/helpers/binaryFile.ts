@@ -12,6 +12,10 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
+/** The writable side of a (de)compression stream, and what it takes (typed by the stream itself: no DOM lib). */
+type ByteWriter = ReturnType<CompressionStream['writable']['getWriter']>;
+type WrittenBytes = Parameters<ByteWriter['write']>[0];
+
 /** Slices of an in-memory binary, and the chunk size asked of getBinaryStream. */
 const CHUNK_BYTES = 1 << 20;
 
@@ -19,7 +23,7 @@ const CHUNK_BYTES = 1 << 20;
 export class FileSink {
 	private readonly chunks: Uint8Array[] = [];
 	private size = 0;
-	private readonly gzip?: { writer: WritableStreamDefaultWriter<BufferSource>; reading: Promise<void> };
+	private readonly gzip?: { writer: ByteWriter; reading: Promise<void> };
 
 	constructor(compress: boolean) {
 		if (!compress) return;
@@ -85,8 +89,8 @@ async function* gunzip(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Asyn
 	const reader = stream.readable.getReader();
 	const feeding = (async () => {
 		try {
-			await writer.write(first as BufferSource);
-			for (let next = await rest.next(); !next.done; next = await rest.next()) await writer.write(next.value as BufferSource);
+			await writer.write(first as WrittenBytes);
+			for (let next = await rest.next(); !next.done; next = await rest.next()) await writer.write(next.value as WrittenBytes);
 			await writer.close();
 		} catch (error) {
 			await writer.abort(error).catch(() => undefined);
