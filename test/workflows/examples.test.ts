@@ -141,6 +141,53 @@ const cases: Record<string, ExampleCase> = {
 			}
 		},
 	},
+	'export-to-file.json': {
+		seed: [ORDERS.ada, ORDERS.grace, `(4, 'Smith, "Jr."', NULL, NULL)`],
+		outputs: {
+			'Export Orders': [
+				item0({
+					statementHandle: HANDLE,
+					numRows: 3,
+					rowType: [
+						expect.objectContaining({ name: 'ID', type: 'fixed' }),
+						expect.objectContaining({ name: 'CUSTOMER', type: 'text' }),
+						expect.objectContaining({ name: 'AMOUNT', type: 'fixed', scale: 2 }),
+						expect.objectContaining({ name: 'STATUS', type: 'text' }),
+					],
+					fileName: 'orders.csv',
+					mimeType: 'text/csv',
+				}),
+			],
+		},
+		after: async (result) => {
+			const binary = result.output('Export Orders')[0].binary?.data;
+			expect(binary).toMatchObject({ fileName: 'orders.csv', mimeType: 'text/csv', fileExtension: 'csv' });
+			expect(Buffer.from(binary?.data ?? '', 'base64').toString('utf8')).toBe(
+				'ID,CUSTOMER,AMOUNT,STATUS\r\n1,Ada,12.5,new\r\n2,Grace,30,new\r\n4,"Smith, ""Jr.""",,\r\n',
+			);
+		},
+	},
+	'load-file.json': {
+		seed: [ORDERS.ada, ORDERS.grace, ORDERS.linus],
+		outputs: {
+			'Export Large Orders': [
+				item0({
+					statementHandle: HANDLE,
+					numRows: 2,
+					rowType: [expect.objectContaining({ name: 'ID' }), expect.objectContaining({ name: 'STATUS' })],
+					fileName: 'large-orders.csv',
+					mimeType: 'text/csv',
+				}),
+			],
+			'Load File Into Orders': [item0({ table: 'demo_orders', fileName: 'large-orders.csv', numRows: 2, statements: 1 })],
+		},
+		// The file's rows (orders over 10) matched on ID: their status updated, the other columns kept.
+		table: [
+			['1', 'Ada', '12.50', 'large'],
+			['2', 'Grace', '30.00', 'large'],
+			['3', 'Linus', '7.25', 'new'],
+		],
+	},
 	'insert-rows.json': {
 		seed: [ORDERS.linus],
 		outputs: {

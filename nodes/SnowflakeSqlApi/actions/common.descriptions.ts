@@ -138,7 +138,7 @@ export const optionsCollection: INodeProperties = {
 				},
 			],
 			default: 'rows',
-			displayOptions: { show: { '/operation': ['executeQuery'] } },
+			displayOptions: { show: { '/operation': ['executeQuery'], '/returnAs': ['items'] } },
 		},
 		{
 			displayName: 'Query Batching',
@@ -267,3 +267,132 @@ export const statementHandleField: INodeProperties = {
 	placeholder: 'e.g. 01b2c3d4-0000-1234-0000-00000000abcd',
 	description: 'The statementHandle returned when the statement was submitted (Submit SQL or Execute SQL output); Snowflake keeps it for 24 hours',
 };
+
+/** Execute SQL, Select Rows and Get Statement Results: rows as items, or the whole result as one file. */
+export const returnAsField: INodeProperties = {
+	displayName: 'Return Results As',
+	name: 'returnAs',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Items', value: 'items', description: 'Rows as n8n items (for Execute SQL, shaped by Options > Output)' },
+		{
+			name: 'File',
+			value: 'file',
+			description: 'The whole result as one CSV or JSON Lines file in a binary field, written partition by partition: no item per row, for results too big for items',
+		},
+	],
+	default: 'items',
+};
+
+const FILE_FORMATS = [
+	{ name: 'CSV', value: 'csv', description: 'RFC 4180: header row, quoted where needed, NULL as an empty unquoted cell' },
+	{ name: 'JSON Lines', value: 'jsonl', description: 'One JSON object per line' },
+];
+
+const delimiterOption: INodeProperties = {
+	displayName: 'Delimiter',
+	name: 'delimiter',
+	type: 'string',
+	default: ',',
+	description: 'The character between CSV fields; \\t for a tab',
+	displayOptions: { show: { '/fileFormat': ['csv'] } },
+};
+
+/** Return Results As "File": format, binary field and file options. */
+export const resultFileFields: INodeProperties[] = [
+	{
+		displayName: 'File Format',
+		name: 'fileFormat',
+		type: 'options',
+		options: FILE_FORMATS,
+		default: 'csv',
+		displayOptions: { show: { returnAs: ['file'] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: { show: { returnAs: ['file'] } },
+	},
+	{
+		displayName: 'File Options',
+		name: 'fileOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { returnAs: ['file'] } },
+		options: [
+			{
+				displayName: 'Compression',
+				name: 'compression',
+				type: 'options',
+				options: [
+					{ name: 'None', value: 'none' },
+					{ name: 'Gzip', value: 'gzip', description: 'The file gzipped (.gz)' },
+				],
+				default: 'none',
+			},
+			delimiterOption,
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. orders.csv',
+				description: 'Name of the file; empty names it after the statement handle (e.g. 01b2….csv)',
+			},
+		],
+	},
+];
+
+/** Insert and Insert or Update: where the rows come from, a file among them. */
+export const dataModeWithFileField: INodeProperties = {
+	...dataModeField,
+	noDataExpression: true,
+	options: [
+		...(dataModeField.options ?? []),
+		{
+			name: 'From a File',
+			value: 'file',
+			description:
+				'The rows of a CSV or JSON Lines file in a binary field of each input item (gzipped or not): the file goes into the table without becoming items',
+		},
+	],
+};
+
+/** Columns "From a File": the input binary field and how to read it. */
+export const loadFileFields: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field containing the file to load',
+		displayOptions: { show: { dataMode: ['file'] } },
+	},
+	{
+		displayName: 'File Format',
+		name: 'fileFormat',
+		type: 'options',
+		options: [
+			{ name: 'CSV', value: 'csv', description: 'RFC 4180 with a header row naming the columns; an empty unquoted cell is NULL' },
+			{ name: 'JSON Lines', value: 'jsonl', description: 'One JSON object per line, keys naming the columns' },
+		],
+		default: 'csv',
+		displayOptions: { show: { dataMode: ['file'] } },
+	},
+	{
+		displayName: 'File Options',
+		name: 'fileOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { dataMode: ['file'] } },
+		options: [delimiterOption],
+	},
+];

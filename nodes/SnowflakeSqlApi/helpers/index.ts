@@ -4,10 +4,12 @@ export { prepareBinding } from './bindings';
 export { splitColumnList } from './columnList';
 export { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from './descriptions';
 export { errorItem, toNodeError } from './errors';
+export { loadFiles } from './fileLoad';
 export { quoteExactIdentifier, quoteIdentifier, quoteQualifiedName, resolveIdentifier, showLike } from './identifiers';
 export { echoText, SqlInputError } from './inputErrors';
 export { forEachItem, rowItems } from './items';
 export { decodeOptions, readOptions, requestContext, rowLimit } from './options';
+export { readResultFileOptions, resultFileItem } from './resultFile';
 export { buildDelete, buildInsert, buildSelect, buildTruncate, buildUpdate, buildUpsert } from './sql';
 export {
 	assertNoFileTransfer,

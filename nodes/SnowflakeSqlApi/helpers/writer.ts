@@ -25,7 +25,7 @@ import type { BatchOptions, BatchStatement, ColumnSpec, Row } from './sql';
 import { tableName } from './tableParameter';
 
 /** The fields of the items, in order of first appearance. */
-function fieldsOf(rows: readonly Row[]): string[] {
+export function fieldsOf(rows: readonly Row[]): string[] {
 	const fields = new Set<string>();
 	for (const row of rows) for (const key of Object.keys(row)) fields.add(key);
 	return [...fields];
@@ -43,7 +43,7 @@ function nameList(names: readonly string[], limit = 20): string {
  * (`id` and `ID` both name ID), so a field spelled in lower case still matches. A match column that no
  * item has is a typo in the parameter, not a fault of each item: one error names it and the fields.
  */
-function matchSpecs(typed: string, fields: readonly string[], mode: string): ColumnSpec[] {
+export function matchSpecs(typed: string, fields: readonly string[], mode: string): ColumnSpec[] {
 	const names = splitColumnList(typed);
 	if (names.length === 0) throw new SqlInputError('Enter the columns to match on.');
 	return names.map((name) => {
@@ -57,7 +57,12 @@ function matchSpecs(typed: string, fields: readonly string[], mode: string): Col
 			}
 		});
 		if (field === undefined) {
-			const among = mode === 'autoMapInputData' ? `a field of the items (their fields: ${nameList(fields)})` : `a column of Values to Send (${nameList(fields)})`;
+			const among =
+				mode === 'file'
+					? `a column of the file (its columns: ${nameList(fields)})`
+					: mode === 'autoMapInputData'
+						? `a field of the items (their fields: ${nameList(fields)})`
+						: `a column of Values to Send (${nameList(fields)})`;
 			throw new SqlInputError(`Column to match on '${echoText(name)}' is not ${among}`);
 		}
 		return field;
@@ -65,7 +70,7 @@ function matchSpecs(typed: string, fields: readonly string[], mode: string): Col
 }
 
 /** Binding types per column from Options > Column Types. */
-function columnTypes(options: SnowflakeNodeOptions): Record<string, string> {
+export function columnTypes(options: SnowflakeNodeOptions): Record<string, string> {
 	const types: Record<string, string> = {};
 	for (const entry of options.columnTypes?.types ?? []) {
 		if (entry.column && entry.type && entry.type !== 'auto') types[entry.column] = entry.type;

@@ -19,7 +19,7 @@ import { withTransportErrors } from './decoding';
 import { SnowflakeConfigError } from './errors';
 import { Exchanges, type Sent } from './exchange';
 import { abandonedSubmit, canceledBeforeSubmit, mayHaveRun, pollNote, readingResultCanceled, readingStatementCanceled, submitNote } from './messages';
-import { checkMaxRows, checkPartitionRows, planPartitions, readPartitions } from './partitions';
+import { checkMaxRows, checkPartitionRows, forEachPartition, planPartitions, readPartitions } from './partitions';
 import { pollUntilDone, resolvePollPolicy, type PollStep } from './poll';
 import { errorForResponse, isRecord, protocolError, queryStatusFrom, resultSetFrom, type ErrorContext } from './responses';
 import { parseRetryAfter } from './retryAfter';
@@ -29,8 +29,10 @@ import { buildSubmitRequest, cancelPath, checkHandle, requestIdFromStatusUrl, st
 import type {
 	ExecuteOptions,
 	GetStatementOptions,
+	PartitionConsumer,
 	PollPolicy,
 	QueryStatus,
+	ReadEachOptions,
 	ResultOptions,
 	ResultSet,
 	ResultSetMetaData,
@@ -229,6 +231,48 @@ export class SnowflakeClient {
 		return await this.collect(resultSet, requestIdFromStatusUrl(resultSet.statementStatusUrl) ?? '', options);
 	}
 
+	/**
+	 * `execute` for results too big to hold at once: the rows go to `onPartition` one partition at a
+	 * time, in order, and the result comes back with no rows. Aborting `signal` cancels the statement
+	 * (also while partitions are read). The children of a multi-statement request are not read.
+	 */
+	async executeEach(request: StatementRequest, options: ExecuteOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+		this.decoding.checkDecodeOptions(options.decode);
+		checkMaxRows(options);
+		const submitted = await this.submit(request, { ...options, async: false });
+		let resultSet: ResultSet;
+		if (submitted.status === 'running') {
+			try {
+				resultSet = await this.resultOf(submitted.statementHandle, options.signal, true);
+			} catch (error) {
+				throw mayHaveRun(error, pollNote(submitted.statementHandle));
+			}
+		} else {
+			resultSet = submitted.resultSet;
+		}
+		return await this.collectEach(resultSet, submitted.requestId, options, onPartition);
+	}
+
+	/**
+	 * A statement submitted earlier, every partition of it to `onPartition` (like `getStatement`, but all
+	 * partitions, one at a time). Not waiting, a statement still running comes back with status
+	 * 'running' and nothing is read. Never cancels the statement.
+	 */
+	async readEach(statementHandle: string, options: ReadEachOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+		const handle = checkHandle(statementHandle);
+		this.decoding.checkDecodeOptions(options.decode);
+		checkMaxRows(options);
+		const { signal } = options;
+		const step = await abortAware(signal, () => readingStatementCanceled(handle, signal?.reason), async (): Promise<PollStep<ResultSet, QueryStatus>> => {
+			const first = await this.checkStatus(handle, signal, options.wait === true);
+			return first.done || !options.wait ? first : { done: true, value: await this.pollStatus(handle, signal) };
+		});
+		if (!step.done) return runningResult(step.running ?? { statementHandle: handle, code: '', message: '' }, undefined);
+		const resultSet = step.value;
+		const requestId = requestIdFromStatusUrl(resultSet.statementStatusUrl) ?? '';
+		return await this.collectEach(resultSet, requestId, { ...options, signal }, onPartition, () => readingStatementCanceled(handle, signal?.reason));
+	}
+
 	/** `POST /api/v2/statements/{handle}/cancel`. Resolves with Snowflake's status; throws on any other answer (422 000709 = no such running statement). */
 	async cancel(statementHandle: string, options: { signal?: AbortSignal } = {}): Promise<QueryStatus> {
 		return await this.cancelStatement(checkHandle(statementHandle), options.signal, this.retryPolicy);
@@ -320,6 +364,44 @@ export class SnowflakeClient {
 			result.statements = statements;
 		}
 		return result;
+	}
+
+	/** `collect` handing each partition's rows to `onPartition` instead of keeping them. */
+	private async collectEach(
+		resultSet: ResultSet,
+		requestId: string,
+		options: ResultOptions,
+		onPartition: PartitionConsumer,
+		whenAborted = () => readingResultCanceled(resultSet.statementHandle, options.signal?.reason),
+	): Promise<StatementResult> {
+		const handle = resultSet.statementHandle;
+		const meta = resultSet.resultSetMetaData;
+		const plan = planPartitions(meta, resultSet.data.length, options, handle);
+		const decoder = this.decoding.createRowDecoder(meta.rowType, options.decode);
+		await forEachPartition(
+			plan,
+			resultSet.data,
+			decoder,
+			{
+				concurrency: this.partitionConcurrency,
+				load: (partition, signal) => this.loadPartition(handle, partition, signal, meta),
+				signal: options.signal,
+				whenAborted,
+				statementHandle: handle,
+				rowType: meta.rowType,
+			},
+			onPartition,
+		);
+		return {
+			...resultFields(resultSet),
+			requestId,
+			status: 'success',
+			rowType: meta.rowType,
+			numRows: plan.numRows,
+			rows: [],
+			truncated: plan.truncated,
+			partitionCount: plan.partitionCount,
+		};
 	}
 
 	/** Partition N of a result, its body bounded by what partitionInfo[N] announces (bodyLimit.ts). */

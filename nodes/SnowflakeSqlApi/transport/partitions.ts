@@ -5,10 +5,10 @@
  * must match `partitionInfo[N].rowCount`, the counts must add up to `numRows`, and a row cap either
  * fails before anything more is fetched or stops on a documented boundary.
  */
-import type { DecodedRow, RowDecoder } from '../decoder';
+import type { DecodedRow, RowDecoder, RowType } from '../decoder';
 import { abortAware } from './abort';
 import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError, type SnowflakeCancelledError } from './errors';
-import type { ExecuteOptions, ResultSetMetaData } from './types';
+import type { ExecuteOptions, PartitionConsumer, ResultSetMetaData } from './types';
 
 interface PartitionPlan {
 	/** Partitions in the result. */
@@ -156,6 +156,8 @@ interface PartitionReading {
 	/** The error to throw when `signal` aborts the reading. */
 	whenAborted: () => SnowflakeCancelledError;
 	statementHandle: string;
+	/** The result's columns, handed to a PartitionConsumer. */
+	rowType?: readonly RowType[];
 }
 
 /** Decodes the inline rows, then fetches and decodes partitions 1..readCount-1 of the plan, in order. */
@@ -192,4 +194,54 @@ export async function readPartitions(
 		),
 	);
 	return rows;
+}
+
+/**
+ * readPartitions for results too big to hold: each partition's rows go to `onRows` in order, and the
+ * next one is decoded only once `onRows` has finished with the previous one, so at most one partition's
+ * decoded rows exist at a time. Up to `concurrency` partitions download ahead as wire rows (bounded
+ * like readPartitions). A failure, or `onRows` throwing, stops the downloads still in flight.
+ */
+export async function forEachPartition(
+	plan: PartitionPlan,
+	inline: Array<Array<string | null>>,
+	decoder: RowDecoder,
+	reading: PartitionReading,
+	onRows: PartitionConsumer,
+): Promise<void> {
+	const rowType = reading.rowType ?? [];
+	const first: DecodedRow[] = [];
+	decoder.decodeInto(inline, first, plan.keepRows[0]);
+	await onRows(first, 0, decoder.keys, rowType);
+	if (plan.readCount === 1) return;
+	const { signal } = reading;
+	await abortAware(signal, reading.whenAborted, async () => {
+		const stop = new AbortController();
+		const loadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+		const ahead: Array<Promise<Array<Array<string | null>>>> = [];
+		let next = 1;
+		const fetchNext = () => {
+			const partition = next++;
+			const loading = reading.load(partition, loadSignal).then((data) => {
+				checkPartitionRows(partition, data.length, plan, reading.statementHandle);
+				return data;
+			});
+			// Awaited in order below; one that fails after the reading stopped is no longer wanted.
+			loading.catch(() => undefined);
+			ahead.push(loading);
+		};
+		try {
+			while (next < plan.readCount && ahead.length < reading.concurrency) fetchNext();
+			for (let partition = 1; partition < plan.readCount; partition++) {
+				const data = await (ahead.shift() as Promise<Array<Array<string | null>>>);
+				if (next < plan.readCount) fetchNext();
+				const rows: DecodedRow[] = [];
+				decoder.consumeInto(data, rows, plan.keepRows[partition]);
+				await onRows(rows, partition, decoder.keys, rowType);
+				if (signal?.aborted) throw signal.reason;
+			}
+		} finally {
+			stop.abort();
+		}
+	});
 }

@@ -275,6 +275,21 @@ export interface GetStatementOptions {
 	wait?: boolean;
 }
 
+/**
+ * Receives a result one partition at a time (`executeEach`, `readEach`): the partition's decoded rows,
+ * in order, the rows' keys in column order and the rowType (also for an empty result). The next
+ * partition is decoded only after the returned promise settles.
+ */
+export type PartitionConsumer = (
+	rows: DecodedRow[],
+	partition: number,
+	keys: readonly string[],
+	rowType: readonly RowType[],
+) => Promise<void> | void;
+
+/** Options of `readEach`: how to read a statement submitted earlier, all its partitions. */
+export type ReadEachOptions = Omit<GetStatementOptions, 'partition'> & Pick<ExecuteOptions, 'maxRows' | 'onMaxRows'>;
+
 /** `getStatement`: the status of a statement and, once it succeeded, one partition of its rows. */
 export interface StatementPage {
 	statementHandle: string;

@@ -11,7 +11,9 @@ import {
 	SnowflakeError,
 	type ExecuteOptions,
 	type GetStatementOptions,
+	type PartitionConsumer,
 	type QueryStatus,
+	type ReadEachOptions,
 	type StatementPage,
 	type StatementRequest,
 	type StatementResult,
@@ -36,6 +38,8 @@ export type RunnerCall =
 	| { method: 'execute'; request: StatementRequest; options: ExecuteOptions }
 	| { method: 'submit'; request: StatementRequest; options: ExecuteOptions }
 	| { method: 'getStatement'; statementHandle: string; options: GetStatementOptions }
+	| { method: 'executeEach'; request: StatementRequest; options: ExecuteOptions }
+	| { method: 'readEach'; statementHandle: string; options: ReadEachOptions }
 	| { method: 'cancel'; statementHandle: string; options: { signal?: AbortSignal } };
 
 /** One scripted answer: a value to return or an error to throw (in call order). */
@@ -79,6 +83,34 @@ export class ScriptedRunner implements Runner {
 		return await this.next(() => {
 			throw new Error('getStatement has no scripted answer');
 		});
+	}
+
+	/**
+	 * A scripted result handed over in partitions: `partitions` (row counts, default all rows in one)
+	 * cut its rows; keys come from its rowType names.
+	 */
+	private async each(answer: StatementResult & { partitions?: number[] }, onPartition: PartitionConsumer): Promise<StatementResult> {
+		const { partitions = [answer.rows.length], ...result } = answer;
+		const keys = result.rowType.map((column) => column.name);
+		let offset = 0;
+		for (const [partition, count] of partitions.entries()) {
+			await onPartition(result.rows.slice(offset, offset + count), partition, keys, result.rowType);
+			offset += count;
+		}
+		return { ...result, rows: [] };
+	}
+
+	async executeEach(request: StatementRequest, options: ExecuteOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+		this.calls.push({ method: 'executeEach', request, options });
+		return await this.each(await this.next(() => result({ statementHandle: `handle-${this.calls.length}` })), onPartition);
+	}
+
+	async readEach(statementHandle: string, options: ReadEachOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+		this.calls.push({ method: 'readEach', statementHandle, options });
+		const answer = await this.next<StatementResult>(() => {
+			throw new Error('readEach has no scripted answer');
+		});
+		return answer.status === 'running' ? answer : await this.each(answer, onPartition);
 	}
 
 	async cancel(statementHandle: string, options: { signal?: AbortSignal } = {}): Promise<QueryStatus> {

@@ -73,17 +73,22 @@ describe('node description', () => {
 
 describe('fields per operation', () => {
 	it.each([
-		['executeQuery', {}, ['query', 'options']],
+		['executeQuery', { returnAs: 'items' }, ['query', 'returnAs', 'options']],
+		['executeQuery', { returnAs: 'file' }, ['query', 'returnAs', 'fileFormat', 'binaryPropertyName', 'fileOptions', 'options']],
 		['submitAsync', {}, ['query', 'options']],
-		['getResults', {}, ['statementHandle', 'partition', 'waitForCompletion', 'options']],
+		['getResults', { returnAs: 'items' }, ['statementHandle', 'returnAs', 'partition', 'waitForCompletion', 'options']],
+		['getResults', { returnAs: 'file' }, ['statementHandle', 'returnAs', 'waitForCompletion', 'fileFormat', 'binaryPropertyName', 'fileOptions', 'options']],
 		['cancel', {}, ['statementHandle']],
 		['insert', {}, ['table', 'dataMode', 'options']],
 		['insert', { dataMode: 'defineBelow' }, ['table', 'dataMode', 'valuesToSend', 'options']],
+		['insert', { dataMode: 'file' }, ['table', 'dataMode', 'binaryPropertyName', 'fileFormat', 'fileOptions', 'options']],
 		['update', {}, ['table', 'dataMode', 'matchColumns', 'options']],
 		['upsert', {}, ['table', 'dataMode', 'matchColumns', 'options']],
+		['upsert', { dataMode: 'file' }, ['table', 'dataMode', 'binaryPropertyName', 'fileFormat', 'fileOptions', 'matchColumns', 'options']],
 		['delete', { deleteCommand: 'delete' }, ['table', 'deleteCommand', 'dataMode', 'matchColumns', 'options']],
 		['delete', { deleteCommand: 'truncate' }, ['table', 'deleteCommand', 'options']],
-		['select', { returnAll: false }, ['table', 'returnAll', 'limit', 'where', 'combineConditions', 'sort', 'outputColumns', 'options']],
+		['select', { returnAll: false }, ['table', 'returnAll', 'limit', 'where', 'combineConditions', 'sort', 'outputColumns', 'returnAs', 'options']],
+		['select', { returnAll: true, returnAs: 'file' }, ['table', 'returnAll', 'where', 'combineConditions', 'sort', 'outputColumns', 'returnAs', 'fileFormat', 'binaryPropertyName', 'fileOptions', 'options']],
 	])('%s %j', (operation, extra, fields) => {
 		expect(visible(operation, extra as INodeParameters)).toEqual(['resource', 'operation', ...fields]);
 	});
@@ -96,5 +101,33 @@ describe('fields per operation', () => {
 		['select', ['database', 'maxRows', 'numbersAsText', 'onMaxRows', 'queryTag', 'role', 'schema', 'statementTimeout', 'timezone', 'warehouse']],
 	])('options of %s', (operation, names) => {
 		expect(optionsShown(operation)).toEqual(names);
+	});
+
+	it('Output (items) hides once Return Results As is "File"; Update and Delete read no file', () => {
+		const options = description.properties.find((property) => property.name === 'options') as INodeProperties;
+		const output = (options.options as INodeProperties[]).find((option) => option.name === 'output') as INodeProperties;
+		expect(output.displayOptions?.show).toEqual({ '/operation': ['executeQuery'], '/returnAs': ['items'] });
+		const dataModes = (operation: string, extra: INodeParameters = {}) =>
+			description.properties
+				.filter(
+					(property) =>
+						property.name === 'dataMode' &&
+						NodeHelpers.displayParameter({ resource: 'statement', operation, ...extra }, property, { typeVersion: 1 } as never, description),
+				)
+				.flatMap((property) => (property.options ?? []).map((option) => (option as { value: string }).value));
+		expect(dataModes('insert')).toEqual(['autoMapInputData', 'defineBelow', 'file']);
+		expect(dataModes('upsert')).toEqual(['autoMapInputData', 'defineBelow', 'file']);
+		expect(dataModes('update')).toEqual(['autoMapInputData', 'defineBelow']);
+		expect(dataModes('delete', { deleteCommand: 'delete' })).toEqual(['autoMapInputData', 'defineBelow']);
+	});
+
+	it('the CSV delimiter shows only for CSV files', () => {
+		const fileOptions = description.properties.filter((property) => property.name === 'fileOptions');
+		expect(fileOptions.length).toBeGreaterThan(0);
+		for (const collection of fileOptions) {
+			const delimiter = (collection.options as INodeProperties[]).find((option) => option.name === 'delimiter') as INodeProperties;
+			expect(delimiter.displayOptions?.show).toEqual({ '/fileFormat': ['csv'] });
+			expect(delimiter.default).toBe(',');
+		}
 	});
 });

@@ -27,7 +27,9 @@ import {
 	forEachItem,
 	queryParameters,
 	readOptions,
+	readResultFileOptions,
 	requestContext,
+	resultFileItem,
 	rowItems,
 	rowLimit,
 	SqlInputError,
@@ -36,11 +38,11 @@ import {
 	warnTruncated,
 	withoutTrailingTerminators,
 } from '../../helpers';
-import type { OperationRuntime, OutputMode, RowLimitedResult } from '../../helpers';
+import type { OperationRuntime, OutputMode, RowLimitedResult, SnowflakeNodeOptions } from '../../helpers';
 import { SnowflakeError, type StatementRequest, type StatementResult } from '../../transport';
-import { optionsCollection, queryField } from '../common.descriptions';
+import { optionsCollection, queryField, resultFileFields, returnAsField } from '../common.descriptions';
 
-const properties: INodeProperties[] = [queryField, optionsCollection];
+const properties: INodeProperties[] = [queryField, returnAsField, ...resultFileFields, optionsCollection];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['statement'], operation: ['executeQuery'] } },
@@ -101,10 +103,45 @@ function sameRequest(a: StatementRequest, b: StatementRequest): boolean {
 	return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** How one statement's result becomes output items: as rows (per Options > Output) or as a file. */
+type RunStatement = (
+	this: IExecuteFunctions,
+	request: StatementRequest,
+	options: SnowflakeNodeOptions,
+	itemIndex: number,
+	runtime: OperationRuntime,
+) => Promise<INodeExecutionData[]>;
+
+/** Rows as items, shaped by Options > Output; truncation is collected for one hint. */
+function runToItems(results: RowLimitedResult[]): RunStatement {
+	return async function (this: IExecuteFunctions, request, options, itemIndex, runtime) {
+		const output = options.output ?? 'rows';
+		const limit = rowLimit(options);
+		const result = await runtime.runner.execute(request, {
+			signal: runtime.signal,
+			decode: decodeOptions(options),
+			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
+		});
+		if (output !== 'metadata') results.push({ result, maxRows: limit.maxRows, itemIndex });
+		return outputItems(result, output, itemIndex);
+	};
+}
+
+/** Return Results As "File": the result written partition by partition into one file item. */
+const runToFile: RunStatement = async function (this: IExecuteFunctions, request, options, itemIndex, runtime) {
+	if (options.multiStatement) {
+		throw new SqlInputError('Return Results As "File" writes the result of one statement: turn off Options > Multi-Statement.', { itemIndex });
+	}
+	const file = readResultFileOptions(this, itemIndex);
+	const read = { signal: runtime.signal, decode: decodeOptions(options), ...rowLimit(options) };
+	return [await resultFileItem(this, itemIndex, file, (onPartition) => runtime.runner.executeEach(request, read, onPartition))];
+};
+
 async function runSingle(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
+	run: RunStatement,
 ): Promise<INodeExecutionData[]> {
 	const options = readOptions(this, 0);
 	let request: StatementRequest;
@@ -123,17 +160,7 @@ async function runSingle(
 		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0);
 		return [errorItem(this.getNode(), error, 0)];
 	}
-	return await forEachItem(this, 1, async (itemIndex) => {
-		const limit = rowLimit(options);
-		const output = options.output ?? 'rows';
-		const result = await runtime.runner.execute(request, {
-			signal: runtime.signal,
-			decode: decodeOptions(options),
-			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
-		});
-		if (output !== 'metadata') warnTruncated(this, [{ result, maxRows: limit.maxRows, itemIndex }]);
-		return outputItems(result, output, itemIndex);
-	});
+	return await forEachItem(this, 1, async (itemIndex) => await run.call(this, request, options, itemIndex, runtime));
 }
 
 /**
@@ -240,21 +267,28 @@ export async function execute(
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
 	const batching = readOptions(this, 0).queryBatching ?? 'independently';
-	if (batching === 'single') return await runSingle.call(this, items, runtime);
-	if (batching === 'transaction') return await runTransaction.call(this, items, runtime);
+	const asFile = this.getNodeParameter('returnAs', 0, 'items') === 'file';
 	const results: RowLimitedResult[] = [];
+	const run = asFile ? runToFile : runToItems(results);
+	if (batching === 'single') {
+		const out = await runSingle.call(this, items, runtime, run);
+		warnTruncated(this, results);
+		return out;
+	}
+	if (batching === 'transaction') {
+		if (asFile) {
+			const error = new SqlInputError(
+				'Return Results As "File" writes one statement\'s result per item; Query Batching "Transaction" runs all items as one multi-statement request. Choose "Independently (Once per Item)" or "Single (Once for All Items)", or return items.',
+			);
+			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0);
+			return [errorItem(this.getNode(), error, 0)];
+		}
+		return await runTransaction.call(this, items, runtime);
+	}
 	const out = await forEachItem(this, items.length, async (itemIndex) => {
 		const options = readOptions(this, itemIndex);
 		const request = buildStatementRequest(this, itemIndex, options, runtime);
-		const output = options.output ?? 'rows';
-		const limit = rowLimit(options);
-		const result = await runtime.runner.execute(request, {
-			signal: runtime.signal,
-			decode: decodeOptions(options),
-			...(output === 'metadata' ? { maxRows: 0, onMaxRows: 'truncate' } : limit),
-		});
-		if (output !== 'metadata') results.push({ result, maxRows: limit.maxRows, itemIndex });
-		return outputItems(result, output, itemIndex);
+		return await run.call(this, request, options, itemIndex, runtime);
 	});
 	warnTruncated(this, results);
 	return out;

@@ -12,11 +12,12 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { decodeOptions, forEachItem, readOptions, type OperationRuntime } from '../../helpers';
-import { optionsCollection, statementHandleField } from '../common.descriptions';
+import { decodeOptions, forEachItem, readOptions, readResultFileOptions, resultFileItem, type OperationRuntime } from '../../helpers';
+import { optionsCollection, resultFileFields, returnAsField, statementHandleField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	statementHandleField,
+	returnAsField,
 	{
 		displayName: 'Partition',
 		name: 'partition',
@@ -24,6 +25,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 0 },
 		default: 0,
 		description: 'Which partition of the result to return (0 for the first); the output names the next one',
+		displayOptions: { show: { returnAs: ['items'] } },
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -33,6 +35,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Whether to wait while the statement runs (polling as Execute SQL does) instead of returning status "running" at once. Stopping the execution stops the wait, not the statement.',
 	},
+	...resultFileFields,
 	optionsCollection,
 ];
 
@@ -43,8 +46,19 @@ export async function execute(
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
+	const asFile = this.getNodeParameter('returnAs', 0, 'items') === 'file';
 	return await forEachItem(this, items.length, async (itemIndex) => {
 		const handle = this.getNodeParameter('statementHandle', itemIndex) as string;
+		if (asFile) {
+			// Every partition, one at a time, into one file (a statement still running gives its status).
+			const file = readResultFileOptions(this, itemIndex);
+			const read = {
+				wait: this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean,
+				signal: runtime.signal,
+				decode: decodeOptions(readOptions(this, itemIndex)),
+			};
+			return [await resultFileItem(this, itemIndex, file, (onPartition) => runtime.runner.readEach(handle, read, onPartition))];
+		}
 		const partition = this.getNodeParameter('partition', itemIndex, 0) as number;
 		const page = await runtime.runner.getStatement(handle, {
 			partition,

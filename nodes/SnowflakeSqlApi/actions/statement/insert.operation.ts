@@ -9,10 +9,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { buildInsert, tableLocator, writeItems, type OperationRuntime, type WriteOperation } from '../../helpers';
-import { dataModeField, optionsCollection, valuesToSendField } from '../common.descriptions';
+import { buildInsert, loadFiles, tableLocator, writeItems, type OperationRuntime, type WriteOperation } from '../../helpers';
+import { dataModeWithFileField, loadFileFields, optionsCollection, valuesToSendField } from '../common.descriptions';
 
-const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, optionsCollection];
+const properties: INodeProperties[] = [tableLocator, dataModeWithFileField, valuesToSendField, ...loadFileFields, optionsCollection];
 
 export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['insert'] } }, properties);
 
@@ -27,5 +27,6 @@ export async function execute(
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
+	if (this.getNodeParameter('dataMode', 0, 'autoMapInputData') === 'file') return await loadFiles(this, items, runtime, insert);
 	return await writeItems(this, items, runtime, insert);
 }

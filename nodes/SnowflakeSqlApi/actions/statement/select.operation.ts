@@ -16,7 +16,9 @@ import {
 	decodeOptions,
 	forEachItem,
 	readOptions,
+	readResultFileOptions,
 	requestContext,
+	resultFileItem,
 	rowItems,
 	rowLimit,
 	splitColumnList,
@@ -25,7 +27,7 @@ import {
 	warnTruncated,
 } from '../../helpers';
 import type { OperationRuntime, RowLimitedResult, SelectCondition, SortRule } from '../../helpers';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection, resultFileFields, returnAsField } from '../common.descriptions';
 
 /** Option values are names: a value such as '=' would be read by n8n as an (empty) expression. */
 const OPERATORS: Record<string, string> = {
@@ -171,6 +173,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. order_id, name, status',
 		description: 'Comma-separated columns to return; empty returns all columns',
 	},
+	returnAsField,
+	...resultFileFields,
 	optionsCollection,
 ];
 
@@ -182,6 +186,7 @@ export async function execute(
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
 	const results: RowLimitedResult[] = [];
+	const asFile = this.getNodeParameter('returnAs', 0, 'items') === 'file';
 	const out = await forEachItem(this, items.length, async (itemIndex) => {
 		const options = readOptions(this, itemIndex);
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -193,10 +198,13 @@ export async function execute(
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
 		});
 		const limit = rowLimit(options);
-		const result = await runtime.runner.execute(
-			{ statement, ...(Object.keys(bindings).length > 0 ? { bindings } : {}), ...requestContext(this, options, runtime) },
-			{ signal: runtime.signal, decode: decodeOptions(options), ...limit },
-		);
+		const request = { statement, ...(Object.keys(bindings).length > 0 ? { bindings } : {}), ...requestContext(this, options, runtime) };
+		const read = { signal: runtime.signal, decode: decodeOptions(options), ...limit };
+		if (asFile) {
+			const file = readResultFileOptions(this, itemIndex);
+			return [await resultFileItem(this, itemIndex, file, (onPartition) => runtime.runner.executeEach(request, read, onPartition))];
+		}
+		const result = await runtime.runner.execute(request, read);
 		results.push({ result, maxRows: limit.maxRows, itemIndex });
 		return rowItems(result.rows as IDataObject[], itemIndex);
 	});

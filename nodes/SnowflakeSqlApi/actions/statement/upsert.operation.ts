@@ -10,10 +10,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { buildUpsert, tableLocator, writeItems, type OperationRuntime, type WriteOperation } from '../../helpers';
-import { dataModeField, matchColumnsField, optionsCollection, valuesToSendField } from '../common.descriptions';
+import { buildUpsert, loadFiles, tableLocator, writeItems, type OperationRuntime, type WriteOperation } from '../../helpers';
+import { dataModeWithFileField, loadFileFields, matchColumnsField, optionsCollection, valuesToSendField } from '../common.descriptions';
 
-const properties: INodeProperties[] = [tableLocator, dataModeField, valuesToSendField, matchColumnsField, optionsCollection];
+const properties: INodeProperties[] = [tableLocator, dataModeWithFileField, valuesToSendField, ...loadFileFields, matchColumnsField, optionsCollection];
 
 export const description = updateDisplayOptions({ show: { resource: ['statement'], operation: ['upsert'] } }, properties);
 
@@ -33,5 +33,6 @@ export async function execute(
 	items: INodeExecutionData[],
 	runtime: OperationRuntime,
 ): Promise<INodeExecutionData[]> {
+	if (this.getNodeParameter('dataMode', 0, 'autoMapInputData') === 'file') return await loadFiles(this, items, runtime, upsert);
 	return await writeItems(this, items, runtime, upsert);
 }

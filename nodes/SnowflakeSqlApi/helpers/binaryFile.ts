@@ -1,0 +1,131 @@
+/**
+ * Bytes in and out of n8n binary data, for files that never become items.
+ *
+ * gzip uses the web-standard CompressionStream / DecompressionStream, globals of Node ≥ 18 (no import:
+ * node:zlib is not allowed in a community node). n8n-workflow's helpers offer no compression.
+ *
+ * Writing: n8n's prepareBinaryData takes a Buffer or a Node Readable; a Readable cannot be built
+ * without node:stream, so the file is collected as the chunks of each partition and handed over as
+ * one Buffer at the end (n8n's default binary mode keeps it in memory as base64 anyway).
+ * Reading: a stored binary (filesystem, S3, database modes) is streamed with getBinaryStream, chunk by
+ * chunk; in the default mode it is base64 in the item and decoded once, then read in slices.
+ */
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+/** The writable side of a (de)compression stream, and what it takes (typed by the stream itself: no DOM lib). */
+type ByteWriter = ReturnType<CompressionStream['writable']['getWriter']>;
+type WrittenBytes = Parameters<ByteWriter['write']>[0];
+
+/** Slices of an in-memory binary, and the chunk size asked of getBinaryStream. */
+const CHUNK_BYTES = 1 << 20;
+
+/** Collects the bytes of a file being written, gzipped on the way when asked. */
+export class FileSink {
+	private readonly chunks: Uint8Array[] = [];
+	private size = 0;
+	private readonly gzip?: { writer: ByteWriter; reading: Promise<void> };
+
+	constructor(compress: boolean) {
+		if (!compress) return;
+		const stream = new CompressionStream('gzip');
+		const reader = stream.readable.getReader();
+		const reading = (async () => {
+			for (;;) {
+				const { done, value } = await reader.read();
+				if (done) return;
+				this.keep(value);
+			}
+		})();
+		// Awaited in finish(); an abort() before that makes it reject, unwanted by then.
+		reading.catch(() => undefined);
+		this.gzip = { writer: stream.writable.getWriter(), reading };
+	}
+
+	private keep(bytes: Uint8Array): void {
+		this.chunks.push(bytes);
+		this.size += bytes.length;
+	}
+
+	async write(text: string): Promise<void> {
+		if (text === '') return;
+		const bytes = Buffer.from(text, 'utf8');
+		// Waiting on the compressor bounds what is queued in front of it to about one partition.
+		if (this.gzip) await this.gzip.writer.write(bytes);
+		else this.keep(bytes);
+	}
+
+	async finish(): Promise<Buffer> {
+		if (this.gzip) {
+			await this.gzip.writer.close();
+			await this.gzip.reading;
+		}
+		const file = Buffer.concat(this.chunks, this.size);
+		this.chunks.length = 0;
+		return file;
+	}
+
+	/** Stops a failed write: the compressor is released and nothing is kept. */
+	abort(reason: unknown): void {
+		this.chunks.length = 0;
+		this.gzip?.writer.abort(reason).catch(() => undefined);
+	}
+}
+
+const isGzip = (bytes: Uint8Array) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+async function* bytesOf(context: IExecuteFunctions, binary: IBinaryData): AsyncGenerator<Uint8Array> {
+	if (binary.id) {
+		const stream = await context.helpers.getBinaryStream(binary.id, CHUNK_BYTES);
+		for await (const chunk of stream) yield chunk as Uint8Array;
+		return;
+	}
+	const buffer = Buffer.from(binary.data, 'base64');
+	for (let offset = 0; offset < buffer.length; offset += CHUNK_BYTES) yield buffer.subarray(offset, offset + CHUNK_BYTES);
+}
+
+async function* gunzip(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+	const stream = new DecompressionStream('gzip');
+	const writer = stream.writable.getWriter();
+	const reader = stream.readable.getReader();
+	const feeding = (async () => {
+		try {
+			await writer.write(first as WrittenBytes);
+			for (let next = await rest.next(); !next.done; next = await rest.next()) await writer.write(next.value as WrittenBytes);
+			await writer.close();
+		} catch (error) {
+			await writer.abort(error).catch(() => undefined);
+		}
+	})();
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			yield value;
+		}
+	} finally {
+		// Also when the reader of this file stops early (a malformed line): the feeding ends with it.
+		await reader.cancel().catch(() => undefined);
+		await feeding;
+	}
+}
+
+/**
+ * The text of a binary property, in chunks, gunzipped when it starts with gzip's magic bytes. Invalid
+ * UTF-8 becomes U+FFFD; a leading byte order mark is dropped.
+ */
+export async function* binaryText(context: IExecuteFunctions, binary: IBinaryData): AsyncGenerator<string> {
+	const source = bytesOf(context, binary);
+	const first = await source.next();
+	if (first.done) return;
+	const bytes = isGzip(first.value) ? gunzip(first.value, source) : (async function* () {
+		yield first.value;
+		yield* source;
+	})();
+	const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+	for await (const chunk of bytes) {
+		const text = decoder.decode(chunk, { stream: true });
+		if (text !== '') yield text;
+	}
+	const tail = decoder.decode();
+	if (tail !== '') yield tail;
+}
