@@ -12,7 +12,7 @@ import { SqlApi, signJwt } from '../emulator/harness';
 import { cryptoCalls } from '../helpers/cryptoCalls';
 import { generateRsaKeyPair } from '../helpers/keys';
 import { plain, runWorkflow, snowflakeWorkflow } from './harness';
-import { until, useEmulator } from './setup';
+import { stopWhilePolling, until, useEmulator } from './setup';
 
 vi.mock('node:crypto', async (importOriginal) => (await import('../helpers/cryptoCalls')).countingCrypto(await importOriginal()));
 
@@ -250,19 +250,9 @@ describe('timeouts and cancellation', () => {
 	});
 
 	it('cancelling the execution cancels the running statement on Snowflake', async () => {
-		let cancel: (() => void) | undefined;
-		const running = runWorkflow(snowflakeWorkflow(query, { items: [{ sql: 'CALL SYSTEM$WAIT(60)' }] }), env.credentials(), {
-			onStarted: (stop) => {
-				cancel = stop;
-			},
-		});
-		// Cancel once the node is polling a statement that runs on the emulator.
-		await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
-		cancel?.();
-		const result = await running;
-		const cancels = env.proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/cancel'));
-		expect(cancels).toHaveLength(1);
-		const handle = decodeURIComponent(cancels[0].path.split('/')[4]);
+		const workflow = snowflakeWorkflow(query, { items: [{ sql: 'CALL SYSTEM$WAIT(60)' }] });
+		const { result, handle, cancels } = await stopWhilePolling(env, workflow, env.credentials());
+		expect(cancels).toBe(1);
 		expect(result.error()?.message).toBe(`Execution was canceled; Snowflake canceled statement ${handle}.`);
 		expect(result.run.status).toBe('canceled');
 		expect(env.emulator.running).toBe(0);

@@ -11,7 +11,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import { describe, expect, it } from 'vitest';
 
 import { plain, runWorkflow, snowflakeWorkflow, type NodeOptions, type RunResult, type WorkflowJson } from './harness';
-import { until, useEmulator } from './setup';
+import { stopWhilePolling, useEmulator } from './setup';
 
 const env = useEmulator({ partitionRows: 3 });
 const NODE = 'Snowflake SQL API';
@@ -199,16 +199,9 @@ describe('Return Results As "File"', () => {
 	it('stopping the execution while the statement runs cancels it on Snowflake', async () => {
 		env.emulator.syncWaitMs = 200;
 		try {
-			let cancel: (() => void) | undefined;
 			const workflow = snowflakeWorkflow({ operation: 'executeQuery', query: 'CALL SYSTEM$WAIT(60)', returnAs: 'file' });
-			const running = runWorkflow(workflow, env.credentials(), { onStarted: (stop) => (cancel = stop) });
-			// Cancel once the node is polling the statement running on the emulator.
-			await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
-			cancel?.();
-			const result = await running;
-			const cancels = env.proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/cancel'));
-			expect(cancels).toHaveLength(1);
-			const handle = decodeURIComponent(cancels[0].path.split('/')[4]);
+			const { result, handle, cancels } = await stopWhilePolling(env, workflow, env.credentials());
+			expect(cancels).toBe(1);
 			expect(result.error()?.message).toBe(`Execution was canceled; Snowflake canceled statement ${handle}.`);
 			expect(result.run.status).toBe('canceled');
 			expect(env.emulator.statement(handle)?.failure).toMatchObject({ code: '000604' });

@@ -7,7 +7,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server';
-import { logLines } from './harness';
+import { logLines, runWorkflow, type RunResult, type WorkflowJson } from './harness';
 import { startRecordingProxy, type RecordingProxy } from './recordingProxy';
 
 export interface EmulatorFixture {
@@ -63,4 +63,22 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 /** Resolves once `condition` holds, checking every few milliseconds (waits for a state, never for a duration). */
 export async function until(condition: () => boolean): Promise<void> {
 	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/**
+ * Runs `workflow` and presses the stop button once the node polls a statement running on the emulator.
+ * Returns the run and the handle the node sent its one cancel request for.
+ */
+export async function stopWhilePolling(
+	fixture: EmulatorFixture,
+	workflow: WorkflowJson,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<{ result: RunResult; handle: string; cancels: number }> {
+	let cancel: (() => void) | undefined;
+	const running = runWorkflow(workflow, credentials, { onStarted: (stop) => (cancel = stop) });
+	await until(() => fixture.emulator.running > 0 && fixture.proxy.requests.some((request) => request.method === 'GET'));
+	cancel?.();
+	const result = await running;
+	const requests = fixture.proxy.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/cancel'));
+	return { result, handle: decodeURIComponent(requests[0]?.path.split('/')[4] ?? ''), cancels: requests.length };
 }
