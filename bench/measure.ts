@@ -225,7 +225,10 @@ async function eachPartition(count: number, get: (partition: number) => Promise<
 	let next = 1;
 	let rowsSeen = 0;
 	const worker = async () => {
-		while (next < count) rowsSeen += await get(next++);
+		while (next < count) {
+			const seen = await get(next++);
+			rowsSeen += seen; // not `rowsSeen += await ...`: that reads rowsSeen before the await
+		}
 	};
 	await Promise.all(Array.from({ length: Math.min(UNTYPED_CONCURRENCY, Math.max(0, count - 1)) }, worker));
 	return rowsSeen;
