@@ -461,35 +461,51 @@ function parseSeconds(cell: string, start: number, end: number): boolean {
  * the nanoseconds (none for scale 0), then the suffix. Taken from the cell itself when it carries at
  * least that many fraction digits of a non-negative value (no number formatting).
  *
- * Built as one flat string from character codes: `+` or a template literal of more than 12
- * characters leaves a rope of concatenations that costs several times the memory per cell, and
- * Array#join allocates an array and walks it for every cell.
+ * Written as bytes into one scratch buffer and read back as one flat string: `+` or a template literal
+ * of more than 12 characters leaves a rope of concatenations that costs several times the memory per
+ * cell, and Array#join allocates an array and walks it for every cell (about twice the time). Every
+ * character here is ASCII.
  */
 function temporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
-	const codes = charCodes;
+	const bytes = scratch;
+	// Only absurd values (beyond 2^53 seconds, an offset of millions of hours) make a longer text or a
+	// second that is not 0..59: built the slow way, as before.
+	if (prefix.length + 3 + digits + suffix.length > bytes.length || TWO[second] === undefined || second >= 60) {
+		return slowTemporalText(prefix, second, text, digits, suffix);
+	}
 	let n = 0;
-	for (let i = 0; i < prefix.length; i++) codes[n++] = prefix.charCodeAt(i);
-	codes[n++] = 48 + Math.floor(second / 10);
-	codes[n++] = 48 + (second % 10);
+	for (let i = 0; i < prefix.length; i++) bytes[n++] = prefix.charCodeAt(i);
+	bytes[n++] = 48 + Math.floor(second / 10);
+	bytes[n++] = 48 + (second % 10);
 	if (digits > 0) {
-		codes[n++] = 46;
+		bytes[n++] = 46;
 		if (parsedDot !== -1 && parsedFractionDigits >= digits) {
-			for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) codes[n++] = text.charCodeAt(i);
+			for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) bytes[n++] = text.charCodeAt(i);
 		} else {
 			let place = 100_000_000;
 			for (let d = 0; d < digits; d++) {
-				codes[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
+				bytes[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
 				place /= 10;
 			}
 		}
 	}
-	for (let i = 0; i < suffix.length; i++) codes[n++] = suffix.charCodeAt(i);
-	codes.length = n;
-	return String.fromCharCode.apply(null, codes);
+	for (let i = 0; i < suffix.length; i++) bytes[n++] = suffix.charCodeAt(i);
+	return bytes.toString('latin1', 0, n);
 }
 
-/** Scratch character codes of temporalText (one text at a time: converters never re-enter). */
-const charCodes: number[] = [];
+/** Scratch bytes of temporalText (one text at a time: converters never re-enter). */
+const scratch = Buffer.alloc(64);
+
+function slowTemporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
+	let fraction = '';
+	if (digits > 0) {
+		fraction =
+			parsedDot !== -1 && parsedFractionDigits >= digits
+				? text.substring(parsedDot, parsedDot + 1 + digits)
+				: `.${String(parsedNanos + 1_000_000_000).slice(1, 1 + digits)}`;
+	}
+	return [prefix, TWO[second], fraction, suffix].join('');
+}
 
 function timeReader(digits: number): CellReader {
 	const minutes = new MinuteCache(undefined);

@@ -163,7 +163,7 @@ function canonicalCell(column: RowType): string {
 		case 'timestamp_ltz':
 			return chance(0.8) ? `${int(4_000_000_000)}${scale > 0 ? `.${digits(scale)}` : ''}` : temporalSeconds(10 ** (1 + int(14)));
 		case 'timestamp_tz':
-			return `${chance(0.8) ? `${int(4_000_000_000)}.${digits(scale)}` : temporalSeconds(10 ** (1 + int(14)))} ${chance(0.9) ? 1440 + (int(27) - 12) * 60 : int(3000)}`;
+			return `${chance(0.8) ? `${int(4_000_000_000)}.${digits(scale)}` : temporalSeconds(10 ** (1 + int(14)))} ${chance(0.9) ? 1440 + (int(27) - 12) * 60 : chance(0.9) ? int(3000) : digits(1 + int(25))}`;
 		case 'variant':
 		case 'object':
 		case 'array':
