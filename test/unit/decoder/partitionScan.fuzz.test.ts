@@ -15,17 +15,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createRowDecoder, type DecodedRow, type DecodeOptions, type RowType } from '../../../nodes/SnowflakeSqlApi/decoder';
-
-/** A fixed-seed generator (mulberry32). */
-function seeded(seed: number): () => number {
-	let state = seed;
-	return () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { seeded } from '../../helpers/seeded';
 
 const random = seeded(0x5eed15);
 const int = (n: number) => Math.floor(random() * n);
