@@ -138,9 +138,9 @@ export interface PartitionSink {
 }
 
 /**
- * The result array is allocated whole up front when it has at most this many rows (a fast array of
- * that length costs 4 bytes a row); partitionInfo comes from the server, so a larger announcement
- * grows the array as rows arrive instead of reserving memory for rows that may never come.
+ * The result array is allocated whole up front when it has at most this many rows (8 bytes a row, 64 MB
+ * at most); partitionInfo comes from the server, so a larger announcement grows the array as rows arrive
+ * instead of reserving memory for rows that may never come.
  */
 const MAX_PREALLOCATED_ROWS = 1 << 23;
 
