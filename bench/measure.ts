@@ -4,11 +4,14 @@
  * from the same clean state: `measure.ts <phase> <rows>`, emulator details in BENCH_CONFIG. Replies
  * with one IPC message { type: 'result', value }. Phases:
  *   floor        gunzip + JSON.parse of the result's partition bytes, pre-fetched into memory
+ *   untyped      the untyped client floor: the same POST and partition GETs from the emulator, gunzip +
+ *                JSON.parse, nothing kept, over built-in fetch and over node:http + zlib (the faster counts)
  *   fetchDecode  SnowflakeClient.execute over fetch: every partition fetched and decoded
  *   node         the node's Execute SQL in a workflow run by n8n-core, output items counted
  *   signatures   1,000 requests with one credential; then 1,000 signings over 120 simulated minutes
  *   insert       Insert of N items through the node vs one hand-written bulk request with the same bindings
  */
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
@@ -214,6 +217,84 @@ async function floor() {
 	};
 }
 
+/** The most partitions the untyped client has in flight: the client's default partition concurrency. */
+const UNTYPED_CONCURRENCY = 4;
+
+/** Runs `get(1..count-1)` with UNTYPED_CONCURRENCY in flight; resolves with the sum of their row counts. */
+async function eachPartition(count: number, get: (partition: number) => Promise<number>): Promise<number> {
+	let next = 1;
+	let rowsSeen = 0;
+	const worker = async () => {
+		while (next < count) {
+			const seen = await get(next++);
+			rowsSeen += seen; // not `rowsSeen += await ...`: that reads rowsSeen before the await
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(UNTYPED_CONCURRENCY, Math.max(0, count - 1)) }, worker));
+	return rowsSeen;
+}
+
+interface FirstReply {
+	statementHandle: string;
+	data: unknown[];
+	resultSetMetaData: { partitionInfo?: unknown[] };
+}
+
+/** The untyped client over built-in fetch (gzip undone by fetch, `json()`); returns the rows it saw. */
+async function untypedFetch(n: number): Promise<number> {
+	const headers = async (path: string, extra: Record<string, string> = {}) => {
+		const signed = await auth.authenticateRequest(credentials, { url: path, headers: {} });
+		return { ...(signed.headers as Record<string, string>), 'Accept-Encoding': 'gzip', ...extra };
+	};
+	const path = '/api/v2/statements';
+	const submitted = await fetch(`${config.url}${path}?requestId=${randomUUID()}`, {
+		method: 'POST',
+		headers: await headers(path, { 'Content-Type': 'application/json' }),
+		body: JSON.stringify({ statement: benchQuery(n) }),
+	});
+	const first = (await submitted.json()) as FirstReply;
+	const statusPath = `${path}/${first.statementHandle}`;
+	const count = first.resultSetMetaData.partitionInfo?.length ?? 1;
+	return (
+		first.data.length +
+		(await eachPartition(count, async (partition) => {
+			const reply = await fetch(`${config.url}${statusPath}?partition=${partition}`, { headers: await headers(statusPath) });
+			return ((await reply.json()) as { data: unknown[] }).data.length;
+		}))
+	);
+}
+
+/** The untyped client over node:http (keep-alive) + zlib's gunzipSync + JSON.parse; returns the rows it saw. */
+async function untypedHttp(n: number): Promise<number> {
+	const parse = (reply: { headers: Record<string, unknown>; bytes: Buffer }) =>
+		JSON.parse((reply.headers['content-encoding'] === 'gzip' ? gunzipSync(reply.bytes) : reply.bytes).toString('utf8')) as unknown;
+	const first = parse(await raw('POST', `/api/v2/statements?requestId=${randomUUID()}`, { statement: benchQuery(n) })) as FirstReply;
+	const statusPath = `/api/v2/statements/${first.statementHandle}`;
+	const count = first.resultSetMetaData.partitionInfo?.length ?? 1;
+	return (
+		first.data.length +
+		(await eachPartition(count, async (partition) => ((parse(await raw('GET', `${statusPath}?partition=${partition}`)) as { data: unknown[] }).data.length)))
+	);
+}
+
+/**
+ * The untyped client floor: what a plain client pays to have the cells over HTTP, nothing decoded or
+ * kept. Both plain clients run (after a warm-up of each); the faster one is the floor of this run.
+ */
+async function untyped() {
+	await untypedFetch(Math.min(rows, 10_000));
+	await untypedHttp(Math.min(rows, 10_000));
+	const runs: Record<string, { ms: number; cpuMs: number }> = {};
+	for (const [name, client] of [['fetch', untypedFetch], ['http', untypedHttp]] as const) {
+		collect();
+		const run = await timed(async () => await client(rows));
+		if (run.value !== rows) throw new Error(`the untyped ${name} client saw ${run.value} rows, expected ${rows}`);
+		runs[name] = { ms: run.ms, cpuMs: run.cpuMs };
+	}
+	const fastest = runs.fetch.ms <= runs.http.ms ? 'fetch' : 'http';
+	return { ms: runs[fastest].ms, cpuMs: runs[fastest].cpuMs, client: fastest, fetchMs: runs.fetch.ms, httpMs: runs.http.ms };
+}
+
 async function fetchDecode() {
 	const c = client();
 	await c.execute({ statement: benchQuery(Math.min(rows, 10_000)) }); // warm-up: JIT, connections
@@ -335,7 +416,7 @@ async function insert() {
 	return { node: nodeRun, hand: handRun, ratio: nodeRun.ms / handRun.ms };
 }
 
-const phases: Record<string, () => Promise<unknown>> = { floor, fetchDecode, node, signatures, insert };
+const phases: Record<string, () => Promise<unknown>> = { floor, untyped, fetchDecode, node, signatures, insert };
 
 void (async () => {
 	try {

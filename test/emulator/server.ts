@@ -558,10 +558,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		}
 		if (partition >= result.partitions.length) return json(400, INVALID_PAYLOAD);
 		const headers = { 'Content-Type': 'application/json', Link: linkHeader(handle, partition, result.partitions.length) };
-		const plain = JSON.stringify({ data: result.partitions[partition] });
-		if (!switches.gzipPartitions) return { status: 200, headers, body: plain };
+		// Serialised only when no cached gzip serves it: a cached partition is sent as the bytes it already is.
+		const plain = () => JSON.stringify({ data: result.partitions[partition] });
+		if (!switches.gzipPartitions) return { status: 200, headers, body: plain() };
 		// Compressed at completion; partition 0 (data mode) or a switch flipped later is compressed now.
-		const compressed = result.gzipped[partition] ?? (await gzipAsync(plain));
+		const compressed = result.gzipped[partition] ?? (await gzipAsync(plain()));
 		return { status: 200, headers: { ...headers, 'Content-Encoding': 'gzip' }, body: compressed };
 	};
 

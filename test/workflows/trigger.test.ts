@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { EngineResult } from '../emulator/engine-types';
+import { seeded } from '../helpers/seeded';
 import { plain, runWorkflow, snowflakeWorkflow } from './harness';
 import { useEmulator } from './setup';
 import { ActiveTrigger, type PollOutcome } from './triggerHarness';
@@ -160,23 +161,12 @@ describe('late rows and the look-back window', () => {
 });
 
 describe('exactly once over many polls', () => {
-	/** A small deterministic generator (mulberry32). */
-	function random(seed: number): () => number {
-		let a = seed;
-		return () => {
-			a = (a + 0x6d2b79f5) | 0;
-			let t = Math.imul(a ^ (a >>> 15), 1 | a);
-			t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		};
-	}
-
 	it.each([
 		['no look-back, limit 4', 0, 4, 11],
 		['60 s look-back, limit 3', 60, 3, 12],
 		['look-back, limit 1', 30, 1, 13],
 	])('%s: random inserts (ties, duplicates, late rows) between 40 polls', async (_name, lookBack, rowsPerPoll, seed) => {
-		const next = random(seed);
+		const next = seeded(seed);
 		const base = Date.UTC(2024, 4, 1, 10, 0, 0);
 		let clock = 0; // seconds after base, the newest timestamp written
 		let id = 0;

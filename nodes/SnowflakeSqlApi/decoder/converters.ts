@@ -14,6 +14,23 @@ import type { RowType } from './types';
 
 export type Converter = (cell: string) => unknown;
 
+/**
+ * Reads the cell text[start, end) (the characters between a jsonv2 cell's quotes, no escape among them)
+ * straight from the partition's text, without making a string of it first; NOT_CANONICAL when the
+ * cell is not in the form the reader knows, and the converter then reads the cell's string instead.
+ */
+export type CellReader = (text: string, start: number, end: number) => unknown;
+
+/** What a CellReader answers for a cell outside its canonical form. */
+export const NOT_CANONICAL: unique symbol = Symbol('not canonical');
+
+/** A column's converter and, for the types with a canonical wire form, its reader of that form. */
+interface ColumnCodec {
+	convert: Converter;
+	/** Absent for the types whose value is (or is parsed from) the cell's string: text, VARIANT, BINARY, ... */
+	read?: CellReader;
+}
+
 export interface ConverterOptions {
 	numbersAsStrings: boolean;
 	/** IANA zone for TIMESTAMP_LTZ, already checked; undefined renders the instant in UTC with `Z`. */
@@ -32,45 +49,58 @@ function decodedType(column: RowType): string {
 	return EXTENSION_TYPES.has(extension) ? extension : String(column.type).toLowerCase();
 }
 
-export function converterFor(column: RowType, options: ConverterOptions): Converter {
+export function columnCodec(column: RowType, options: ConverterOptions): ColumnCodec {
 	const type = decodedType(column);
 	const scale = typeof column.scale === 'number' ? column.scale : undefined;
 	switch (type) {
 		case 'fixed':
-			if (options.numbersAsStrings) return identity;
-			return scale !== undefined && scale > 0 ? fixedWithScale : fixedInteger;
+			if (options.numbersAsStrings) return { convert: identity };
+			return scale !== undefined && scale > 0 ? { convert: fixedWithScale, read: readShortDecimal } : { convert: fixedInteger, read: readShortInteger };
 		case 'decfloat':
-			return options.numbersAsStrings ? identity : decimal;
+			return { convert: options.numbersAsStrings ? identity : decimal };
 		case 'real':
-			return options.numbersAsStrings ? realAsString : real;
+			return options.numbersAsStrings ? { convert: realAsString } : { convert: real, read: readShortDecimal };
 		case 'boolean':
-			return boolean;
+			return { convert: boolean, read: readBoolean };
 		case 'date':
-			return dateConverter();
+			return fromReader(dateReader());
 		case 'time':
-			return timeConverter(fractionDigits(scale));
+			return fromReader(timeReader(fractionDigits(scale)));
 		case 'timestamp_ntz':
-			return timestampConverter(fractionDigits(scale), '');
+			return fromReader(timestampReader(fractionDigits(scale), ''));
 		case 'timestamp_ltz':
-			return options.timeZone ? zonedTimestampConverter(fractionDigits(scale), new ZoneOffsets(options.timeZone)) : timestampConverter(fractionDigits(scale), 'Z');
+			return fromReader(
+				options.timeZone ? zonedTimestampReader(fractionDigits(scale), new ZoneOffsets(options.timeZone)) : timestampReader(fractionDigits(scale), 'Z'),
+			);
 		case 'timestamp_tz':
-			return timestampTzConverter(fractionDigits(scale));
+			return fromReader(timestampTzReader(fractionDigits(scale)));
 		case 'variant':
 		case 'object':
 		case 'array':
 		case 'map':
 		case 'vector':
 			// VECTOR(INT | FLOAT, n) is a JSON array of 32-bit numbers: always an array of JS numbers here.
-			return parseVariant;
+			return { convert: parseVariant };
 		case 'binary':
-			return binary;
+			return { convert: binary };
 		case 'geography':
 		case 'geometry':
-			return geo;
+			return { convert: geo };
 		default:
 			// text, and types this package does not know (intervals, file, future ones): the wire string.
-			return identity;
+			return { convert: identity };
 	}
+}
+
+/** A converter that is its reader over the whole cell: a cell the reader does not know stays as it is. */
+function fromReader(read: CellReader): ColumnCodec {
+	return {
+		read,
+		convert: (cell) => {
+			const value = read(cell, 0, cell.length);
+			return value === NOT_CANONICAL ? cell : value;
+		},
+	};
 }
 
 /** TIME/TIMESTAMP columns carry their fraction digits in `scale`; 9 (nanoseconds) when absent. */
@@ -100,6 +130,69 @@ function fixedWithScale(cell: string): number | string {
 		return n === n ? n : cell;
 	}
 	return decimal(cell);
+}
+
+/** Exact powers of ten, 10^0 .. 10^15. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * `-?digits` of at most 15 characters: the number `+cell` gives (`-0` included). Longer cells may
+ * leave the safe range, and other spellings (`+1`, `1e3`, spaces) are the converter's.
+ */
+function readShortInteger(text: string, start: number, end: number): unknown {
+	if (end - start > 15) return NOT_CANONICAL;
+	let i = start;
+	const negative = text.charCodeAt(i) === 45;
+	if (negative) i++;
+	if (i === end) return NOT_CANONICAL;
+	let n = 0;
+	for (; i < end; i++) {
+		const d = text.charCodeAt(i) - 48;
+		if (d < 0 || d > 9) return NOT_CANONICAL;
+		n = n * 10 + d;
+	}
+	return negative ? -n : n;
+}
+
+/**
+ * `-?digits[.digits]` of at most 15 characters (FIXED with a scale, REAL): the digits as an integer
+ * m < 10^15 divided by 10^k, both exact doubles, so the one rounding of the division gives the double
+ * nearest the decimal, which is what `+cell` gives.
+ */
+function readShortDecimal(text: string, start: number, end: number): unknown {
+	if (end - start > 15) return NOT_CANONICAL;
+	let i = start;
+	const negative = text.charCodeAt(i) === 45;
+	if (negative) i++;
+	const intStart = i;
+	let m = 0;
+	for (; i < end; i++) {
+		const d = text.charCodeAt(i) - 48;
+		if (d < 0 || d > 9) break;
+		m = m * 10 + d;
+	}
+	if (i === intStart) return NOT_CANONICAL;
+	let k = 0;
+	if (i < end) {
+		if (text.charCodeAt(i) !== 46) return NOT_CANONICAL;
+		i++;
+		if (i === end) return NOT_CANONICAL;
+		for (; i < end; i++) {
+			const d = text.charCodeAt(i) - 48;
+			if (d < 0 || d > 9) return NOT_CANONICAL;
+			m = m * 10 + d;
+			k++;
+		}
+	}
+	const n = k === 0 ? m : m / POWERS_OF_TEN[k];
+	return negative ? -n : n;
+}
+
+function readBoolean(text: string, start: number, end: number): unknown {
+	const length = end - start;
+	if (length === 4 && text.startsWith('true', start)) return true;
+	if (length === 5 && text.startsWith('false', start)) return false;
+	return NOT_CANONICAL;
 }
 
 const MIN_NORMAL = 2.2250738585072014e-308;
@@ -297,14 +390,17 @@ class MinuteCache {
 	}
 }
 
-function dateConverter(): Converter {
+function dateReader(): CellReader {
 	const cache = new DayCache();
-	return (cell) => {
-		const days = +cell;
-		return Number.isInteger(days) && cell.length > 0 ? cache.get(days) : cell;
+	return (text, start, end) => {
+		// `+cell` for an integer of up to 15 digits (the only canonical form); other spellings go to +cell too.
+		const days = end - start <= 15 ? readShortInteger(text, start, end) : NOT_CANONICAL;
+		if (days !== NOT_CANONICAL) return cache.get(days as number);
+		const cell = text.substring(start, end);
+		const n = +cell;
+		return Number.isInteger(n) && cell.length > 0 ? cache.get(n) : NOT_CANONICAL;
 	};
 }
-
 // Result of parseSeconds, kept in module scope so parsing allocates nothing per cell.
 let parsedSeconds = 0;
 let parsedNanos = 0;
@@ -361,24 +457,61 @@ function parseSeconds(cell: string, start: number, end: number): boolean {
 }
 
 /**
- * `.` + the first `digits` of the nanoseconds, zero-padded; empty for scale 0. Taken from the cell
- * itself when it carries at least that many digits of a non-negative value (the same text, no
- * number formatting).
+ * The output text: the minute's prefix, the two digits of the second, `.` and the first `digits` of
+ * the nanoseconds (none for scale 0), then the suffix. Taken from the cell itself when it carries at
+ * least that many fraction digits of a non-negative value (no number formatting).
+ *
+ * Written as bytes into one scratch buffer and read back as one flat string: `+` or a template literal
+ * of more than 12 characters leaves a rope of concatenations that costs several times the memory per
+ * cell, and Array#join allocates an array and walks it for every cell (about twice the time). Every
+ * character here is ASCII.
  */
-function fraction(cell: string, digits: number): string {
-	if (digits === 0) return '';
-	if (parsedDot !== -1 && parsedFractionDigits >= digits) return cell.substring(parsedDot, parsedDot + 1 + digits);
-	return `.${String(parsedNanos + 1_000_000_000).slice(1, 1 + digits)}`;
+function temporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
+	const bytes = scratch;
+	// Only absurd values (beyond 2^53 seconds, an offset of millions of hours) make a longer text or a
+	// second that is not 0..59: built the slow way, as before.
+	if (prefix.length + 3 + digits + suffix.length > bytes.length || TWO[second] === undefined || second >= 60) {
+		return slowTemporalText(prefix, second, text, digits, suffix);
+	}
+	let n = 0;
+	for (let i = 0; i < prefix.length; i++) bytes[n++] = prefix.charCodeAt(i);
+	bytes[n++] = 48 + Math.floor(second / 10);
+	bytes[n++] = 48 + (second % 10);
+	if (digits > 0) {
+		bytes[n++] = 46;
+		if (parsedDot !== -1 && parsedFractionDigits >= digits) {
+			for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) bytes[n++] = text.charCodeAt(i);
+		} else {
+			let place = 100_000_000;
+			for (let d = 0; d < digits; d++) {
+				bytes[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
+				place /= 10;
+			}
+		}
+	}
+	for (let i = 0; i < suffix.length; i++) bytes[n++] = suffix.charCodeAt(i);
+	return bytes.toString('latin1', 0, n);
 }
 
-// The texts below are built with Array#join: a flat string, where `+` or a template literal of more
-// than 12 characters leaves a rope of concatenations that costs several times the memory per cell.
+/** Scratch bytes of temporalText (one text at a time: converters never re-enter). */
+const scratch = Buffer.alloc(64);
 
-function timeConverter(digits: number): Converter {
+function slowTemporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
+	let fraction = '';
+	if (digits > 0) {
+		fraction =
+			parsedDot !== -1 && parsedFractionDigits >= digits
+				? text.substring(parsedDot, parsedDot + 1 + digits)
+				: `.${String(parsedNanos + 1_000_000_000).slice(1, 1 + digits)}`;
+	}
+	return [prefix, TWO[second], fraction, suffix].join('');
+}
+
+function timeReader(digits: number): CellReader {
 	const minutes = new MinuteCache(undefined);
-	return (cell) => {
-		if (!parseSeconds(cell, 0, cell.length) || parsedSeconds < 0 || parsedSeconds >= 86400) return cell;
-		return [minutes.get(parsedSeconds), TWO[parsedSeconds % 60], fraction(cell, digits)].join('');
+	return (text, start, end) => {
+		if (!parseSeconds(text, start, end) || parsedSeconds < 0 || parsedSeconds >= 86400) return NOT_CANONICAL;
+		return temporalText(minutes.get(parsedSeconds), parsedSeconds % 60, text, digits, '');
 	};
 }
 
@@ -386,41 +519,42 @@ function timeConverter(digits: number): Converter {
  * TIMESTAMP_NTZ (wall clock encoded as if UTC) → local ISO without offset (suffix '').
  * TIMESTAMP_LTZ (a true instant) → ISO in UTC (suffix 'Z').
  */
-function timestampConverter(digits: number, suffix: '' | 'Z'): Converter {
+function timestampReader(digits: number, suffix: '' | 'Z'): CellReader {
 	const minutes = new MinuteCache(new DayCache());
-	return (cell) => {
-		if (!parseSeconds(cell, 0, cell.length)) return cell;
+	return (text, start, end) => {
+		if (!parseSeconds(text, start, end)) return NOT_CANONICAL;
 		const seconds = parsedSeconds;
-		return [minutes.get(seconds), TWO[seconds - Math.floor(seconds / 60) * 60], fraction(cell, digits), suffix].join('');
+		return temporalText(minutes.get(seconds), seconds - Math.floor(seconds / 60) * 60, text, digits, suffix);
 	};
 }
 
 /** TIMESTAMP_LTZ rendered in a zone: the zone's wall clock at that instant, with its offset. */
-function zonedTimestampConverter(digits: number, zone: ZoneOffsets): Converter {
+function zonedTimestampReader(digits: number, zone: ZoneOffsets): CellReader {
 	const minutes = new MinuteCache(new DayCache());
-	return (cell) => {
-		if (!parseSeconds(cell, 0, cell.length)) return cell;
+	return (text, start, end) => {
+		if (!parseSeconds(text, start, end)) return NOT_CANONICAL;
 		const offset = zone.at(parsedSeconds);
 		const local = parsedSeconds + offset;
-		return [minutes.get(local), TWO[local - Math.floor(local / 60) * 60], fraction(cell, digits), formatOffset(offset)].join('');
+		return temporalText(minutes.get(local), local - Math.floor(local / 60) * 60, text, digits, formatOffset(offset));
 	};
 }
 
 /** TIMESTAMP_TZ `<UTC seconds.fraction> <offset minutes + 1440>` → ISO with the value's own offset. */
-function timestampTzConverter(digits: number): Converter {
+function timestampTzReader(digits: number): CellReader {
 	const minutes = new MinuteCache(new DayCache());
-	return (cell) => {
-		const space = cell.indexOf(' ');
-		if (space < 0 || space === cell.length - 1 || !parseSeconds(cell, 0, space)) return cell;
+	return (text, start, end) => {
+		let space = start;
+		while (space < end && text.charCodeAt(space) !== 32) space++;
+		if (space === end || space === end - 1 || !parseSeconds(text, start, space)) return NOT_CANONICAL;
 		let encoded = 0;
-		for (let i = space + 1; i < cell.length; i++) {
-			const d = cell.charCodeAt(i) - 48;
-			if (d < 0 || d > 9) return cell;
+		for (let i = space + 1; i < end; i++) {
+			const d = text.charCodeAt(i) - 48;
+			if (d < 0 || d > 9) return NOT_CANONICAL;
 			encoded = encoded * 10 + d;
 		}
 		const offset = (encoded - 1440) * 60;
 		const local = parsedSeconds + offset;
-		return [minutes.get(local), TWO[local - Math.floor(local / 60) * 60], fraction(cell, digits), formatOffset(offset)].join('');
+		return temporalText(minutes.get(local), local - Math.floor(local / 60) * 60, text, digits, formatOffset(offset));
 	};
 }
 

@@ -1,6 +1,8 @@
 /**
  * Result decoding: jsonv2 rows (arrays of strings or null) → plain objects keyed by column name,
- * each cell converted by its column's rowType (see converters.ts for the type table).
+ * each cell converted by its column's rowType (see converters.ts for the type table). Partitions
+ * fetched as bytes are read without JSON.parse (partitionScan.ts); rows already parsed (partition 0,
+ * inline in the status response, and any body the scan hands back) go through the loop below.
  *
  * Everything per column (key, converter) is decided once in createRowDecoder; the per-row loop only
  * indexes arrays and calls the column's function, so decoding costs about as much as building the
@@ -8,8 +10,9 @@
  * as the string "null", which cannot be told apart from a TEXT value "null"; it is therefore not
  * converted (a numeric or temporal column returns the string "null" unchanged).
  */
-import { converterFor, type Converter, type ConverterOptions } from './converters';
+import { columnCodec, type ConverterOptions } from './converters';
 import { DecodeError } from './errors';
+import { scanPartition, type ScanColumns } from './partitionScan';
 import { isKnownTimeZone } from './timeZone';
 import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 
@@ -74,7 +77,8 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 		);
 	}
 	const keys = columnKeys(rowType);
-	const converters: Converter[] = rowType.map((column) => converterFor(column, resolved));
+	const codecs = rowType.map((column) => columnCodec(column, resolved));
+	const converters = codecs.map((codec) => codec.convert);
 	const width = keys.length;
 	// `row.__proto__ = x` would set the prototype instead of a field: such a result takes a slower path.
 	const safeKeys = !keys.includes('__proto__');
@@ -83,11 +87,15 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 	const template: DecodedRow = {};
 	if (safeKeys) for (const key of keys) template[key] = null;
 
+	// A column named __proto__ takes the slow path below (defineProperty per field): never scanned.
+	const scanColumns: ScanColumns | undefined = safeKeys ? { keys, converters, readers: codecs.map((codec) => codec.read), template } : undefined;
+
 	const decode = (
 		data: ReadonlyArray<ReadonlyArray<string | null> | undefined>,
 		out: DecodedRow[],
 		limit: number,
 		consume: boolean,
+		offset: number,
 	) => {
 		const end = Math.min(limit, data.length);
 		for (let r = 0; r < end; r++) {
@@ -102,7 +110,7 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 					const cell = cells[c];
 					row[keys[c]] = cell === null ? null : converters[c](cell);
 				}
-				out.push(row);
+				out[offset + r] = row;
 			} else {
 				const row: DecodedRow = {};
 				for (let c = 0; c < width; c++) {
@@ -110,22 +118,23 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 					const value = cell === null ? null : converters[c](cell);
 					Object.defineProperty(row, keys[c], { value, writable: true, enumerable: true, configurable: true });
 				}
-				out.push(row);
+				out[offset + r] = row;
 			}
 		}
 	};
 
 	return {
 		keys,
-		decodeInto: (data, out, limit = data.length) => decode(data, out, limit, false),
-		consumeInto: (data, out, limit = data.length) => {
-			decode(data, out, limit, true);
+		decodeInto: (data, out, limit = data.length, offset = out.length) => decode(data, out, limit, false, offset),
+		consumeInto: (data, out, limit = data.length, offset = out.length) => {
+			decode(data, out, limit, true, offset);
 			data.length = 0;
 		},
 		decode(data, limit = data.length) {
 			const out: DecodedRow[] = [];
-			decode(data, out, limit, false);
+			decode(data, out, limit, false, 0);
 			return out;
 		},
+		decodePartition: (body, out, offset, limit) => (scanColumns === undefined ? undefined : scanPartition(body, scanColumns, out, offset, limit)),
 	};
 }

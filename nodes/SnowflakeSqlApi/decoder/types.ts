@@ -38,13 +38,20 @@ export type DecodedRow = Record<string, unknown>;
 export interface RowDecoder {
 	/** Object keys in column order (duplicates suffixed `_2`, `_3`, ...). */
 	readonly keys: readonly string[];
-	/** Decodes the first `limit` rows of `data` (all by default) and appends them to `out`. */
-	decodeInto(data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit?: number): void;
+	/** Decodes the first `limit` rows of `data` (all by default) into out[offset], ... (appends by default). */
+	decodeInto(data: ReadonlyArray<ReadonlyArray<string | null>>, out: DecodedRow[], limit?: number, offset?: number): void;
 	/**
 	 * decodeInto that empties `data` as it goes: each wire row is dropped once decoded, so the garbage
 	 * collector never has to keep (and copy) the raw cells of rows already decoded. For rows nobody
 	 * else holds (a partition the transport just parsed).
 	 */
-	consumeInto(data: Array<Array<string | null> | undefined>, out: DecodedRow[], limit?: number): void;
+	consumeInto(data: Array<Array<string | null> | undefined>, out: DecodedRow[], limit?: number, offset?: number): void;
 	decode(data: ReadonlyArray<ReadonlyArray<string | null>>, limit?: number): DecodedRow[];
+	/**
+	 * Decodes a partition straight from its body (the decompressed bytes, or text, of `{"data":[...]}`)
+	 * into out[offset], ... for its first `limit` rows. Returns the rows the partition holds, or
+	 * undefined when the body is not in the canonical form: the caller then parses it (a body that is
+	 * not JSON fails there, as it always did) and decodes the rows with consumeInto. Never throws.
+	 */
+	decodePartition(body: unknown, out: DecodedRow[], offset: number, limit: number): number | undefined;
 }

@@ -19,13 +19,14 @@ import { withTransportErrors } from './decoding';
 import { SnowflakeConfigError } from './errors';
 import { Exchanges, type Sent } from './exchange';
 import { abandonedSubmit, canceledBeforeSubmit, mayHaveRun, pollNote, readingResultCanceled, readingStatementCanceled, submitNote } from './messages';
-import { checkMaxRows, checkPartitionRows, forEachPartition, planPartitions, readPartitions } from './partitions';
+import { checkMaxRows, checkPartitionRows, forEachPartition, planPartitions, readPartitions, type PartitionPlan, type PartitionSink } from './partitions';
 import { pollUntilDone, resolvePollPolicy, type PollStep } from './poll';
-import { errorForResponse, isRecord, protocolError, queryStatusFrom, resultSetFrom, type ErrorContext } from './responses';
+import { errorForResponse, isRecord, parseBody, protocolError, queryStatusFrom, resultSetFrom, type ErrorContext } from './responses';
 import { parseRetryAfter } from './retryAfter';
 import { runningPage, runningResult, resultFields } from './results';
 import { resolveRetryPolicy } from './retryPolicy';
 import { buildSubmitRequest, cancelPath, checkHandle, requestIdFromStatusUrl, statementPath } from './statementRequest';
+import type { DecodedRow } from '../decoder';
 import type {
 	ExecuteOptions,
 	GetStatementOptions,
@@ -55,6 +56,9 @@ const DEFAULT_REQUEST_DEADLINE_MS = 300_000;
 
 /** Rows as they come on the wire (jsonv2). */
 type Rows = Array<Array<string | null>>;
+
+/** What decoding a partition's 200 body gave: its rows decoded (their count), or the body parsed as JSON. */
+type PartitionBody = { decodedRows: number; json?: undefined } | { decodedRows?: undefined; json: unknown };
 
 export class SnowflakeClient {
 	private readonly now: () => number;
@@ -202,9 +206,14 @@ export class SnowflakeClient {
 					`Statement ${handle} has ${plan.partitionCount} partition(s), numbered 0 to ${plan.partitionCount - 1}; there is no partition ${partition}.`,
 				);
 			}
-			const data =
-				partition === 0 ? resultSet.data : await this.loadPartition(handle, partition, signal, meta);
-			checkPartitionRows(partition, data.length, plan, handle);
+			const decoder = this.decoding.createRowDecoder(meta.rowType, options.decode);
+			const rows: DecodedRow[] = [];
+			if (partition === 0) {
+				checkPartitionRows(partition, resultSet.data.length, plan, handle);
+				decoder.decodeInto(resultSet.data, rows);
+			} else {
+				await this.loadPartition(handle, partition, signal, meta, plan, { decoder, out: rows, offset: 0, limit: Number.POSITIVE_INFINITY });
+			}
 			return {
 				...resultFields(resultSet),
 				requestId: requestIdFromStatusUrl(resultSet.statementStatusUrl),
@@ -213,7 +222,7 @@ export class SnowflakeClient {
 				numRows: plan.numRows,
 				partition,
 				partitionCount: plan.partitionCount,
-				rows: this.decoding.createRowDecoder(meta.rowType, options.decode).decode(data),
+				rows,
 				nextPartition: partition + 1 < plan.partitionCount ? partition + 1 : undefined,
 			};
 		});
@@ -334,7 +343,7 @@ export class SnowflakeClient {
 		const decoder = this.decoding.createRowDecoder(meta.rowType, options.decode);
 		const rows = await readPartitions(plan, resultSet.data, decoder, {
 			concurrency: this.partitionConcurrency,
-			load: (partition, signal) => this.loadPartition(handle, partition, signal, meta),
+			load: (partition, signal, sink) => this.loadPartition(handle, partition, signal, meta, plan, sink),
 			signal: options.signal,
 			whenAborted: () => readingResultCanceled(handle, options.signal?.reason),
 			statementHandle: handle,
@@ -384,7 +393,7 @@ export class SnowflakeClient {
 			decoder,
 			{
 				concurrency: this.partitionConcurrency,
-				load: (partition, signal) => this.loadPartition(handle, partition, signal, meta),
+				load: (partition, signal, sink) => this.loadPartition(handle, partition, signal, meta, plan, sink),
 				signal: options.signal,
 				whenAborted,
 				statementHandle: handle,
@@ -404,22 +413,46 @@ export class SnowflakeClient {
 		};
 	}
 
-	/** Partition N of a result, its body bounded by what partitionInfo[N] announces (bodyLimit.ts). */
-	private async loadPartition(handle: string, partition: number, signal: AbortSignal | undefined, meta: ResultSetMetaData): Promise<Rows> {
+	/**
+	 * Partition N of a result, its body bounded by what partitionInfo[N] announces (bodyLimit.ts), decoded
+	 * into the sink and checked against partitionInfo[N].rowCount. The body is decoded from its bytes
+	 * inside the exchange, so a body that turns out not to be JSON (cut off in transit) is retried like
+	 * before; one outside the canonical form is parsed and decoded row by row (the same rows and errors).
+	 */
+	private async loadPartition(
+		handle: string,
+		partition: number,
+		signal: AbortSignal | undefined,
+		meta: ResultSetMetaData,
+		plan: PartitionPlan,
+		sink: PartitionSink,
+	): Promise<void> {
 		// An empty partition is not fetched: partitionInfo already says all there is to know.
-		if (meta.partitionInfo?.[partition]?.rowCount === 0) return [];
+		if (meta.partitionInfo?.[partition]?.rowCount === 0) return;
 		const maxBytes = partitionMaxBytes(meta.partitionInfo?.[partition]?.uncompressedSize);
+		const decodeBody = (body: unknown): PartitionBody => {
+			const decodedRows = sink.decoder.decodePartition(body, sink.out, sink.offset, sink.limit);
+			return decodedRows === undefined ? { json: parseBody(body) } : { decodedRows };
+		};
 		const sent = await this.exchanges.send(
 			() => ({ method: 'GET', path: statementPath(handle), qs: { partition: String(partition) }, maxBytes }),
-			{ signal },
+			{ signal, decodeBody },
 		);
 		const { response } = sent;
 		if (response.status !== 200) throw errorForResponse(response, this.errorContext(sent, handle));
-		const { json } = sent;
+		const read = sent.json as PartitionBody;
+		if (read.decodedRows !== undefined) {
+			checkPartitionRows(partition, read.decodedRows, plan, handle);
+			return;
+		}
+		const { json } = read;
 		if (!isRecord(json) || !Array.isArray(json.data)) {
 			throw protocolError(`partition ${partition} has no "data" array.`, handle);
 		}
-		return json.data as Rows;
+		const data = json.data as Rows;
+		checkPartitionRows(partition, data.length, plan, handle);
+		// The wire rows are dropped as they are decoded (nothing else holds this partition).
+		sink.decoder.consumeInto(data, sink.out, sink.limit, sink.offset);
 	}
 
 	private async cancelStatement(handle: string, signal: AbortSignal | undefined, policy: RetryPolicy): Promise<QueryStatus> {

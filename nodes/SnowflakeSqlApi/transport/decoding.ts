@@ -33,9 +33,10 @@ export function withTransportErrors(decoding: RowDecoding): RowDecoding {
 			const decoder = reporting(() => decoding.createRowDecoder(rowType, options));
 			return {
 				keys: decoder.keys,
-				decodeInto: (data, out: DecodedRow[], limit) => reporting(() => decoder.decodeInto(data, out, limit)),
-				consumeInto: (data, out: DecodedRow[], limit) => reporting(() => decoder.consumeInto(data, out, limit)),
+				decodeInto: (data, out: DecodedRow[], limit, offset) => reporting(() => decoder.decodeInto(data, out, limit, offset)),
+				consumeInto: (data, out: DecodedRow[], limit, offset) => reporting(() => decoder.consumeInto(data, out, limit, offset)),
 				decode: (data, limit) => reporting(() => decoder.decode(data, limit)),
+				decodePartition: (body, out: DecodedRow[], offset, limit) => reporting(() => decoder.decodePartition(body, out, offset, limit)),
 			};
 		},
 	};

@@ -18,7 +18,10 @@ import type { HttpFn, HttpRequest, HttpResponse, RetryPolicy, SleepFn, Transport
 /** How an exchange ended with a response (whatever its status: the caller maps it). */
 export interface Sent {
 	response: HttpResponse;
-	/** The parsed body of a 200 (parsed while retries were still possible: a cut-off body is retried). */
+	/**
+	 * The parsed body of a 200 (parsed while retries were still possible: a cut-off body is retried), or
+	 * what the request's own `decodeBody` made of it.
+	 */
 	json?: unknown;
 	attempts: number;
 	/** The token was re-signed after a 390198 and the response still is a 401. */
@@ -44,6 +47,11 @@ interface SendOptions {
 	/** While polling, 429 means "still running": hand it back instead of retrying it. */
 	runningOn429?: boolean;
 	policy?: RetryPolicy;
+	/**
+	 * Reads a 200's body instead of parseBody (a partition is decoded straight from its bytes). A
+	 * SyntaxError from it means the body is not JSON: retried like a cut-off body, as parseBody's is.
+	 */
+	decodeBody?: (body: unknown) => unknown;
 }
 
 interface ExchangeSettings {
@@ -171,9 +179,17 @@ export class Exchanges {
 			// Never followed, never retried: the target would get the token (and on 307/308 the statement).
 			if (response !== undefined && isRedirect(response.status)) throw redirectRefused(response, this.settings.host);
 			if (response?.status === 200) {
+				let notJson: unknown;
+				let decodeFailure: unknown;
 				try {
-					json = parseBody(response.body);
+					json = options.decodeBody ? options.decodeBody(response.body) : parseBody(response.body);
 				} catch (error) {
+					// Only "not JSON" can be a body cut off in transit; a decoder's own error stands as it is.
+					if (options.decodeBody && !(error instanceof SyntaxError)) decodeFailure = error;
+					else notJson = error ?? new SyntaxError('not JSON');
+				}
+				if (decodeFailure !== undefined) throw decodeFailure;
+				if (notJson !== undefined) {
 					// An HTML page is some other server's answer (a proxy's login page, Snowsight): the same again if retried.
 					if (isMarkup(response.body)) {
 						throw protocolError(
@@ -182,7 +198,7 @@ export class Exchanges {
 					}
 					// A 200 that is not JSON was cut off or corrupted in transit (a truncated gzip stream
 					// decodes to partial text): as retryable as a dropped connection.
-					failure = protocolError(`the body of a 200 response to ${describeTarget(request)} is not JSON (cut off in transit?).`, undefined, error);
+					failure = protocolError(`the body of a 200 response to ${describeTarget(request)} is not JSON (cut off in transit?).`, undefined, notJson);
 					response = undefined;
 				}
 			}

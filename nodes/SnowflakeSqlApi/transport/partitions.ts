@@ -10,7 +10,7 @@ import { abortAware } from './abort';
 import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError, type SnowflakeCancelledError } from './errors';
 import type { ExecuteOptions, PartitionConsumer, ResultSetMetaData } from './types';
 
-interface PartitionPlan {
+export interface PartitionPlan {
 	/** Partitions in the result. */
 	partitionCount: number;
 	/** Partitions to read (0..readCount-1): all of them unless a truncating row cap ends earlier. */
@@ -107,37 +107,18 @@ function protocol(what: string, statementHandle: string): SnowflakeProtocolError
 }
 
 /**
- * Runs `load(0..count-1)` with at most `concurrency` in flight and hands the results to `emit`
- * strictly in index order as soon as the prefix is complete (so work done in `load`, like decoding,
- * overlaps the other downloads). The first failure aborts the loads still in flight and rejects.
+ * Runs `load(0..count-1)` with at most `concurrency` in flight (each load decodes its partition into its
+ * own place of the result as it arrives, so decoding overlaps the other downloads). The first failure
+ * aborts the loads still in flight and rejects.
  */
-async function loadInOrder<T>(
-	count: number,
-	concurrency: number,
-	load: (index: number, signal: AbortSignal) => Promise<T>,
-	emit: (index: number, value: T) => void,
-	signal?: AbortSignal,
-): Promise<void> {
+async function loadAll(count: number, concurrency: number, load: (index: number, signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<void> {
 	if (count <= 0) return;
 	const stop = new AbortController();
 	const loadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-	const results = new Array<T | undefined>(count);
-	const ready = new Array<boolean>(count).fill(false);
 	let next = 0;
-	let emitted = 0;
 
 	const worker = async (): Promise<void> => {
-		while (next < count && !loadSignal.aborted) {
-			const index = next++;
-			results[index] = await load(index, loadSignal);
-			ready[index] = true;
-			while (emitted < count && ready[emitted]) {
-				const value = results[emitted] as T;
-				results[emitted] = undefined; // let the emitted value go as soon as the consumer does
-				emit(emitted, value);
-				emitted++;
-			}
-		}
+		while (next < count && !loadSignal.aborted) await load(next++, loadSignal);
 	};
 	// The first failure stops the others: their requests are aborted and their results unwanted.
 	const stopOthers = (error: unknown) => {
@@ -148,10 +129,25 @@ async function loadInOrder<T>(
 	if (signal?.aborted) throw signal.reason;
 }
 
+/** Where a partition's rows go: out[offset], out[offset + 1], ... for its first `limit` rows. */
+export interface PartitionSink {
+	decoder: RowDecoder;
+	out: DecodedRow[];
+	offset: number;
+	limit: number;
+}
+
+/**
+ * The result array is allocated whole up front when it has at most this many rows (8 bytes a row, 64 MB
+ * at most); partitionInfo comes from the server, so a larger announcement grows the array as rows arrive
+ * instead of reserving memory for rows that may never come.
+ */
+const MAX_PREALLOCATED_ROWS = 1 << 23;
+
 interface PartitionReading {
 	concurrency: number;
-	/** Fetches partition N (N ≥ 1) of the statement. */
-	load: (partition: number, signal: AbortSignal) => Promise<Array<Array<string | null>>>;
+	/** Fetches partition N (N ≥ 1) of the statement, decodes it into the sink and checks its row count. */
+	load: (partition: number, signal: AbortSignal, sink: PartitionSink) => Promise<void>;
 	signal?: AbortSignal;
 	/** The error to throw when `signal` aborts the reading. */
 	whenAborted: () => SnowflakeCancelledError;
@@ -160,35 +156,34 @@ interface PartitionReading {
 	rowType?: readonly RowType[];
 }
 
-/** Decodes the inline rows, then fetches and decodes partitions 1..readCount-1 of the plan, in order. */
+/**
+ * Decodes the inline rows, then fetches and decodes partitions 1..readCount-1 of the plan, each written
+ * straight into the one result array at its own offset as it arrives (no per-partition arrays copied
+ * together at the end), so decoding overlaps the partitions still downloading.
+ */
 export async function readPartitions(
 	plan: PartitionPlan,
 	inline: Array<Array<string | null>>,
 	decoder: RowDecoder,
 	reading: PartitionReading,
 ): Promise<DecodedRow[]> {
-	const rows: DecodedRow[] = [];
-	decoder.decodeInto(inline, rows, plan.keepRows[0]);
+	const offsets: number[] = [];
+	let total = 0;
+	for (let p = 0; p < plan.readCount; p++) {
+		offsets.push(total);
+		total += plan.keepRows[p];
+	}
+	const rows: DecodedRow[] = total <= MAX_PREALLOCATED_ROWS ? new Array<DecodedRow>(total) : [];
+	decoder.decodeInto(inline, rows, plan.keepRows[0], 0);
 	if (plan.readCount === 1) return rows;
 	const { signal } = reading;
 	await abortAware(signal, reading.whenAborted, () =>
-		loadInOrder(
+		loadAll(
 			plan.readCount - 1,
 			reading.concurrency,
 			async (index, loadSignal) => {
 				const partition = index + 1;
-				const data = await reading.load(partition, loadSignal);
-				checkPartitionRows(partition, data.length, plan, reading.statementHandle);
-				// Decoded on arrival, so decoding overlaps the partitions still downloading; the wire
-				// rows are dropped as they are decoded (nothing else holds this partition).
-				const decoded: DecodedRow[] = [];
-				decoder.consumeInto(data, decoded, plan.keepRows[partition]);
-				return decoded;
-			},
-			// Appended in order by a plain loop: Array#flat at the end walked a million rows through
-			// its generic (property-checking) path, about 1 % of the whole read.
-			(_index, decoded) => {
-				for (let i = 0; i < decoded.length; i++) rows.push(decoded[i]);
+				await reading.load(partition, loadSignal, { decoder, out: rows, offset: offsets[partition], limit: plan.keepRows[partition] });
 			},
 			signal,
 		),
@@ -198,9 +193,9 @@ export async function readPartitions(
 
 /**
  * readPartitions for results too big to hold: each partition's rows go to `onRows` in order, and the
- * next one is decoded only once `onRows` has finished with the previous one, so at most one partition's
- * decoded rows exist at a time. Up to `concurrency` partitions download ahead as wire rows (bounded
- * like readPartitions). A failure, or `onRows` throwing, stops the downloads still in flight.
+ * next one is handed over only once `onRows` has finished with the previous one. Up to `concurrency`
+ * partitions download and decode ahead into arrays of their own, so a few partitions' rows exist at a
+ * time, whatever the result's size. A failure, or `onRows` throwing, stops the downloads still in flight.
  */
 export async function forEachPartition(
 	plan: PartitionPlan,
@@ -218,14 +213,13 @@ export async function forEachPartition(
 	await abortAware(signal, reading.whenAborted, async () => {
 		const stop = new AbortController();
 		const loadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-		const ahead: Array<Promise<Array<Array<string | null>>>> = [];
+		const ahead: Array<Promise<DecodedRow[]>> = [];
 		let next = 1;
 		const fetchNext = () => {
 			const partition = next++;
-			const loading = reading.load(partition, loadSignal).then((data) => {
-				checkPartitionRows(partition, data.length, plan, reading.statementHandle);
-				return data;
-			});
+			const rows: DecodedRow[] = [];
+			// load checks the partition's row count against partitionInfo.
+			const loading = reading.load(partition, loadSignal, { decoder, out: rows, offset: 0, limit: plan.keepRows[partition] }).then(() => rows);
 			// Awaited in order below; one that fails after the reading stopped is no longer wanted.
 			loading.catch(() => undefined);
 			ahead.push(loading);
@@ -233,10 +227,8 @@ export async function forEachPartition(
 		try {
 			while (next < plan.readCount && ahead.length < reading.concurrency) fetchNext();
 			for (let partition = 1; partition < plan.readCount; partition++) {
-				const data = await (ahead.shift() as Promise<Array<Array<string | null>>>);
+				const rows = await (ahead.shift() as Promise<DecodedRow[]>);
 				if (next < plan.readCount) fetchNext();
-				const rows: DecodedRow[] = [];
-				decoder.consumeInto(data, rows, plan.keepRows[partition]);
 				await onRows(rows, partition, decoder.keys, rowType);
 				if (signal?.aborted) throw signal.reason;
 			}

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { columnKeys, createRowDecoder, DecodeError, type RowType } from '../../../nodes/SnowflakeSqlApi/decoder';
+import { seeded } from '../../helpers/seeded';
 
 const column = (name: string): RowType => ({ name, type: 'text' }) as RowType;
 const sameName = (count: number) => Array.from({ length: count }, () => column('A'));
@@ -26,17 +27,6 @@ function referenceKeys(rowType: readonly RowType[]): string[] {
 		used.add(key);
 		return key;
 	});
-}
-
-/** A fixed-seed generator (mulberry32). */
-function seeded(seed: number): () => number {
-	let state = seed;
-	return () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function minimumMs(work: () => unknown): number {

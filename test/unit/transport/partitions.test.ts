@@ -104,6 +104,48 @@ describe('partitions', () => {
 		expect(fake.sent('GET', statementPath('b'))).toHaveLength(2);
 	});
 
+	it('decodes partitions from their bytes; a body outside the canonical form gives the same rows, one that is not JSON is retried', async () => {
+		const rowType = [
+			{ name: 'N', type: 'fixed', scale: 0 },
+			{ name: 'T', type: 'timestamp_tz', scale: 3 },
+			{ name: 'V', type: 'variant' },
+		];
+		const { fake, client, events } = harness({ retry: { limit: 1 } });
+		fake.on('POST', SUBMIT, [
+			json(200, {
+				resultSetMetaData: { numRows: 4, format: 'jsonv2', rowType, partitionInfo: [{ rowCount: 1 }, { rowCount: 1 }, { rowCount: 1 }, { rowCount: 1 }] },
+				data: [['1', '0.000 1440', null]],
+				code: '090001',
+				message: 'Statement executed successfully.',
+				statementHandle: 'h',
+			}),
+		]);
+		const bytes = (text: string): HttpResponse => ({ status: 200, headers: {}, body: new TextEncoder().encode(text) });
+		// canonical, as bytes: read without JSON.parse
+		fake.on('GET', statementPath('h'), [bytes('{"data":[["2","1700000000.123 1500","{\\"a\\":[1,2]}"]]}')], 1);
+		// another key next to data: parsed, then decoded row by row (an escaped VARIANT cell)
+		fake.on('GET', statementPath('h'), [bytes('{"data":[["3",null,"\\u0031"]],"note":1}')], 2);
+		// an invalid escape is not JSON: retried like a body cut off in transit
+		fake.on('GET', statementPath('h'), [bytes('{"data":[["4",null,"\\x"]]}'), bytes('{"data":[["4",null,"[]"]]}')], 3);
+		await expect(client.execute({ statement: 'select n, t, v' })).resolves.toMatchObject({
+			rows: [
+				{ N: 1, T: '1970-01-01T00:00:00.000+00:00', V: null },
+				{ N: 2, T: '2023-11-14T23:13:20.123+01:00', V: { a: [1, 2] } },
+				{ N: 3, T: null, V: 1 },
+				{ N: 4, T: null, V: [] },
+			],
+		});
+		expect(events.filter((event) => event.type === 'retry')).toEqual([expect.objectContaining({ reason: 'corrupt response body' })]);
+		expect(fake.sent('GET', statementPath('h'))).toHaveLength(4);
+	});
+
+	it('a partition row of the wrong width fails as before, whichever decoder read it', async () => {
+		const { fake, client } = harness();
+		fake.on('POST', SUBMIT, [resultSet([1, 1])]);
+		fake.on('GET', statementPath(), [{ status: 200, headers: {}, body: new TextEncoder().encode('{"data":[["2","extra"]]}') }], 1);
+		await expect(client.execute({ statement: 'select n' })).rejects.toThrow('Unexpected response from Snowflake: a row has 2 cells but rowType describes 1 columns.');
+	});
+
 	it('treats a result without partitionInfo as one inline partition', async () => {
 		const { fake, client } = harness();
 		fake.on('POST', SUBMIT, [
