@@ -319,6 +319,23 @@ async function node() {
 	return { ms: run.ms, cpuMs: run.cpuMs, memory };
 }
 
+/** Execute SQL with Return Results As File (CSV) through n8n-core: the file's bytes and the memory it took. */
+async function exportFile() {
+	const { runWorkflow, snowflakeWorkflow } = await import('../test/workflows/harness');
+	const workflow = (n: number) => snowflakeWorkflow({ operation: 'executeQuery', query: benchQuery(n), returnAs: 'file', fileFormat: 'csv' });
+	await runWorkflow(workflow(Math.min(rows, 10_000)), n8nCredentials); // warm-up
+	const sampler = new MemorySampler();
+	const run = await timed(async () => await runWorkflow(workflow(rows), n8nCredentials));
+	const memory = sampler.stop();
+	const error = run.value.error();
+	if (error) throw error;
+	const [item] = run.value.output('Success');
+	if (item?.json.numRows !== rows) throw new Error(`the export says ${String(item?.json.numRows)} rows, expected ${rows}`);
+	// n8n's default binary mode keeps the file in the item as base64.
+	const fileBytes = Buffer.from(String(item.binary?.data?.data ?? ''), 'base64').length;
+	return { ms: run.ms, cpuMs: run.cpuMs, memory, fileBytes };
+}
+
 /** `Bearer <jwt>` → `<jwt>`, from a fetch's headers. */
 function bearer(init: RequestInit | undefined): string {
 	return String((init?.headers as Record<string, string> | undefined)?.Authorization ?? '').replace(/^Bearer /, '');
@@ -416,7 +433,7 @@ async function insert() {
 	return { node: nodeRun, hand: handRun, ratio: nodeRun.ms / handRun.ms };
 }
 
-const phases: Record<string, () => Promise<unknown>> = { floor, untyped, fetchDecode, node, signatures, insert };
+const phases: Record<string, () => Promise<unknown>> = { floor, untyped, fetchDecode, node, export: exportFile, signatures, insert };
 
 void (async () => {
 	try {

@@ -9,7 +9,7 @@
  *   BENCH_INSERT_REPEATS=1             runs of the Insert measurement (the emulator's DuckDB makes it slow)
  *   BENCH_PARTITION_ROWS=20000         rows per emulator partition (1M rows → 50 gzip partitions)
  *   BENCH_PROFILE=1                    write .cpuprofile files of the measurements to bench/profiles/
- *   BENCH_ONLY=floor,untyped,...       run only these phases
+ *   BENCH_ONLY=floor,untyped,...       run only these phases (floor, untyped, fetchDecode, node, export, signatures, insert)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -144,6 +144,7 @@ interface SizeRuns {
 	untyped: Untyped[];
 	fetchDecode: FetchDecode[];
 	node: Timed[];
+	export: Array<Timed & { fileBytes: number }>;
 }
 
 function summarise(size: SizeRuns) {
@@ -172,6 +173,8 @@ function summarise(size: SizeRuns) {
 					heapRatio: round(median(runs.map((run) => run.memory.heapGrowthMB)) / jsonMB),
 					nsPerRow: round((median(runs.map((run) => run.ms)) * 1e6) / size.rows, 0),
 				};
+	const exported = per(size.export);
+	const fileMB = size.export[0] ? size.export[0].fileBytes / 1024 / 1024 : NaN;
 	return {
 		rows: size.rows,
 		partitions: size.floor[0]?.partitions,
@@ -188,6 +191,8 @@ function summarise(size: SizeRuns) {
 		untypedHttpMs: size.untyped.length ? round(median(size.untyped.map((run) => run.httpMs)), 0) : undefined,
 		fetchDecode: per(size.fetchDecode),
 		node: per(size.node),
+		// The export's peak heap is compared with the file it makes (the issue's export heap figure).
+		export: exported && { ...exported, fileMB: round(fileMB, 1), heapToFile: round(exported.heapGrowthMB / fileMB) },
 		raw: size,
 	};
 }
@@ -206,15 +211,16 @@ async function main(): Promise<void> {
 
 	const sizeRuns: SizeRuns[] = [];
 	for (const rows of sizes) {
-		const size: SizeRuns = { rows, floor: [], untyped: [], fetchDecode: [], node: [] };
+		const size: SizeRuns = { rows, floor: [], untyped: [], fetchDecode: [], node: [], export: [] };
 		sizeRuns.push(size);
 		for (let r = 0; r < repeats; r++) {
 			if (wanted('floor')) size.floor.push(await measure<Floor>('floor', rows));
 			if (wanted('untyped')) size.untyped.push(await measure<Untyped>('untyped', rows));
 			if (wanted('fetchDecode')) size.fetchDecode.push(await measure<FetchDecode>('fetchDecode', rows));
 			if (wanted('node')) size.node.push(await measure<Timed>('node', rows));
+			if (wanted('export')) size.export.push(await measure<Timed & { fileBytes: number }>('export', rows));
 			const last = (runs: Array<{ ms: number }>) => (runs.length ? `${round(runs[runs.length - 1].ms, 0)} ms` : '-');
-			console.log(`  ${rows} rows, run ${r + 1}: floor ${last(size.floor)}, untyped ${last(size.untyped)}, fetch+decode ${last(size.fetchDecode)}, node ${last(size.node)}`);
+			console.log(`  ${rows} rows, run ${r + 1}: floor ${last(size.floor)}, untyped ${last(size.untyped)}, fetch+decode ${last(size.fetchDecode)}, node ${last(size.node)}, export ${last(size.export)}`);
 		}
 	}
 	const signatures = wanted('signatures') ? await measure<Record<string, number>>('signatures', 1000) : undefined;
@@ -268,6 +274,9 @@ async function main(): Promise<void> {
 	line('  heap growth MB node', summaries.map((s) => s.node && `${s.node.heapGrowthMB} (${s.node.heapRatio}x)`), '<= 2x JSON');
 	line('  peak RSS MB fetch+decode / node', summaries.map((s) => `${s.fetchDecode?.peakRssMB ?? '-'} / ${s.node?.peakRssMB ?? '-'}`));
 	line('  RSS growth MB fetch+decode / node', summaries.map((s) => `${s.fetchDecode?.rssGrowthMB ?? '-'} / ${s.node?.rssGrowthMB ?? '-'}`));
+	line('8 export to CSV ms', summaries.map((s) => s.export?.ms));
+	line('  ratio to untyped (wall)', summaries.map((s) => s.export && `${s.export.untypedRatio}x`), '<= 1.0x');
+	line('  file MB / heap growth MB', summaries.map((s) => s.export && `${s.export.fileMB} / ${s.export.heapGrowthMB} (${s.export.heapToFile}x)`), '<= 1.2x file');
 	const widths = rowsOut[0].map((_, c) => Math.max(...rowsOut.map((r) => r[c].length)));
 	console.log('');
 	for (const [i, r] of rowsOut.entries()) {
@@ -311,9 +320,9 @@ async function main(): Promise<void> {
 		`bench: against the in-memory floor: fetch+decode ${fmt(head?.fetchDecode?.ratio)}x, node ${fmt(head?.node?.ratio)}x (wall); ` +
 			`client CPU against the untyped client: fetch+decode ${fmt(head?.fetchDecode?.untypedCpuRatio)}x, node ${fmt(head?.node?.untypedCpuRatio)}x`,
 	);
-	// Export figures wait for the export (results as files); the heap figure is node items over the rows' JSON.
+	// heap: node items over the decoded rows' JSON; export heap: the export's peak heap over the file's size.
 	console.log(
-		`bench: fetch+decode ${fmt(head?.fetchDecode?.untypedRatio)}x untyped, node ${fmt(head?.node?.untypedRatio)}x untyped, export n/a, heap ${fmt(head?.node?.heapRatio)}x, export heap n/a, signatures ${fmt(signatures?.signatures)}`,
+		`bench: fetch+decode ${fmt(head?.fetchDecode?.untypedRatio)}x untyped, node ${fmt(head?.node?.untypedRatio)}x untyped, export ${fmt(head?.export?.untypedRatio)}x untyped, heap ${fmt(head?.node?.heapRatio)}x, export heap ${fmt(head?.export?.heapToFile)}x, signatures ${fmt(signatures?.signatures)}`,
 	);
 }
 
