@@ -1080,7 +1080,8 @@ export class DuckDbSession implements EngineSession {
 	/** A SHOW TABLES row; tracked tables show their creation time, retention and change tracking. */
 	private showTableRow(r: { db: string; schema: string; name: string; temporary: boolean; rows: unknown }, created: string, owner: string): Array<string | null> {
 		const meta = this.engine.changes.tables.get(tableKey(r.db, r.schema, r.name));
-		const createdOn = meta ? String(meta.createdOnUs / 1_000_000n) : created;
+		// created_on is TIMESTAMP_LTZ(3): epoch seconds with three fraction digits.
+		const createdOn = meta ? `${meta.createdOnUs / 1_000_000n}.${String((meta.createdOnUs % 1_000_000n) / 1000n).padStart(3, '0')}` : created;
 		const retention = meta ? String(meta.retentionDays) : '1';
 		const tracking = meta?.tracking ? 'ON' : 'OFF';
 		return [createdOn, r.name, r.db, r.schema, r.temporary ? 'TEMPORARY' : 'TABLE', '', '', String(r.rows ?? 0), '0', owner, retention, 'OFF', tracking, 'N', 'N', 'ROLE', 'N', null, 'N', 'N', 'N', 'N'];
