@@ -37,6 +37,8 @@ export interface TableMeta {
 	trackingSinceUs?: bigint;
 	/** DATA_RETENTION_TIME_IN_DAYS (Snowflake's default: 1). */
 	retentionDays: number;
+	/** The table's column names while tracked (reset by ALTER TABLE). */
+	columns?: string[];
 }
 
 export function tableKey(db: string, schema: string, table: string): string {
@@ -51,8 +53,9 @@ export const nowUs = (): bigint => BigInt(Date.now()) * 1000n;
 
 /**
  * Engine-wide change tracking state: table metadata, commit clock, statement points, the lock.
- * Commit times are strictly increasing and later than the end of every statement finished before
- * the commit, so a window end read with CURRENT_TIMESTAMP() never precedes a later commit.
+ * Commit times come from DuckDB's own clock (the one CURRENT_TIMESTAMP reads), read fresh at the commit,
+ * plus 1 µs, and strictly increase: a window end read by a statement that finished before a commit is
+ * always earlier than that commit's time.
  */
 export class ChangeTracker {
 	readonly tables = new Map<string, TableMeta>();
@@ -60,7 +63,6 @@ export class ChangeTracker {
 	private readonly statements = new Map<string, bigint | { txn: number }>();
 	private readonly txnCommits = new Map<number, bigint>();
 	private lastCommitUs = 0n;
-	private lastFinishedUs = 0n;
 	private nextTxn = 1;
 	private nextRow = 0;
 	private locked: Promise<void> = Promise.resolve();
@@ -75,20 +77,18 @@ export class ChangeTracker {
 		return createHash('sha1').update(`${key}\u0000${this.nextRow++}`).digest('hex');
 	}
 
-	commitUs(): bigint {
-		let ts = nowUs();
+	/** The commit time for a commit starting now; `clockUs` is DuckDB's current time in µs. */
+	commitUs(clockUs: bigint): bigint {
+		let ts = clockUs + 1n;
 		if (ts <= this.lastCommitUs) ts = this.lastCommitUs + 1n;
-		if (ts <= this.lastFinishedUs) ts = this.lastFinishedUs + 1n;
 		this.lastCommitUs = ts;
 		return ts;
 	}
 
 	statementFinished(handle: string | undefined, txn: number | undefined, wrote: bigint | undefined): void {
-		// DuckDB's CURRENT_TIMESTAMP is read inside the statement, so before this (+1 ms for the ms clock).
-		this.lastFinishedUs = (BigInt(Date.now()) + 1n) * 1000n;
 		if (!handle) return;
 		if (this.statements.size > 100_000) this.statements.delete(this.statements.keys().next().value as string);
-		this.statements.set(handle, wrote ?? (txn !== undefined ? { txn } : this.lastFinishedUs));
+		this.statements.set(handle, wrote ?? (txn !== undefined ? { txn } : nowUs()));
 	}
 
 	txnCommitted(txn: number, ts: bigint | undefined): void {

@@ -236,6 +236,12 @@ export class DuckDbEngine implements Engine {
 		return [...this.databases.keys()].find((d) => d.toUpperCase() === name.toUpperCase());
 	}
 
+	/** DuckDB's clock now (what CURRENT_TIMESTAMP of a statement starting now reads), in µs. */
+	async clockUs(): Promise<bigint> {
+		const reader = await this.adminConnection().runAndReadAll('SELECT epoch_us(current_timestamp)');
+		return BigInt(reader.getRows()[0][0] as bigint);
+	}
+
 	private adminConnection(): DuckDBConnection {
 		if (!this.admin) throw new Error('engine closed');
 		return this.admin;
@@ -698,6 +704,11 @@ export class DuckDbSession implements EngineSession {
 		return rows.map((r) => String(r[0]));
 	}
 
+	private async trackedColumns(meta: TableMeta): Promise<string[]> {
+		meta.columns ??= await this.columnNames(meta.db, meta.schema, meta.table);
+		return meta.columns;
+	}
+
 	private tableOf(meta: TableMeta): string {
 		return [meta.db, meta.schema, meta.table].map(quoteIdent).join('.');
 	}
@@ -728,12 +739,15 @@ export class DuckDbSession implements EngineSession {
 			return undefined;
 		}
 		return this.engine.changes.exclusive(async () => {
-			const ts = this.engine.changes.commitUs();
+			const ts = this.engine.changes.commitUs(await this.engine.clockUs());
 			try {
 				for (const meta of this.trackedLogs.values()) {
-					const log = logName(meta);
-					await this.connection.run(`UPDATE ${log} SET ${quoteIdent(META.from)} = ${ts} WHERE ${quoteIdent(META.fromTxn)} = ${txn} AND ${quoteIdent(META.from)} IS NULL`);
-					await this.connection.run(`UPDATE ${log} SET ${quoteIdent(META.to)} = ${ts} WHERE ${quoteIdent(META.toTxn)} = ${txn} AND ${quoteIdent(META.to)} IS NULL`);
+					const [from, to, fromTxn, toTxn] = [META.from, META.to, META.fromTxn, META.toTxn].map(quoteIdent);
+					const starts = `${fromTxn} = ${txn} AND ${from} IS NULL`;
+					const ends = `${toTxn} = ${txn} AND ${to} IS NULL`;
+					await this.connection.run(
+						`UPDATE ${logName(meta)} SET ${from} = CASE WHEN ${starts} THEN ${ts} ELSE ${from} END, ${to} = CASE WHEN ${ends} THEN ${ts} ELSE ${to} END WHERE (${starts}) OR (${ends})`,
+					);
 				}
 			} catch {
 				// An aborted transaction: COMMIT rolls it back, as without change tracking.
@@ -800,6 +814,7 @@ export class DuckDbSession implements EngineSession {
 	/** Creates the log and records the rows present as versions starting now. */
 	private async startTracking(meta: TableMeta): Promise<void> {
 		const log = logName(meta);
+		meta.columns = undefined;
 		await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(meta.db)}.${quoteIdent(LOG_SCHEMA)}`);
 		await this.connection.run(`DROP TABLE IF EXISTS ${log}`);
 		await this.connection.run(
@@ -812,12 +827,13 @@ export class DuckDbSession implements EngineSession {
 			this.trackedLogs.set(key, meta);
 		});
 		meta.tracking = true;
-		meta.trackingSinceUs = nowUs();
+		// From the seeding commit on (inside an explicit transaction: from now).
+		meta.trackingSinceUs = this.wrote ?? (await this.engine.clockUs());
 	}
 
 	private async insertVersions(meta: TableMeta, txn: number, rows: Array<{ rowid: string; rowId: string; update: boolean }>): Promise<void> {
 		if (rows.length === 0) return;
-		const columns = (await this.columnNames(meta.db, meta.schema, meta.table)).map(quoteIdent);
+		const columns = (await this.trackedColumns(meta)).map(quoteIdent);
 		const values = rows.map((r) => `(${r.rowid}, ${sqlString(r.rowId)}, ${r.update ? 'TRUE' : 'FALSE'})`).join(', ');
 		await this.connection.run(
 			`INSERT INTO ${logName(meta)} (${[META.rowId, META.fromTxn, META.fromUpdate].map(quoteIdent).join(', ')}${columns.map((c) => `, ${c}`).join('')}) ` +
@@ -848,7 +864,7 @@ export class DuckDbSession implements EngineSession {
 	private async trackedWrite(meta: TableMeta, run: () => Promise<DuckDBResultReader>): Promise<DuckDBResultReader> {
 		const key = tableKey(meta.db, meta.schema, meta.table);
 		return this.inTransaction(async (txn) => {
-			const columns = (await this.columnNames(meta.db, meta.schema, meta.table)).map(quoteIdent).join(', ');
+			const columns = (await this.trackedColumns(meta)).map(quoteIdent).join(', ');
 			const snapshot = async () => new Map((await this.query(`SELECT rowid, ${columns} FROM ${this.tableOf(meta)}`)).map((r) => [String(r[0]), contentKey(r.slice(1))]));
 			const before = await snapshot();
 			const current = new Map<string, string[]>();
@@ -899,12 +915,13 @@ export class DuckDbSession implements EngineSession {
 			const found = await this.resolveTable(ddl.name, ctx);
 			if (!found) return;
 			const options = trackingOptions(significant(tokenize(statement)));
-			const meta: TableMeta = { ...found, createdOnUs: nowUs(), tracking: false, retentionDays: options.retentionDays ?? 1 };
+			const meta: TableMeta = { ...found, createdOnUs: await this.engine.clockUs(), tracking: false, retentionDays: options.retentionDays ?? 1 };
 			tracker.tables.set(key, meta);
 			if (options.changeTracking) await this.startTracking(meta);
 			return;
 		}
 		if (ddl.verb === 'ALTER' && old?.tracking) {
+			old.columns = undefined;
 			const have = new Set(await this.columnNames(old.db, LOG_SCHEMA, `${old.schema}.${old.table}`));
 			const rows = await this.query(
 				`SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
@@ -946,7 +963,7 @@ export class DuckDbSession implements EngineSession {
 			const startUs = await this.pointUs(clause.at, toks, statement, bindings, params, used, context);
 			const endUs = clause.end_ ? await this.pointUs(clause.end_, toks, statement, bindings, params, used, context) : nowUs();
 			this.engine.changes.checkStart(meta, found.table, `${found.db}.${found.schema}.${found.table}`, startUs);
-			const columns = await this.columnNames(found.db, found.schema, found.table);
+			const columns = meta ? await this.trackedColumns(meta) : [];
 			const placeholder = quoteIdent(`SF$CHANGES$${index}`);
 			subqueries.set(placeholder, changesSql(logName(found), columns, startUs, endUs, clause.appendOnly));
 			sources.push(...(await this.relationColumns([found.db, found.schema, found.table], ctx)).columns);

@@ -95,12 +95,14 @@ export class ActiveTrigger {
 	readonly data: WorkflowJson;
 	readonly workflow: Workflow;
 
+	/** `staticData`: what an earlier instance saved, as n8n reloads it after a restart. */
 	constructor(
 		parameters: IDataObject,
 		private readonly credentials: () => ICredentialDataDecryptedObject,
+		staticData: IDataObject = {},
 	) {
 		this.data = triggerWorkflow(parameters);
-		this.workflow = workflowOf(this.data);
+		this.workflow = workflowOf(this.data, staticData);
 	}
 
 	get node(): INode {
