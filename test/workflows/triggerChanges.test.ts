@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * Trigger On → Changes in a Table, polled as n8n polls it (PollTriggerExecutor, static data kept between
  * ticks) against the emulator's change tracking: item shapes, the server's clock as window end, paging
@@ -7,6 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { EngineResult } from '../emulator/engine-types';
+import type { WorkflowJson } from './harness';
 import { useEmulator } from './setup';
 import { ActiveTrigger, type PollOutcome } from './triggerHarness';
 
@@ -198,5 +200,38 @@ describe('refusals explained', () => {
 		const dropped = await trigger.poll();
 		expect(dropped.error?.message).toMatch(/"ACCOUNTS" does not exist, or the role cannot see it/);
 		expect(dropped.error?.description).toMatch(/USAGE on the database and schema and SELECT on the table/);
+	});
+});
+
+describe('examples/triggers/trigger-changes-sync.json', () => {
+	it('imports as is: each poll\'s changes, routed by the If node, upsert and delete in the copy table until it equals the source', async () => {
+		const { readFileSync } = await import('node:fs');
+		const { join } = await import('node:path');
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'triggers', 'trigger-changes-sync.json'), 'utf8')) as WorkflowJson;
+		await sql('CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR) CHANGE_TRACKING = TRUE');
+		await sql("INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'new')");
+		// The copy starts as the table is when the trigger is activated (Start From: now).
+		await sql('CREATE OR REPLACE TABLE demo_orders_copy AS SELECT * FROM demo_orders');
+		const trigger = new ActiveTrigger({ workflow }, () => env.credentials());
+		expect((await pollOk(trigger)).emitted).toBe(false);
+		const sync = async () => {
+			const outcome = await pollOk(trigger);
+			if (outcome.items.length === 0) return [];
+			const run = await trigger.runEmitted(outcome.items);
+			expect(run.data.resultData.error).toBeUndefined();
+			return json(outcome.items).map((item) => item.action);
+		};
+		const table = async (name: string) => (await sql(`SELECT id, customer, amount, status FROM ${name} ORDER BY id`)).data;
+		await sql("INSERT INTO demo_orders VALUES (3, 'Linus', 7.25, 'new')");
+		await sql("UPDATE demo_orders SET status = 'paid', amount = 31 WHERE id = 2");
+		await sql('DELETE FROM demo_orders WHERE id = 1');
+		expect((await sync()).sort()).toEqual(['delete', 'insert', 'update']);
+		expect(await table('demo_orders_copy')).toEqual(await table('demo_orders'));
+		// A key moves to an id a deleted row had: deletes run first, so the copy still matches.
+		await sql('DELETE FROM demo_orders WHERE id = 3');
+		await sql('UPDATE demo_orders SET id = 3 WHERE id = 2');
+		expect(await sync()).toEqual(['delete', 'delete', 'insert']);
+		expect(await table('demo_orders_copy')).toEqual([['3', 'Grace', '31.00', 'paid']]);
+		expect(await sync()).toEqual([]);
 	});
 });
