@@ -83,34 +83,6 @@ export const properties: INodeProperties[] = [
 		displayOptions: changes,
 	},
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: changes,
-		options: [
-			...Object.values(REQUEST_OPTIONS),
-			{
-				displayName: 'Enable Change Tracking',
-				name: 'enableChangeTracking',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether the trigger may run ALTER TABLE … SET CHANGE_TRACKING = TRUE at activation when change tracking is off (needs OWNERSHIP of the table). Off: activation fails and shows the statement to run.',
-			},
-			{
-				displayName: 'Key Columns',
-				name: 'keyColumns',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. order_id',
-				description:
-					'Comma-separated columns that identify a row in the target you sync to. Each window then emits its deletes first, and an update that changes a key column becomes a delete of the old key and an insert of the new one, so applying the items in order by key reproduces the table.',
-			},
-		],
-	},
-	{
 		displayName: 'Query',
 		name: 'query',
 		type: 'string',
@@ -231,6 +203,34 @@ export const properties: INodeProperties[] = [
 				options: BINDING_TYPE_OPTIONS,
 				default: 'auto',
 				description: 'Snowflake binding type of the Start Value; Auto sends text as TEXT, which Snowflake casts to the column\'s type',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: changes,
+		options: [
+			...Object.values(REQUEST_OPTIONS),
+			{
+				displayName: 'Enable Change Tracking',
+				name: 'enableChangeTracking',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the trigger may run ALTER TABLE … SET CHANGE_TRACKING = TRUE at activation when change tracking is off (needs OWNERSHIP of the table). Off: activation fails and shows the statement to run.',
+			},
+			{
+				displayName: 'Key Columns',
+				name: 'keyColumns',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. order_id',
+				description:
+					'Comma-separated columns that identify a row in the target you sync to. Each window then emits its deletes first, and an update that changes a key column becomes a delete of the old key and an insert of the new one, so applying the items in order by key reproduces the table.',
 			},
 		],
 	},
