@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test-only code, never shipped */
+/* eslint-disable no-console -- test-only code, never shipped */
 /**
  * Proof by replay of Trigger On → Changes in a Table. A seeded workload of random inserts, updates (of key
  * columns too, and key swaps), deletes, multi-row statements, committed, rolled-back and failing
@@ -22,6 +22,7 @@ import type { EngineSession } from '../emulator/engine-types';
 import type { FaultKind } from '../emulator/faults';
 import { useEmulator } from '../workflows/setup';
 import { ActiveTrigger } from '../workflows/triggerHarness';
+import { campaignSeed, envNumber, exploring } from './env';
 import { seededRandom } from './simClock';
 
 const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown> }));
@@ -31,17 +32,8 @@ vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) =
 	(await import('../helpers/clientOverrides')).withClientOverrides(await importOriginal(), () => injected.overrides),
 );
 
-function envNumber(name: string, fallback: number): number {
-	const text = process.env[name]?.trim();
-	if (!text) return fallback;
-	const value = Number(text);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number (got "${text}")`);
-	return value;
-}
-
 const FIXED_SEED = 20_261_216;
-const exploring = process.env.npm_lifecycle_event === 'test:faults';
-const seed = envNumber('FAULTS_SEED', exploring ? Math.floor(Math.random() * 2 ** 31) : FIXED_SEED);
+const seed = campaignSeed(FIXED_SEED);
 const operations = Math.floor(envNumber('CHANGES_OPERATIONS', exploring ? 10_000 : 1_000));
 const FAULT_RATE = 0.12;
 const FAULTS: FaultKind[] = ['http429', 'http500', 'http502', 'http503', 'http504', 'resetBeforeRun', 'resetAfterCommit', 'tokenExpired'];
