@@ -10,7 +10,7 @@ import { credentialTest, listSearch } from '../SnowflakeSqlApi/methods';
 import { properties, subtitle } from './description';
 import { pollTrigger } from './poll';
 
-/** Polls Snowflake for new rows: same credential, transport and decoding as the Snowflake SQL API node. */
+/** Polls Snowflake for new rows or a table's changes: same credential, transport and decoding as the Snowflake SQL API node. */
 export class SnowflakeSqlApiTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Snowflake SQL API Trigger',
@@ -19,7 +19,7 @@ export class SnowflakeSqlApiTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle,
-		description: 'Starts the workflow when new rows appear in a Snowflake table or query',
+		description: 'Starts the workflow when rows appear in a Snowflake table or query, or when a table\'s rows change',
 		defaults: { name: 'Snowflake SQL API Trigger' },
 		polling: true,
 		inputs: [],

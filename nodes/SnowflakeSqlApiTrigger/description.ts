@@ -9,6 +9,8 @@ import { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from '../Snowflak
 
 const newRows = { show: { mode: ['newRows'] } };
 const customQuery = { show: { mode: ['customQuery'] } };
+const rowModes = { show: { mode: ['newRows', 'customQuery'] } };
+const changes = { show: { mode: ['changes'] } };
 
 export const properties: INodeProperties[] = [
 	{
@@ -27,10 +29,59 @@ export const properties: INodeProperties[] = [
 				value: 'customQuery',
 				description: 'Rows of your SELECT, filtered by its watermark column; the query may use :watermark',
 			},
+			{
+				name: 'Changes in a Table',
+				value: 'changes',
+				description: 'Inserts, updates and deletes, read with Snowflake change tracking (the CHANGES clause)',
+			},
 		],
 		default: 'newRows',
 	},
-	{ ...tableLocator, displayOptions: newRows },
+	{ ...tableLocator, displayOptions: { show: { mode: ['newRows', 'changes'] } } },
+	{
+		displayName: 'Actions to Emit',
+		name: 'changeActions',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Insert', value: 'insert' },
+			{ name: 'Update', value: 'update' },
+			{ name: 'Delete', value: 'delete' },
+		],
+		default: ['insert', 'update', 'delete'],
+		description: 'Which changes become items. Each item is { action, row, previous (updates), rowId }; the others are skipped (the position still moves past them).',
+		displayOptions: changes,
+	},
+	{
+		displayName: 'Start From',
+		name: 'changesStartFrom',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Now', value: 'now', description: 'Changes committed after activation' },
+			{ name: 'A Timestamp', value: 'timestamp', description: 'Changes committed after the timestamp (within the table\'s data retention)' },
+		],
+		default: 'now',
+		description: 'Where the first activation starts. Changing the table, the start or the key columns starts over.',
+		displayOptions: changes,
+	},
+	{
+		displayName: 'Start Timestamp',
+		name: 'startTimestamp',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description: 'Changes committed after this instant are emitted (without an offset it is UTC). Read once, at the first activation; Snowflake keeps changes for the table\'s DATA_RETENTION_TIME_IN_DAYS.',
+		displayOptions: { show: { mode: ['changes'], changesStartFrom: ['timestamp'] } },
+	},
+	{
+		displayName: 'Max Changes per Poll',
+		name: 'changesPerPoll',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 1000,
+		description: 'Most changed rows one poll reads (an update counts once). The rest of the same window follows on the next polls, each exactly once.',
+		displayOptions: changes,
+	},
 	{
 		displayName: 'Query',
 		name: 'query',
@@ -86,6 +137,7 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'now',
 		description: 'Where the first activation starts. Changing the trigger\'s table, query, column, start or key columns starts over.',
+		displayOptions: rowModes,
 	},
 	{
 		displayName: 'Start Value',
@@ -95,7 +147,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 1000 or 2024-01-01T00:00:00Z',
 		description: 'The lowest watermark value to emit (inclusive). An expression such as {{ $now.minus(1, "day") }} is read once, at the first activation.',
-		displayOptions: { show: { startFrom: ['value'] } },
+		displayOptions: { show: { mode: ['newRows', 'customQuery'], startFrom: ['value'] } },
 	},
 	{
 		displayName: 'Start Value',
@@ -115,6 +167,7 @@ export const properties: INodeProperties[] = [
 		default: 1000,
 		description:
 			'Most rows one poll emits. The rest, ties with the last emitted value included, follow on the next polls, each exactly once.',
+		displayOptions: rowModes,
 	},
 	{
 		displayName: 'Options',
@@ -122,6 +175,7 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		displayOptions: rowModes,
 		options: [
 			...Object.values(REQUEST_OPTIONS),
 			{
@@ -152,6 +206,35 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: changes,
+		options: [
+			...Object.values(REQUEST_OPTIONS),
+			{
+				displayName: 'Enable Change Tracking',
+				name: 'enableChangeTracking',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the trigger may run ALTER TABLE … SET CHANGE_TRACKING = TRUE at activation when change tracking is off (needs OWNERSHIP of the table). Off: activation fails and shows the statement to run.',
+			},
+			{
+				displayName: 'Key Columns',
+				name: 'keyColumns',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. order_id',
+				description:
+					'Comma-separated columns that identify a row in the target you sync to. Each window then emits its deletes first, and an update that changes a key column becomes a delete of the old key and an insert of the new one, so applying the items in order by key reproduces the table.',
+			},
+		],
+	},
 ];
 
-export const subtitle = '={{ $parameter["mode"] === "customQuery" ? "Rows of a custom query" : "New rows by " + $parameter["watermarkColumn"] }}';
+export const subtitle =
+	'={{ $parameter["mode"] === "changes" ? "Changes in a table" : $parameter["mode"] === "customQuery" ? "Rows of a custom query" : "New rows by " + $parameter["watermarkColumn"] }}';

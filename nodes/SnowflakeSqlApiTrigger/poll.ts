@@ -59,12 +59,21 @@ import {
 	type FetchedRow,
 	type TriggerState,
 } from './state';
+import {
+	changeActions,
+	ChangesPoller,
+	keyColumnNames,
+	readChangesState,
+	type ChangesSettings,
+	type ChangesState,
+} from './changes';
 import { watermarkDomain, type WatermarkDomain } from './watermark';
 
 interface TriggerOptions extends SnowflakeNodeOptions {
 	keyColumns?: string;
 	lookBack?: number;
 	startValueType?: string;
+	enableChangeTracking?: boolean;
 }
 
 interface Settings {
@@ -293,9 +302,75 @@ function budgetSignal(context: IPollFunctions): AbortSignal | undefined {
 	return Number.isFinite(budget) && budget > 0 ? AbortSignal.timeout(budget) : undefined;
 }
 
+function readChangesSettings(context: IPollFunctions): ChangesSettings {
+	const locator = context.getNodeParameter('table', '') as LocatorValue | string;
+	const value = typeof locator === 'string' ? locator : String(locator.value ?? '');
+	const table = tableSource(value, typeof locator === 'string' ? 'name' : locator.mode).from;
+	const options = context.getNodeParameter('options', {}) as TriggerOptions;
+	const keyColumns = keyColumnNames(options.keyColumns);
+	const startFrom = context.getNodeParameter('changesStartFrom', 'now') === 'timestamp' ? 'timestamp' : 'now';
+	const raw = context.getNode().parameters;
+	return {
+		table,
+		actions: changeActions(context.getNodeParameter('changeActions', ['insert', 'update', 'delete'])),
+		limit: context.getNodeParameter('changesPerPoll', 1000) as number,
+		keyColumns,
+		startFrom,
+		startTimestamp: startFrom === 'timestamp' ? context.getNodeParameter('startTimestamp', '') : undefined,
+		enableChangeTracking: options.enableChangeTracking === true,
+		options,
+		signature: JSON.stringify(['changes', raw.table, startFrom, startFrom === 'timestamp' ? (raw.startTimestamp ?? '') : '', keyColumns]),
+	};
+}
+
+function saveChangesState(context: IPollFunctions, state: ChangesState): void {
+	const data = context.getWorkflowStaticData('node');
+	data.changes = JSON.parse(JSON.stringify(state)) as IDataObject;
+}
+
+/** Trigger On → Changes in a Table (changes.ts). */
+async function pollChanges(context: IPollFunctions, manual: boolean): Promise<INodeExecutionData[][] | null> {
+	const settings = readChangesSettings(context);
+	if (!Number.isSafeInteger(settings.limit) || settings.limit < 1) throw new SqlInputError(`Max Changes per Poll must be a whole number of 1 or more (got ${settings.limit})`);
+	const credentials = readCredentials(await context.getCredentials(CREDENTIAL_TYPE));
+	const runner = createClient(createN8nHttp(context, credentials), credentials, (event) => logEvent(context, event));
+	const runtime: OperationRuntime = { runner, credentials, signal: manual ? undefined : budgetSignal(context) };
+	const poller = new ChangesPoller(settings, async (statement, bindings) => {
+		const request: StatementRequest = { statement, ...requestContext(context, settings.options, runtime) };
+		if (bindings.length > 0) request.bindings = Object.fromEntries(bindings.map((binding, index) => [String(index + 1), { ...binding }]));
+		context.logger.debug('Snowflake SQL API Trigger: statement', { statement, bindings: bindings.length });
+		return await runtime.runner.execute(request, { signal: runtime.signal, decode: decodeOptions(settings.options) });
+	});
+	const stored = readChangesState(context.getWorkflowStaticData('node'), settings.signature);
+	if (manual) {
+		const state = stored ?? (settings.startFrom === 'timestamp' ? poller.newState() : undefined);
+		const { items } = state ? await poller.next(state) : { items: [] };
+		if (items.length > 0) return [context.helpers.returnJsonArray(items)];
+		throw new NodeOperationError(context.getNode(), 'No changes yet', {
+			description: state
+				? `No change to the table was committed since ${state.positionShown}. Insert, update or delete a row, then fetch again.`
+				: 'The trigger starts from now when activated: insert, update or delete a row after activation, or set Start From to a timestamp to fetch earlier changes.',
+		});
+	}
+	if (!stored && settings.startFrom === 'now') {
+		saveChangesState(context, await poller.activate());
+		return null;
+	}
+	const { items, state } = await poller.next(stored ?? poller.newState());
+	saveChangesState(context, state);
+	return items.length > 0 ? [context.helpers.returnJsonArray(items)] : null;
+}
+
 export async function pollTrigger(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const node = this.getNode();
 	const manual = this.getMode() === 'manual';
+	if (this.getNodeParameter('mode', 'newRows') === 'changes') {
+		try {
+			return await pollChanges(this, manual);
+		} catch (error) {
+			throw toNodeError(node, error, 0);
+		}
+	}
 	try {
 		const settings = readSettings(this);
 		const credentials = readCredentials(await this.getCredentials(CREDENTIAL_TYPE));

@@ -17,6 +17,7 @@ import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { CREDENTIAL_ID, SNOWFLAKE_TYPE, type WorkflowFile } from './scenarios';
 
 const WORKFLOW_ID = 'e2eSnowflakeTrigger01';
+const CHANGES_WORKFLOW_ID = 'e2eSnowflakeChanges01';
 
 let emulator: Emulator;
 let pack: PackedPackage;
@@ -53,6 +54,24 @@ function triggerWorkflow(): WorkflowFile {
 	};
 }
 
+/**
+ * examples/triggers/trigger-changes-sync.json on the tables cdc_orders → cdc_orders_copy, from `start`
+ * (changes committed after it are emitted at activation).
+ */
+function changesWorkflow(start: string): WorkflowFile {
+	const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'triggers', 'trigger-changes-sync.json'), 'utf8')) as WorkflowFile;
+	const credentials = { snowflakeKeyPairApi: { id: CREDENTIAL_ID, name: 'Snowflake (emulator)' } };
+	const table = (value: string) => ({ __rl: true, mode: 'name', value });
+	const nodes = example.nodes.map((node) => {
+		if (node.type.endsWith('.snowflakeSqlApiTrigger')) {
+			return { ...node, parameters: { ...node.parameters, table: table('cdc_orders'), changesStartFrom: 'timestamp', startTimestamp: start }, credentials };
+		}
+		if (node.type.endsWith('.snowflakeSqlApi')) return { ...node, parameters: { ...node.parameters, table: table('cdc_orders_copy') }, credentials };
+		return node;
+	});
+	return { ...example, name: 'E2E: changes → sync', nodes };
+}
+
 describe.each(targets())('$label', (target) => {
 	let user: N8nUser;
 	let child: ChildProcess | undefined;
@@ -63,6 +82,16 @@ describe.each(targets())('$label', (target) => {
 			'CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
 			"INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'paid'), (3, 'Linus', 7.25, 'new')",
 			'CREATE OR REPLACE TABLE polled_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
+			'CREATE OR REPLACE TABLE cdc_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR) CHANGE_TRACKING = TRUE',
+			"INSERT INTO cdc_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'new')",
+			'CREATE OR REPLACE TABLE cdc_orders_copy AS SELECT * FROM cdc_orders',
+		]);
+		const [seconds, fraction] = String((await emulator.sql('SELECT CURRENT_TIMESTAMP()')).data[0][0]).split('.');
+		const start = `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${fraction.slice(0, 6)}Z`;
+		await emulator.sql([
+			"INSERT INTO cdc_orders VALUES (3, 'Linus', 7.25, 'new')",
+			"UPDATE cdc_orders SET status = 'paid' WHERE id = 2",
+			'DELETE FROM cdc_orders WHERE id = 1',
 		]);
 		const install = await ensureN8n(target);
 		user = await createUser(install, pack);
@@ -76,10 +105,14 @@ describe.each(targets())('$label', (target) => {
 		};
 		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential]), { mode: 0o600 });
 		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...triggerWorkflow(), id: WORKFLOW_ID, active: false }));
+		writeFileSync(join(imports, 'changes.json'), JSON.stringify({ ...changesWorkflow(start), id: CHANGES_WORKFLOW_ID, active: false }));
+		const activate = (id: string) => (target.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
 		for (const args of [
 			['import:credentials', `--input=${join(imports, 'credentials.json')}`],
 			['import:workflow', `--input=${join(imports, 'workflow.json')}`],
-			target.version.startsWith('1.') ? ['update:workflow', `--id=${WORKFLOW_ID}`, '--active=true'] : ['publish:workflow', `--id=${WORKFLOW_ID}`],
+			['import:workflow', `--input=${join(imports, 'changes.json')}`],
+			activate(WORKFLOW_ID),
+			activate(CHANGES_WORKFLOW_ID),
 		]) {
 			const result = await user.n8n(args);
 			if (result.code !== 0) throw new Error(`n8n ${target.version} ${args[0]} failed\n${describeCommand(result)}`);
@@ -96,12 +129,19 @@ describe.each(targets())('$label', (target) => {
 		user?.remove();
 	});
 
-	it('activation runs one poll: the rows from the start value on start an execution, each exactly once', async () => {
+	/** `n8n start` with both workflows active (once; either test may come first). */
+	async function started(): Promise<ChildProcess> {
+		if (child) return child;
 		const port = await freePort();
 		const env = n8nEnvironment(user.install, user.folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' });
 		child = spawn(user.install.node, [user.install.bin, 'start'], { cwd: user.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
 		child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+		return child;
+	}
+
+	it('activation runs one poll: the rows from the start value on start an execution, each exactly once', async () => {
+		const child = await started();
 		const deadline = Date.now() + 150_000;
 		let polled: Array<Array<string | null>> = [];
 		while (Date.now() < deadline && child.exitCode === null) {
@@ -116,5 +156,22 @@ describe.each(targets())('$label', (target) => {
 			['2', 'Grace', '30.00', 'paid'],
 			['3', 'Linus', '7.25', 'new'],
 		]);
+	});
+
+	it('the changes trigger syncs its activation poll (insert, update, delete) into the copy through If, Delete Rows and Insert or Update Rows', async () => {
+		const n8n = await started();
+		const read = async (table: string) => (await emulator.sql(`SELECT id, customer, amount, status FROM ${table} ORDER BY id`)).data;
+		const expected = await read('cdc_orders');
+		const deadline = Date.now() + 150_000;
+		let copy = await read('cdc_orders_copy');
+		while (Date.now() < deadline && n8n.exitCode === null && JSON.stringify(copy) !== JSON.stringify(expected)) {
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			copy = await read('cdc_orders_copy');
+		}
+		expect(expected).toEqual([
+			['2', 'Grace', '30.00', 'paid'],
+			['3', 'Linus', '7.25', 'new'],
+		]);
+		expect(copy, logs.join('').slice(-4000)).toEqual(expected);
 	});
 });

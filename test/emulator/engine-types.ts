@@ -14,6 +14,8 @@ export interface SessionContext {
 	role?: string;
 	/** Session parameters for the statement, keys upper-cased (TIMEZONE, QUERY_TAG, *_OUTPUT_FORMAT, ...). */
 	parameters: Record<string, string>;
+	/** The statement's handle, so `AT(STATEMENT => '<handle>')` can find its point in time. */
+	statementHandle?: string;
 }
 
 export interface EngineResult {

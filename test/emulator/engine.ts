@@ -57,6 +57,20 @@ import {
 	sfTypeOf,
 	zoneOffset,
 } from './encode';
+import {
+	ChangeTracker,
+	type ChangesClause,
+	type Point,
+	type TableMeta,
+	changesSql,
+	contentKey,
+	LOG_SCHEMA,
+	logName,
+	META,
+	nowUs,
+	tableKey,
+	trackingOptions,
+} from './changeTracking';
 import { benchResult } from './largeResult';
 import {
 	type DdlInfo,
@@ -66,6 +80,7 @@ import {
 	type ShowStatement,
 	type TranslateContext,
 	type TranslatedSql,
+	type Token,
 	GEO_MARKERS,
 	MAX_TEXT_LENGTH,
 	classify,
@@ -74,11 +89,14 @@ import {
 	parseStatement,
 	parseTypeText,
 	quoteIdent,
+	readName,
+	significant,
 	sfTypeText,
 	splitStatements,
 	sqlString,
 	syntaxError,
 	tokenize,
+	unsupported,
 } from './translate';
 
 export const DEFAULT_DATABASE = 'EMULATOR_DB';
@@ -105,6 +123,8 @@ export interface DuckDbEngineOptions {
 	fractionDigits?: EncodeOptions['fractionDigits'];
 	/** CURRENT_USER() and the owner shown by SHOW. */
 	user?: string;
+	/** How far back CHANGES may start, for every table (tests); default: each table's DATA_RETENTION_TIME_IN_DAYS. */
+	changeRetentionMs?: number;
 }
 
 export const canceled = () => new SnowflakeSqlError('000604', '57014', 'SQL execution canceled');
@@ -152,13 +172,16 @@ interface DatabaseEntry {
 export class DuckDbEngine implements Engine {
 	readonly databases = new Map<string, DatabaseEntry>();
 	readonly startedOn = Date.now();
+	readonly changes: ChangeTracker;
 	private readonly sessions = new Set<DuckDbSession>();
 	private admin: DuckDBConnection | undefined;
 
 	constructor(
 		readonly instance: DuckDBInstance,
 		readonly options: DuckDbEngineOptions,
-	) {}
+	) {
+		this.changes = new ChangeTracker(options.changeRetentionMs);
+	}
 
 	async init(): Promise<void> {
 		this.admin = await this.instance.connect();
@@ -211,6 +234,12 @@ export class DuckDbEngine implements Engine {
 		if (this.databases.has(name)) return name;
 		// DuckDB catalog names are case-insensitive, so "db" and DB cannot coexist (ENGINE.md).
 		return [...this.databases.keys()].find((d) => d.toUpperCase() === name.toUpperCase());
+	}
+
+	/** DuckDB's clock now (what CURRENT_TIMESTAMP of a statement starting now reads), in µs. */
+	async clockUs(): Promise<bigint> {
+		const reader = await this.adminConnection().runAndReadAll('SELECT epoch_us(current_timestamp)');
+		return BigInt(reader.getRows()[0][0] as bigint);
 	}
 
 	private adminConnection(): DuckDBConnection {
@@ -267,6 +296,14 @@ export class DuckDbSession implements EngineSession {
 	private applied: string | undefined;
 	private queue: Promise<unknown> = Promise.resolve();
 	private closed = false;
+	/** The open explicit transaction (BEGIN … COMMIT), for change tracking. */
+	private txn: number | undefined;
+	/** Change logs the open transaction wrote: their versions get the commit time at COMMIT. */
+	private readonly trackedLogs = new Map<string, TableMeta>();
+	/** The commit time of the statement's tracked changes (autocommit). */
+	private wrote: bigint | undefined;
+	/** CHANGES clauses of the running statement: placeholder identifier → DuckDB subquery; their tables. */
+	private changes: { subqueries: Map<string, string>; sources: TableColumn[] } | undefined;
 
 	constructor(
 		private readonly engine: DuckDbEngine,
@@ -295,6 +332,7 @@ export class DuckDbSession implements EngineSession {
 	private async runNow(statement: string, bindings: Bindings | undefined, context: SessionContext, signal?: AbortSignal): Promise<EngineResult> {
 		if (this.closed) throw new SnowflakeSqlError('390114', '08001', 'Session no longer exists.');
 		if (signal?.aborted) throw canceled();
+		const original = statement;
 		// DuckDB drops an interrupt that lands before its query starts (a run issues several queries, and a
 		// loaded machine may abort between them), so the interrupt is repeated until the run settles.
 		let repeat: ReturnType<typeof setInterval> | undefined;
@@ -305,6 +343,14 @@ export class DuckDbSession implements EngineSession {
 		signal?.addEventListener('abort', onAbort);
 		try {
 			const effective = this.effective(context);
+			const tracking = await this.alterTracking(statement, effective);
+			if (tracking) return tracking;
+			this.changes = undefined;
+			const rewritten = await this.rewriteChanges(statement, bindings ?? {}, context, effective);
+			if (rewritten) {
+				statement = rewritten.statement;
+				bindings = rewritten.bindings;
+			}
 			const parsed = parseStatement(statement, {
 				database: effective.database,
 				schema: effective.schema,
@@ -318,10 +364,13 @@ export class DuckDbSession implements EngineSession {
 			return result;
 		} catch (error) {
 			if (signal?.aborted) throw canceled();
-			throw toSnowflakeError(error, statement);
+			throw toSnowflakeError(error, original);
 		} finally {
 			clearInterval(repeat);
 			signal?.removeEventListener('abort', onAbort);
+			this.changes = undefined;
+			this.engine.changes.statementFinished(context.statementHandle, this.txn, this.wrote);
+			this.wrote = undefined;
 		}
 	}
 
@@ -389,7 +438,7 @@ export class DuckDbSession implements EngineSession {
 				return statusResult(STATUS_OK, 'session');
 			case 'transaction':
 				await this.applyContext(ctx);
-				await this.transaction(parsed.op);
+				await this.trackedTransaction(parsed.op);
 				return statusResult(STATUS_OK, 'transaction');
 			case 'database':
 				return this.database(parsed);
@@ -481,16 +530,30 @@ export class DuckDbSession implements EngineSession {
 	// ---------------------------------------------------------------- plain SQL
 
 	private async sql(p: ParsedStatement & { type: 'sql' }, statement: string, bindings: Bindings, ctx: Effective): Promise<EngineResult> {
-		const { translated } = p;
+		let { translated } = p;
 		let ddlMessage: string | undefined;
 		if (p.ddl) ddlMessage = await this.ddlMessage(p.ddl, ctx);
-		const reader = await this.runTranslated(translated, statement, bindings, ctx);
+		const written = p.dml || p.ddl?.verb === 'TRUNCATE' ? await this.trackedTarget(statement, p, ctx) : undefined;
+		if (written) {
+			const reader = await this.trackedWrite(written, () => this.runTranslated(translated, statement, bindings, ctx));
+			return p.dml ? dmlResult(p.dml, reader, p.mergeClauses) : statusResult(ddlMessage ?? STATUS_OK, 'ddl');
+		}
+		const replaced = this.changes;
+		if (replaced) {
+			let sql = translated.sql;
+			for (const [placeholder, subquery] of replaced.subqueries) sql = sql.split(placeholder).join(`(${subquery})`);
+			translated = { ...translated, sql };
+		}
+		const reader = replaced
+			? await this.engine.changes.exclusive(() => this.runTranslated(translated, statement, bindings, ctx))
+			: await this.runTranslated(translated, statement, bindings, ctx);
 		if (p.dml) return dmlResult(p.dml, reader, p.mergeClauses);
 		if (p.ddl) {
 			if (p.ddl.columns.length > 0 && !ddlMessage?.includes('already exists')) await this.recordColumnTypes(p.ddl, ctx);
+			await this.afterTableDdl(p.ddl, statement, ddlMessage, ctx);
 			return statusResult(ddlMessage ?? STATUS_OK, 'ddl');
 		}
-		return this.queryResult(reader, translated, ctx, p.kind);
+		return this.queryResult(reader, translated, ctx, p.kind, replaced?.sources);
 	}
 
 	private async runTranslated(t: TranslatedSql, statement: string, bindings: Bindings, ctx: Effective): Promise<DuckDBResultReader> {
@@ -576,8 +639,9 @@ export class DuckDbSession implements EngineSession {
 		return { exists, columns };
 	}
 
-	private async queryResult(reader: DuckDBResultReader, t: TranslatedSql, ctx: Effective, kind: StatementKind): Promise<EngineResult> {
-		const sources = await this.sourceColumns(t.sql, ctx);
+	private async queryResult(reader: DuckDBResultReader, t: TranslatedSql, ctx: Effective, kind: StatementKind, first: TableColumn[] = []): Promise<EngineResult> {
+		const sources = new Map(first.map((c) => [c.column.toUpperCase(), c]));
+		for (const [name, col] of await this.sourceColumns(t.sql, ctx)) if (!sources.has(name)) sources.set(name, col);
 		const names = reader.columnNames();
 		const types = reader.columnTypes();
 		const columns: ColumnInfo[] = names.map((name, i) => {
@@ -620,6 +684,332 @@ export class DuckDbSession implements EngineSession {
 		return out;
 	}
 
+	// ---------------------------------------------------------------- change tracking (changeTracking.ts)
+
+	/** The exact DuckDB names of a table (names are case-insensitive in DuckDB), or undefined. */
+	private async resolveTable(name: ObjectName, ctx: Effective): Promise<{ db: string; schema: string; table: string } | undefined> {
+		const [db, schema, t] = qualify(name, ctx);
+		const rows = await this.query(
+			`SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE lower(database_name) = lower($1) AND lower(schema_name) = lower($2) AND lower(table_name) = lower($3) AND NOT temporary`,
+			[db ?? '', schema ?? '', t],
+		);
+		return rows[0] ? { db: String(rows[0][0]), schema: String(rows[0][1]), table: String(rows[0][2]) } : undefined;
+	}
+
+	private async columnNames(db: string, schema: string, table: string): Promise<string[]> {
+		const rows = await this.query(
+			`SELECT column_name FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
+			[db, schema, table],
+		);
+		return rows.map((r) => String(r[0]));
+	}
+
+	private async trackedColumns(meta: TableMeta): Promise<string[]> {
+		meta.columns ??= await this.columnNames(meta.db, meta.schema, meta.table);
+		return meta.columns;
+	}
+
+	private tableOf(meta: TableMeta): string {
+		return [meta.db, meta.schema, meta.table].map(quoteIdent).join('.');
+	}
+
+	/** Inside a DuckDB transaction: the session's, or one opened (and committed) for `work`. */
+	private async inTransaction<T>(work: (txn: number) => Promise<T>): Promise<T> {
+		if (this.txn !== undefined) return work(this.txn);
+		await this.connection.run('BEGIN TRANSACTION');
+		this.txn = this.engine.changes.newTxn();
+		try {
+			const result = await work(this.txn);
+			this.wrote = await this.commitTracked();
+			return result;
+		} catch (error) {
+			await this.connection.run('ROLLBACK').catch(() => undefined);
+			throw error;
+		} finally {
+			this.txn = undefined;
+			this.trackedLogs.clear();
+		}
+	}
+
+	/** COMMIT, stamping the transaction's log rows with its commit time first (under the tracker's lock). */
+	private async commitTracked(): Promise<bigint | undefined> {
+		const txn = this.txn;
+		if (this.trackedLogs.size === 0 || txn === undefined) {
+			await this.transaction('COMMIT');
+			return undefined;
+		}
+		return this.engine.changes.exclusive(async () => {
+			const ts = this.engine.changes.commitUs(await this.engine.clockUs());
+			try {
+				for (const meta of this.trackedLogs.values()) {
+					const [from, to, fromTxn, toTxn] = [META.from, META.to, META.fromTxn, META.toTxn].map(quoteIdent);
+					const starts = `${fromTxn} = ${txn} AND ${from} IS NULL`;
+					const ends = `${toTxn} = ${txn} AND ${to} IS NULL`;
+					await this.connection.run(
+						`UPDATE ${logName(meta)} SET ${from} = CASE WHEN ${starts} THEN ${ts} ELSE ${from} END, ${to} = CASE WHEN ${ends} THEN ${ts} ELSE ${to} END WHERE (${starts}) OR (${ends})`,
+					);
+				}
+			} catch {
+				// An aborted transaction: COMMIT rolls it back, as without change tracking.
+				await this.transaction('COMMIT');
+				return undefined;
+			}
+			await this.transaction('COMMIT');
+			this.engine.changes.txnCommitted(txn, ts);
+			return ts;
+		});
+	}
+
+	private async trackedTransaction(op: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): Promise<void> {
+		if (op === 'BEGIN') {
+			await this.transaction(op);
+			this.txn ??= this.engine.changes.newTxn();
+			return;
+		}
+		try {
+			if (op === 'COMMIT') this.wrote = await this.commitTracked();
+			else await this.transaction(op);
+		} finally {
+			this.txn = undefined;
+			this.trackedLogs.clear();
+		}
+	}
+
+	/** `ALTER TABLE t SET|UNSET CHANGE_TRACKING = … / DATA_RETENTION_TIME_IN_DAYS = …` (DuckDB has no such options). */
+	private async alterTracking(statement: string, ctx: Effective): Promise<EngineResult | undefined> {
+		const toks = significant(tokenize(statement));
+		const w = (k: number) => (toks[k]?.kind === 'word' ? toks[k].value : undefined);
+		if (w(0) !== 'ALTER' || w(1) !== 'TABLE') return undefined;
+		let k = 2;
+		const ifExists = w(k) === 'IF' && w(k + 1) === 'EXISTS';
+		if (ifExists) k += 2;
+		const name = readName(toks, k);
+		if (!name || (w(name.next) !== 'SET' && w(name.next) !== 'UNSET')) return undefined;
+		const unset = w(name.next) === 'UNSET';
+		const rest = toks.slice(name.next + 1).map((t) => t.value);
+		const options = unset
+			? { changeTracking: rest.includes('CHANGE_TRACKING') ? false : undefined, retentionDays: rest.includes('DATA_RETENTION_TIME_IN_DAYS') ? 1 : undefined }
+			: trackingOptions(toks, name.next + 1);
+		if (options.changeTracking === undefined && options.retentionDays === undefined) return undefined;
+		await this.applyContext(ctx);
+		const found = await this.resolveTable(name.name, ctx);
+		if (!found) {
+			if (ifExists) return statusResult(STATUS_OK, 'ddl');
+			throw notExists('Object', name.name.join('.'));
+		}
+		const tracker = this.engine.changes;
+		const key = tableKey(found.db, found.schema, found.table);
+		const meta = tracker.tables.get(key) ?? { ...found, createdOnUs: BigInt(this.engine.startedOn) * 1000n, tracking: false, retentionDays: 1 };
+		tracker.tables.set(key, meta);
+		if (options.retentionDays !== undefined) meta.retentionDays = options.retentionDays;
+		if (options.changeTracking === true && !meta.tracking) await this.startTracking(meta);
+		if (options.changeTracking === false && meta.tracking) {
+			meta.tracking = false;
+			meta.trackingSinceUs = undefined;
+			await this.connection.run(`DROP TABLE IF EXISTS ${logName(meta)}`);
+		}
+		return statusResult(STATUS_OK, 'ddl');
+	}
+
+	/** Creates the log and records the rows present as versions starting now. */
+	private async startTracking(meta: TableMeta): Promise<void> {
+		const log = logName(meta);
+		meta.columns = undefined;
+		await this.connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(meta.db)}.${quoteIdent(LOG_SCHEMA)}`);
+		await this.connection.run(`DROP TABLE IF EXISTS ${log}`);
+		await this.connection.run(
+			`CREATE TABLE ${log} AS SELECT CAST(NULL AS VARCHAR) AS ${quoteIdent(META.rowId)}, CAST(NULL AS BIGINT) AS ${quoteIdent(META.from)}, CAST(NULL AS BIGINT) AS ${quoteIdent(META.to)}, CAST(NULL AS BIGINT) AS ${quoteIdent(META.fromTxn)}, CAST(NULL AS BIGINT) AS ${quoteIdent(META.toTxn)}, FALSE AS ${quoteIdent(META.fromUpdate)}, * FROM ${this.tableOf(meta)} LIMIT 0`,
+		);
+		const key = tableKey(meta.db, meta.schema, meta.table);
+		await this.inTransaction(async (txn) => {
+			const rows = await this.query(`SELECT rowid FROM ${this.tableOf(meta)}`);
+			await this.insertVersions(meta, txn, rows.map((r) => ({ rowid: String(r[0]), rowId: this.engine.changes.newRowId(key), update: false })));
+			this.trackedLogs.set(key, meta);
+		});
+		meta.tracking = true;
+		// From the seeding commit on (inside an explicit transaction: from now).
+		meta.trackingSinceUs = this.wrote ?? (await this.engine.clockUs());
+	}
+
+	private async insertVersions(meta: TableMeta, txn: number, rows: Array<{ rowid: string; rowId: string; update: boolean }>): Promise<void> {
+		if (rows.length === 0) return;
+		const columns = (await this.trackedColumns(meta)).map(quoteIdent);
+		const values = rows.map((r) => `(${r.rowid}, ${sqlString(r.rowId)}, ${r.update ? 'TRUE' : 'FALSE'})`).join(', ');
+		await this.connection.run(
+			`INSERT INTO ${logName(meta)} (${[META.rowId, META.fromTxn, META.fromUpdate].map(quoteIdent).join(', ')}${columns.map((c) => `, ${c}`).join('')}) ` +
+				`SELECT m.c2, ${txn}, m.c3${columns.map((c) => `, t.${c}`).join('')} FROM ${this.tableOf(meta)} t JOIN (VALUES ${values}) m(c1, c2, c3) ON t.rowid = m.c1`,
+		);
+	}
+
+	/** The tracked table a DML statement (or TRUNCATE) writes, if any. */
+	private async trackedTarget(statement: string, p: ParsedStatement & { type: 'sql' }, ctx: Effective): Promise<TableMeta | undefined> {
+		if (this.engine.changes.tables.size === 0) return undefined;
+		let name = p.ddl?.verb === 'TRUNCATE' ? p.ddl.name : dmlTarget(statement);
+		if (!name && p.dml === 'DELETE') {
+			const toks = significant(tokenize(statement));
+			name = readName(toks, toks[1]?.kind === 'word' && toks[1].value === 'FROM' ? 2 : 1)?.name;
+		}
+		if (!name) return undefined;
+		const found = await this.resolveTable(name, ctx);
+		const meta = found && this.engine.changes.tables.get(tableKey(found.db, found.schema, found.table));
+		return meta?.tracking ? meta : undefined;
+	}
+
+	/**
+	 * Runs a DML statement on a tracked table and logs what it changed: the table is read (with DuckDB's
+	 * rowid, stable through in-place updates) before and after; the rows before get their row ids by
+	 * matching the current versions' values; a rowid that disappeared is a delete, a new one an insert,
+	 * one whose values changed an update (a version ended and one started, `SF$FROM_UPDATE`).
+	 */
+	private async trackedWrite(meta: TableMeta, run: () => Promise<DuckDBResultReader>): Promise<DuckDBResultReader> {
+		const key = tableKey(meta.db, meta.schema, meta.table);
+		return this.inTransaction(async (txn) => {
+			const columns = (await this.trackedColumns(meta)).map(quoteIdent).join(', ');
+			const snapshot = async () => new Map((await this.query(`SELECT rowid, ${columns} FROM ${this.tableOf(meta)}`)).map((r) => [String(r[0]), contentKey(r.slice(1))]));
+			const before = await snapshot();
+			const current = new Map<string, string[]>();
+			for (const r of await this.query(`SELECT ${quoteIdent(META.rowId)}, ${columns} FROM ${logName(meta)} WHERE ${quoteIdent(META.toTxn)} IS NULL`)) {
+				const content = contentKey(r.slice(1));
+				(current.get(content) ?? current.set(content, []).get(content))?.push(String(r[0]));
+			}
+			const reader = await run();
+			const after = await snapshot();
+			const ended: string[] = [];
+			const started: Array<{ rowid: string; rowId: string; update: boolean }> = [];
+			const rowIdOf = (content: string) => current.get(content)?.pop() ?? this.engine.changes.newRowId(key);
+			for (const [rowid, content] of before) {
+				const now = after.get(rowid);
+				if (now === content) {
+					current.get(content)?.pop();
+					continue;
+				}
+				const rowId = rowIdOf(content);
+				ended.push(rowId);
+				if (now !== undefined) started.push({ rowid, rowId, update: true });
+			}
+			for (const rowid of after.keys()) if (!before.has(rowid)) started.push({ rowid, rowId: this.engine.changes.newRowId(key), update: false });
+			if (ended.length > 0) {
+				await this.connection.run(
+					`UPDATE ${logName(meta)} SET ${quoteIdent(META.toTxn)} = ${txn} WHERE ${quoteIdent(META.toTxn)} IS NULL AND ${quoteIdent(META.rowId)} IN (${ended.map(sqlString).join(', ')})`,
+				);
+			}
+			await this.insertVersions(meta, txn, started);
+			if (ended.length > 0 || started.length > 0) this.trackedLogs.set(key, meta);
+			return reader;
+		});
+	}
+
+	/** CREATE TABLE (… CHANGE_TRACKING = TRUE), DROP TABLE, ALTER TABLE ADD COLUMN on a tracked table. */
+	private async afterTableDdl(ddl: DdlInfo, statement: string, message: string | undefined, ctx: Effective): Promise<void> {
+		if (ddl.object !== 'TABLE' || ddl.temporary) return;
+		const tracker = this.engine.changes;
+		const [db, schema, t] = qualify(ddl.name, ctx);
+		const key = tableKey(db ?? '', schema ?? '', t);
+		const old = tracker.tables.get(key);
+		if (ddl.verb === 'DROP' || (ddl.verb === 'CREATE' && !message?.includes('already exists'))) {
+			if (old) {
+				tracker.tables.delete(key);
+				await this.connection.run(`DROP TABLE IF EXISTS ${logName(old)}`);
+			}
+			if (ddl.verb === 'DROP') return;
+			const found = await this.resolveTable(ddl.name, ctx);
+			if (!found) return;
+			const options = trackingOptions(significant(tokenize(statement)));
+			const meta: TableMeta = { ...found, createdOnUs: await this.engine.clockUs(), tracking: false, retentionDays: options.retentionDays ?? 1 };
+			tracker.tables.set(key, meta);
+			if (options.changeTracking) await this.startTracking(meta);
+			return;
+		}
+		if (ddl.verb === 'ALTER' && old?.tracking) {
+			old.columns = undefined;
+			const have = new Set(await this.columnNames(old.db, LOG_SCHEMA, `${old.schema}.${old.table}`));
+			const rows = await this.query(
+				`SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
+				[old.db, old.schema, old.table],
+			);
+			for (const [column, type] of rows) {
+				if (!have.has(String(column))) await this.connection.run(`ALTER TABLE ${logName(old)} ADD COLUMN ${quoteIdent(String(column))} ${String(type)}`);
+			}
+		}
+	}
+
+	/**
+	 * `FROM t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT|BEFORE(TIMESTAMP|OFFSET|STATEMENT => …)
+	 * [END(…)] [alias]`: the points are evaluated first (their `?` bindings taken out of the statement),
+	 * checked against tracking and retention, and the clause becomes a placeholder identifier that
+	 * `sql()` replaces with the delta's DuckDB subquery after translation.
+	 */
+	private async rewriteChanges(
+		statement: string,
+		bindings: Bindings,
+		context: SessionContext,
+		ctx: Effective,
+	): Promise<{ statement: string; bindings: Bindings } | undefined> {
+		const toks = significant(tokenize(statement));
+		const clauses = findChangesClauses(toks, statement);
+		if (clauses.length === 0) return undefined;
+		if (toks.some((t) => t.kind === 'param' && t.value !== '')) throw unsupported('CHANGES with :n bindings');
+		await this.applyContext(ctx);
+		const params = toks.filter((t) => t.kind === 'param');
+		const used = new Set<Token>();
+		const subqueries = new Map<string, string>();
+		const sources: TableColumn[] = [];
+		let out = '';
+		let cursor = 0;
+		for (const [index, clause] of clauses.entries()) {
+			const found = await this.resolveTable(clause.name, ctx);
+			if (!found) throw notExists('Object', clause.name.join('.'));
+			const meta = this.engine.changes.tables.get(tableKey(found.db, found.schema, found.table));
+			const startUs = await this.pointUs(clause.at, toks, statement, bindings, params, used, context);
+			const endUs = clause.end_ ? await this.pointUs(clause.end_, toks, statement, bindings, params, used, context) : nowUs();
+			this.engine.changes.checkStart(meta, found.table, `${found.db}.${found.schema}.${found.table}`, startUs);
+			const columns = meta ? await this.trackedColumns(meta) : [];
+			const placeholder = quoteIdent(`SF$CHANGES$${index}`);
+			subqueries.set(placeholder, changesSql(logName(found), columns, startUs, endUs, clause.appendOnly));
+			sources.push(...(await this.relationColumns([found.db, found.schema, found.table], ctx)).columns);
+			const next = toks[clause.end];
+			const aliased = next !== undefined && (next.kind === 'quoted' || (next.kind === 'word' && !CLAUSE_WORDS.has(next.value)));
+			out += statement.slice(cursor, toks[clause.start].start) + placeholder + (aliased ? ' ' : ` AS ${quoteIdent(found.table)} `);
+			cursor = toks[clause.end - 1].start + toks[clause.end - 1].text.length;
+		}
+		out += statement.slice(cursor);
+		// The statement keeps the bindings of its other placeholders, renumbered in order.
+		const kept: Bindings = {};
+		params.forEach((t, i) => {
+			if (!used.has(t) && bindings[String(i + 1)]) kept[String(Object.keys(kept).length + 1)] = bindings[String(i + 1)];
+		});
+		this.changes = { subqueries, sources };
+		return { statement: out, bindings: kept };
+	}
+
+	/** A point of a CHANGES clause in epoch µs: AT is the state including the point, BEFORE the state just before it. */
+	private async pointUs(point: Point, toks: Token[], statement: string, bindings: Bindings, params: Token[], used: Set<Token>, context: SessionContext): Promise<bigint> {
+		const inner = toks.slice(point.from, point.to);
+		const text = statement.slice(inner[0].start, inner[inner.length - 1].start + inner[inner.length - 1].text.length);
+		const sub: Bindings = {};
+		for (const t of inner) {
+			if (t.kind !== 'param') continue;
+			used.add(t);
+			const binding = bindings[String(params.indexOf(t) + 1)];
+			if (binding) sub[String(Object.keys(sub).length + 1)] = binding;
+		}
+		const evaluate = async (sql: string) => (await this.runNow(sql, sub, { ...context, statementHandle: undefined })).data[0]?.[0];
+		let us: bigint;
+		if (point.kind === 'STATEMENT') {
+			const handle = inner.length === 1 && inner[0].kind === 'string' ? inner[0].value : String((await evaluate(`SELECT ${text}`)) ?? '');
+			const at = this.engine.changes.statementPoint(handle);
+			if (at === undefined) throw new SnowflakeSqlError('000709', '02000', `Statement ${handle} not found`);
+			us = at;
+		} else if (point.kind === 'OFFSET') {
+			us = nowUs() + BigInt(Math.round(Number(await evaluate(`SELECT CAST((${text}) AS DOUBLE) AS "P"`)) * 1_000_000));
+		} else {
+			const cell = await evaluate(`SELECT EPOCH_US(CAST(${text} AS TIMESTAMP_LTZ)) AS "P"`);
+			if (cell === null || cell === undefined) throw new SnowflakeSqlError('002003', '42601', 'SQL compilation error:\nInvalid time travel timestamp: NULL');
+			us = BigInt(cell);
+		}
+		return point.before ? us - 1n : us;
+	}
+
 	// ---------------------------------------------------------------- SHOW / DESCRIBE
 
 	private async show(s: ShowStatement, ctx: Effective): Promise<EngineResult> {
@@ -641,7 +1031,7 @@ export class DuckDbSession implements EngineSession {
 				if (s.in && s.in.kind !== 'ACCOUNT' && !db) throw notExists('Database', s.in.name[0]);
 				const dbs = db ? [db] : [...this.engine.databases.keys()];
 				const rows = await this.query(
-					`SELECT database_name, schema_name FROM duckdb_schemas() WHERE NOT internal AND schema_name <> 'main' AND database_name IN (${dbs.map(sqlString).join(', ')})`,
+					`SELECT database_name, schema_name FROM duckdb_schemas() WHERE NOT internal AND schema_name <> 'main' AND schema_name <> ${sqlString(LOG_SCHEMA)} AND database_name IN (${dbs.map(sqlString).join(', ')})`,
 				);
 				// Every Snowflake database also shows its INFORMATION_SCHEMA.
 				const withInfo = [...rows.map(([d, n]) => [String(d), String(n)]), ...dbs.map((d) => [d, 'INFORMATION_SCHEMA'])]
@@ -662,12 +1052,12 @@ export class DuckDbSession implements EngineSession {
 				const out = rows
 					.map((r) => ({ db: String(r[0]), schema: String(r[1]), name: String(r[2]), temporary: r[3] === true, rows: r[4], text: r[6] }))
 					.map((r) => (r.db === 'temp' && ctx.database ? { ...r, db: ctx.database, schema: ctx.schema ?? DEFAULT_SCHEMA } : r))
-					.filter((r) => this.engine.databases.has(r.db) && scope(r.db, r.schema) && keep(r.name))
+					.filter((r) => this.engine.databases.has(r.db) && r.schema !== LOG_SCHEMA && scope(r.db, r.schema) && keep(r.name))
 					.sort((a, b) => `${a.db}.${a.schema}.${a.name}`.localeCompare(`${b.db}.${b.schema}.${b.name}`))
 					.map((r) =>
 						views
 							? [created, r.name, '', r.db, r.schema, owner, '', r.text === null ? null : String(r.text), 'false', 'false', 'ROLE', 'OFF']
-							: [created, r.name, r.db, r.schema, r.temporary ? 'TEMPORARY' : 'TABLE', '', '', String(r.rows ?? 0), '0', owner, '1', 'OFF', 'OFF', 'N', 'N', 'ROLE', 'N', null, 'N', 'N', 'N', 'N'],
+							: this.showTableRow(r, created, owner),
 					);
 				return table(views ? SHOW_VIEWS : SHOW_TABLES, out);
 			}
@@ -682,7 +1072,7 @@ export class DuckDbSession implements EngineSession {
 					const scope = this.showScope(s, ctx);
 					const all = await this.query(`SELECT database_name, schema_name, table_name, column_name, comment, is_nullable, data_type, column_default FROM duckdb_columns() WHERE NOT internal ORDER BY database_name, schema_name, table_name, column_index`);
 					for (const c of all.map(toTableColumn)) {
-						if (this.engine.databases.has(c.database) && scope(c.database, c.schema) && keep(c.column)) rows.push(showColumnRow(c, c.table, c.schema, c.database));
+						if (this.engine.databases.has(c.database) && c.schema !== LOG_SCHEMA && scope(c.database, c.schema) && keep(c.column)) rows.push(showColumnRow(c, c.table, c.schema, c.database));
 					}
 				}
 				return table(SHOW_COLUMNS, rows);
@@ -702,6 +1092,16 @@ export class DuckDbSession implements EngineSession {
 			case 'USERS':
 				return table(SHOW_USERS, [[user, created, user, user, '', '', 'false', 'false', ctx.role ?? DEFAULT_ROLE]].filter((r) => keep(r[0])));
 		}
+	}
+
+	/** A SHOW TABLES row; tracked tables show their creation time, retention and change tracking. */
+	private showTableRow(r: { db: string; schema: string; name: string; temporary: boolean; rows: unknown }, created: string, owner: string): Array<string | null> {
+		const meta = this.engine.changes.tables.get(tableKey(r.db, r.schema, r.name));
+		// created_on is TIMESTAMP_LTZ(3): epoch seconds with three fraction digits.
+		const createdOn = meta ? `${meta.createdOnUs / 1_000_000n}.${String((meta.createdOnUs % 1_000_000n) / 1000n).padStart(3, '0')}` : created;
+		const retention = meta ? String(meta.retentionDays) : '1';
+		const tracking = meta?.tracking ? 'ON' : 'OFF';
+		return [createdOn, r.name, r.db, r.schema, r.temporary ? 'TEMPORARY' : 'TABLE', '', '', String(r.rows ?? 0), '0', owner, retention, 'OFF', tracking, 'N', 'N', 'ROLE', 'N', null, 'N', 'N', 'N', 'N'];
 	}
 
 	/** SHOW ... IN ACCOUNT | DATABASE d | SCHEMA d.s; default: the current schema (Snowflake's default scope). */
@@ -939,6 +1339,59 @@ function qualify(name: ObjectName, ctx: Effective): [string | undefined, string 
 	if (name.length >= 3) return [name[name.length - 3], name[name.length - 2], t];
 	if (name.length === 2) return [ctx.database, name[0], t];
 	return [ctx.database, ctx.schema, t];
+}
+
+/** Words that end a FROM item, so what follows a CHANGES clause is not its alias. */
+const CLAUSE_WORDS = new Set(['WHERE', 'ORDER', 'GROUP', 'HAVING', 'QUALIFY', 'LIMIT', 'OFFSET', 'FETCH', 'UNION', 'EXCEPT', 'MINUS', 'INTERSECT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING', 'WINDOW']);
+
+/** `name CHANGES(INFORMATION => …) AT|BEFORE(kind => expr) [END(kind => expr)]` clauses among significant tokens. */
+function findChangesClauses(toks: Token[], sql: string): ChangesClause[] {
+	const out: ChangesClause[] = [];
+	const word = (k: number) => (toks[k]?.kind === 'word' ? toks[k].value : undefined);
+	const closeOf = (open: number) => {
+		let depth = 0;
+		for (let k = open; k < toks.length; k++) {
+			if (toks[k].kind === 'lparen') depth++;
+			else if (toks[k].kind === 'rparen' && --depth === 0) return k;
+		}
+		throw syntaxError(sql, sql.length, '<EOF>');
+	};
+	const expect = (k: number, ok: boolean) => {
+		if (!ok) throw syntaxError(sql, toks[k]?.start ?? sql.length, toks[k]?.text ?? '<EOF>');
+	};
+	const point = (k: number, keyword: string): { point: Point; next: number } => {
+		expect(k + 1, toks[k + 1]?.kind === 'lparen');
+		const kind = word(k + 2);
+		expect(k + 2, kind === 'TIMESTAMP' || kind === 'OFFSET' || kind === 'STATEMENT');
+		expect(k + 3, toks[k + 3]?.text === '=>');
+		const close = closeOf(k + 1);
+		expect(close, close > k + 4);
+		return { point: { kind: kind as Point['kind'], before: keyword === 'BEFORE', from: k + 4, to: close }, next: close + 1 };
+	};
+	for (let i = 1; i < toks.length; i++) {
+		if (word(i) !== 'CHANGES' || toks[i + 1]?.kind !== 'lparen' || word(i + 2) !== 'INFORMATION') continue;
+		let start = i - 1;
+		while (start >= 2 && toks[start - 1].kind === 'dot' && (toks[start - 2].kind === 'word' || toks[start - 2].kind === 'quoted')) start -= 2;
+		const name = readName(toks, start);
+		expect(i - 1, name !== undefined && name.next === i);
+		expect(i + 3, toks[i + 3]?.text === '=>');
+		const information = word(i + 4);
+		expect(i + 4, information === 'DEFAULT' || information === 'APPEND_ONLY');
+		expect(i + 5, toks[i + 5]?.kind === 'rparen');
+		const which = word(i + 6);
+		expect(i + 6, which === 'AT' || which === 'BEFORE');
+		const at = point(i + 6, which as string);
+		let next = at.next;
+		let end: Point | undefined;
+		if (word(next) === 'END' && toks[next + 1]?.kind === 'lparen') {
+			const e = point(next, 'END');
+			end = e.point;
+			next = e.next;
+		}
+		out.push({ start, end: next, name: name?.name ?? [], appendOnly: information === 'APPEND_ONLY', at: at.point, end_: end });
+		i = next - 1;
+	}
+	return out;
 }
 
 function parseTableName(text: string): ObjectName | undefined {

@@ -96,6 +96,8 @@ export interface EmulatorOptions {
 	dbPath?: string;
 	/** DuckDB engine: TIME/TIMESTAMP fraction digits, exactly `scale` or always nine (§9 question 1). Default 'scale'. */
 	fractionDigits?: 'scale' | 'nine';
+	/** Default DuckDB engine: how far back CHANGES may start (ms) for every table; default each table's DATA_RETENTION_TIME_IN_DAYS. */
+	changeRetentionMs?: number;
 	/** Seed of the fault injector's generator. Default 1. */
 	faultSeed?: number;
 	/**
@@ -348,7 +350,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	const ownsEngine = options.engine === undefined;
 	const engine =
-		options.engine ?? (await createDuckDbEngine({ path: options.dbPath, fractionDigits: options.fractionDigits, user: defaultUser }));
+		options.engine ?? (await createDuckDbEngine({ path: options.dbPath, fractionDigits: options.fractionDigits, user: defaultUser, changeRetentionMs: options.changeRetentionMs }));
 	const store = new StatementStore({
 		engine,
 		partitionRows: options.partitionRows,

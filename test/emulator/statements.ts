@@ -316,7 +316,7 @@ export class StatementStore {
 		try {
 			if (!request.multi) {
 				this.options.onEngineRun();
-				const result = await session.run(request.statements[0], request.bindings, request.context, signal);
+				const result = await session.run(request.statements[0], request.bindings, { ...request.context, statementHandle: record.handle }, signal);
 				if (record.state === 'running') this.settle(record, { result: await this.store(result, request) });
 				return;
 			}
@@ -331,7 +331,7 @@ export class StatementStore {
 				children.push(child.handle);
 				try {
 					this.options.onEngineRun();
-					const result = await session.run(statement, undefined, request.context, signal);
+					const result = await session.run(statement, undefined, { ...request.context, statementHandle: child.handle }, signal);
 					this.settle(child, { result: await this.store(result, request) });
 				} catch (error) {
 					// A cancel or timeout of the request reaches the running child as the same failure.

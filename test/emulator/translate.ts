@@ -170,7 +170,7 @@ function endsOperand(token: Token | undefined): boolean {
 	return token !== undefined && (token.kind === 'word' || token.kind === 'quoted' || token.kind === 'rparen' || token.text === ']');
 }
 
-const significant = (tokens: Token[]) => tokens.filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
+export const significant = (tokens: Token[]) => tokens.filter((t) => t.kind !== 'ws' && t.kind !== 'comment');
 
 /** Significant tokens of one statement, without the `;` that may end it. */
 function statementTokens(tokens: Token[]): Token[] {
@@ -444,7 +444,7 @@ export function parseTypeText(text: string): SfType | undefined {
 /** Identifier parts as Snowflake resolves them: unquoted → upper case, quoted → verbatim. */
 export type ObjectName = string[];
 
-function readName(tokens: Token[], i: number): { name: ObjectName; next: number } | undefined {
+export function readName(tokens: Token[], i: number): { name: ObjectName; next: number } | undefined {
 	const name: string[] = [];
 	let k = i;
 	for (;;) {

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test-only code, never shipped */
+/* eslint-disable no-console -- test-only code, never shipped */
 /**
  * `npm run test:faults` (and part of `npm test`): the fault campaign of campaign.ts. Short by default;
  * `npm test` (and a direct `vitest run`) uses a fixed seed, `npm run test:faults` a new random seed each run:
@@ -13,6 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { formatReport, runCampaign, secretNeedles, type CampaignReport } from './campaign';
+import { campaignSeed, envNumber } from './env';
 import { createSimClock, seededRandom } from './simClock';
 
 const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown>, now: Date.now }));
@@ -36,18 +37,9 @@ const FULL_RUN = 500;
 const REQUEST_TIMEOUT_MS = 1_000;
 const SLOW_MS = 1_200;
 
-function envNumber(name: string, fallback: number): number {
-	const text = process.env[name]?.trim();
-	if (!text) return fallback;
-	const value = Number(text);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number (got "${text}")`);
-	return value;
-}
-
 /** `npm test` replays the same campaign every run; only `npm run test:faults` explores new seeds. */
 const FIXED_SEED = 20_260_101;
-const exploring = process.env.npm_lifecycle_event === 'test:faults';
-const seed = envNumber('FAULTS_SEED', exploring ? Math.floor(Math.random() * 2 ** 31) : FIXED_SEED);
+const seed = campaignSeed(FIXED_SEED);
 const statements = Math.floor(envNumber('FAULTS_STATEMENTS', DEFAULT_STATEMENTS));
 const rate = envNumber('FAULTS_RATE', 0.3);
 const clock = createSimClock(Date.UTC(2030, 0, 1));

@@ -18,7 +18,9 @@ import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
+	type IExecuteFunctions,
 	type INode,
+	type INodeTypeDescription,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypes,
@@ -30,6 +32,41 @@ import { SnowflakeSqlApiTrigger } from '../../nodes/SnowflakeSqlApiTrigger/Snowf
 import { createAdditionalData, NOOP_TYPE, nodeTypes as actionNodeTypes, SNOWFLAKE_TYPE, type WorkflowJson } from './harness';
 
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApiTrigger';
+const IF_TYPE = 'n8n-nodes-base.if';
+
+/**
+ * Stand-in for n8n's If node (v2): its `conditions` filter parameter, evaluated per item by n8n-core as in
+ * the real node, sends each item to the true or the false output. The example workflows carry the real
+ * node's type and parameters, so they import into n8n as they are.
+ */
+class If implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'If',
+		name: 'if',
+		group: ['transform'],
+		version: [2, 2.1, 2.2],
+		description: 'Route items to different branches (true/false)',
+		defaults: { name: 'If' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['true', 'false'],
+		properties: [
+			{ displayName: 'Conditions', name: 'conditions', type: 'filter', default: {}, typeOptions: { filter: { version: 2 } } },
+			{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const branches: INodeExecutionData[][] = [[], []];
+		this.getInputData().forEach((item, index) => {
+			const pass = this.getNodeParameter('conditions', index, false, { extractValue: true }) as boolean;
+			branches[pass ? 0 : 1].push({ ...item, pairedItem: { item: index } });
+		});
+		return branches;
+	}
+}
+const ifType = new If();
 export const TRIGGER_NAME = 'Snowflake SQL API Trigger';
 
 const triggerType = new SnowflakeSqlApiTrigger();
@@ -44,6 +81,7 @@ export const triggerNodeTypes: INodeTypes = {
 function known(type: string): INodeType {
 	if (type === TRIGGER_NODE_TYPE) return triggerType;
 	if (type === SNOWFLAKE_TYPE) return actionType;
+	if (type === IF_TYPE) return ifType;
 	return actionNodeTypes.getByName(type) as INodeType;
 }
 
@@ -95,12 +133,18 @@ export class ActiveTrigger {
 	readonly data: WorkflowJson;
 	readonly workflow: Workflow;
 
+	/**
+	 * `parameters`: the trigger's, in a workflow trigger → "Received"; or `{ workflow }`, a whole workflow whose
+	 * trigger node is named TRIGGER_NAME (an example). `staticData`: what an earlier instance saved, as n8n
+	 * reloads it after a restart.
+	 */
 	constructor(
-		parameters: IDataObject,
+		parameters: IDataObject | { workflow: WorkflowJson },
 		private readonly credentials: () => ICredentialDataDecryptedObject,
+		staticData: IDataObject = {},
 	) {
-		this.data = triggerWorkflow(parameters);
-		this.workflow = workflowOf(this.data);
+		this.data = 'workflow' in parameters ? (parameters.workflow as WorkflowJson) : triggerWorkflow(parameters);
+		this.workflow = workflowOf(this.data, staticData);
 	}
 
 	get node(): INode {
@@ -137,6 +181,13 @@ export class ActiveTrigger {
 		const executor = Container.get(PollTriggerExecutor);
 		await executor.create(this.workflow, this.node, context, () => true)();
 		return outcome;
+	}
+
+	/** The execution n8n starts with a poll's items: the workflow after the trigger, the trigger's output pinned. */
+	async runEmitted(items: INodeExecutionData[]): Promise<IRun> {
+		const additionalData = createAdditionalData(this.data, this.credentials());
+		const execution = new WorkflowExecute(additionalData, 'manual');
+		return await execution.run({ workflow: this.workflow, startNode: this.node, pinData: { [TRIGGER_NAME]: items.map(({ json }) => ({ json })) } });
 	}
 
 	/** "Fetch Test Event": the workflow run manually from the trigger. */

@@ -67,6 +67,8 @@ describe('trigger description', () => {
 		[{ mode: 'newRows', startFrom: 'value' }, ['mode', 'table', 'watermarkColumn', 'startFrom', 'startValue', 'rowsPerPoll', 'options']],
 		[{ mode: 'customQuery', startFrom: 'now' }, ['mode', 'query', 'watermarkColumn', 'startFrom', 'startValue', 'rowsPerPoll', 'options']],
 		[{ mode: 'customQuery', startFrom: 'value' }, ['mode', 'query', 'watermarkColumn', 'startFrom', 'startValue', 'rowsPerPoll', 'options']],
+		[{ mode: 'changes', changesStartFrom: 'now' }, ['mode', 'table', 'changeActions', 'changesStartFrom', 'changesPerPoll', 'options']],
+		[{ mode: 'changes', changesStartFrom: 'timestamp' }, ['mode', 'table', 'changeActions', 'changesStartFrom', 'startTimestamp', 'changesPerPoll', 'options']],
 	])('fields shown for %j', (values, names) => {
 		expect(visible(values)).toEqual(names);
 	});
@@ -77,5 +79,12 @@ describe('trigger description', () => {
 			['database', 'keyColumns', 'lookBack', 'numbersAsText', 'queryTag', 'role', 'schema', 'startValueType', 'statementTimeout', 'timezone', 'warehouse'].sort(),
 		);
 		for (const option of options) expect(option.displayOptions).toBeUndefined();
+	});
+
+	it('options of Changes in a Table: the request options, Enable Change Tracking and Key Columns', () => {
+		const collections = description.properties.filter((property) => property.name === 'options');
+		const changes = collections.find((property) => property.displayOptions?.show?.mode?.includes('changes'));
+		const names = (changes?.options as INodeProperties[]).map((option) => option.name).sort();
+		expect(names).toEqual(['database', 'enableChangeTracking', 'keyColumns', 'numbersAsText', 'queryTag', 'role', 'schema', 'statementTimeout', 'timezone', 'warehouse'].sort());
 	});
 });
