@@ -111,6 +111,12 @@ export class CsvReader {
 	private line = 1;
 	private recordLine = 1;
 	private recordChars = 0;
+	/**
+	 * A blank line is a record of one NULL: in a one-column file that is how a NULL is written (the writer
+	 * cannot write it otherwise), so the reader of such a file sets this once it has read the header.
+	 * Otherwise a blank line is no record (an empty line between records).
+	 */
+	blankLineIsNull = false;
 
 	constructor(
 		delimiter: string,
@@ -124,16 +130,22 @@ export class CsvReader {
 	}
 
 	private grow(text: string): void {
-		this.recordChars += text.length;
+		this.count(text.length);
+		this.field += text;
+	}
+
+	/** Counts `chars` more characters of the record (delimiters too: a line of commas is a record of cells). */
+	private count(chars: number): void {
+		this.recordChars += chars;
 		if (this.recordChars > MAX_RECORD_CHARS) {
 			throw new SqlInputError(
 				`The CSV record starting at line ${this.recordLine} is longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters: a quote that is never closed? No statement can carry a row that long.`,
 			);
 		}
-		this.field += text;
 	}
 
 	private endField(): void {
+		this.count(1);
 		this.cells.push(this.fieldStarted || this.fieldQuoted ? this.field : null);
 		this.field = '';
 		this.fieldStarted = false;
@@ -145,8 +157,8 @@ export class CsvReader {
 		const cells = this.cells;
 		this.cells = [];
 		this.recordChars = 0;
-		// A blank line is no record (a trailing newline, an empty line between records).
-		if (!(cells.length === 1 && cells[0] === null)) this.onRecord(cells, this.recordLine);
+		if (cells.length === 1 && cells[0] === null && !this.blankLineIsNull) return;
+		this.onRecord(cells, this.recordLine);
 	}
 
 	push(text: string): void {

@@ -68,6 +68,8 @@ function csvRows(delimiter: string, onRow: RowHandler): { push(text: string): vo
 				seen.add(cell);
 			});
 			header = cells as string[];
+			// A one-column file writes a NULL as an empty line (see CsvReader.blankLineIsNull).
+			reader.blankLineIsNull = header.length === 1;
 			return;
 		}
 		if (cells.length !== header.length) {

@@ -146,6 +146,19 @@ describe('reading a CSV or JSON Lines file', () => {
 		expect(error.message).toMatch(/^The CSV record starting at line 2 is longer than 1,000,000 characters/);
 	});
 
+	it('a line of 2,000,000 delimiters counts against the record limit (a cell per delimiter would fill the memory)', async () => {
+		const error = await rejection(load(`id,text\n${','.repeat(2_000_000)}`));
+		expect(error.message).toMatch(/^The CSV record starting at line 2 is longer than 1,000,000 characters/);
+	});
+
+	it('a one-column file: an empty line is a NULL (how such a file writes one), so an exported file loads back whole', async () => {
+		const exported = await exportFile({}, { rowType: [column('A', 'text')], rows: [{ A: 'x' }, { A: null }, { A: '' }, { A: 'y' }] });
+		expect(fileText(exported)).toBe('A\r\nx\r\n\r\n""\r\ny\r\n');
+		expect(await load(fileText(exported))).toEqual([['x', null, '', 'y']]);
+		// Wider files keep skipping blank lines between records.
+		expect(await load('a,b\n1,2\n\n3,4\n')).toEqual([['1', '2', '3', '4']]);
+	});
+
 	it('JSON Lines: values keep their JSON types; CRLF and blank lines; a bad line is named', async () => {
 		const fake = (text: string) => load(text, { fileFormat: 'jsonl' });
 		expect(await fake('{"id":1,"doc":{"a":1}}\r\n\n{"id":2,"doc":{"b":[true]}}')).toEqual([['1', '{"a":1}', '2', '{"b":[true]}']]);
