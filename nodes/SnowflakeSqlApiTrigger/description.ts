@@ -77,7 +77,7 @@ export const properties: INodeProperties[] = [
 		displayName: 'Max Changes per Poll',
 		name: 'changesPerPoll',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, maxValue: 100000 },
 		default: 1000,
 		description: 'Most changed rows one poll reads (an update counts once). The rest of the same window follows on the next polls, each exactly once.',
 		displayOptions: changes,

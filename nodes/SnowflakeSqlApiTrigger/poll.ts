@@ -69,6 +69,9 @@ import {
 } from './changes';
 import { watermarkDomain, type WatermarkDomain } from './watermark';
 
+/** Items one poll of Changes in a Table emits at most (n8n holds them all at once). */
+const MAX_CHANGES_PER_POLL = 100_000;
+
 interface TriggerOptions extends SnowflakeNodeOptions {
 	keyColumns?: string;
 	lookBack?: number;
@@ -331,7 +334,9 @@ function saveChangesState(context: IPollFunctions, state: ChangesState): void {
 /** Trigger On → Changes in a Table (changes.ts). */
 async function pollChanges(context: IPollFunctions, manual: boolean): Promise<INodeExecutionData[][] | null> {
 	const settings = readChangesSettings(context);
-	if (!Number.isSafeInteger(settings.limit) || settings.limit < 1) throw new SqlInputError(`Max Changes per Poll must be a whole number of 1 or more (got ${settings.limit})`);
+	if (!Number.isSafeInteger(settings.limit) || settings.limit < 1 || settings.limit > MAX_CHANGES_PER_POLL) {
+		throw new SqlInputError(`Max Changes per Poll must be a whole number from 1 to ${MAX_CHANGES_PER_POLL} (got ${settings.limit}); the rest of a window follows on the next polls.`);
+	}
 	const credentials = readCredentials(await context.getCredentials(CREDENTIAL_TYPE));
 	const runner = createClient(createN8nHttp(context, credentials), credentials, (event) => logEvent(context, event));
 	const runtime: OperationRuntime = { runner, credentials, signal: manual ? undefined : budgetSignal(context) };
@@ -343,7 +348,7 @@ async function pollChanges(context: IPollFunctions, manual: boolean): Promise<IN
 	});
 	const stored = readChangesState(context.getWorkflowStaticData('node'), settings.signature);
 	if (manual) {
-		const state = stored ?? (settings.startFrom === 'timestamp' ? poller.newState() : undefined);
+		const state = stored ?? (settings.startFrom === 'timestamp' ? await poller.startAt() : undefined);
 		const { items } = state ? await poller.next(state) : { items: [] };
 		if (items.length > 0) return [context.helpers.returnJsonArray(items)];
 		throw new NodeOperationError(context.getNode(), 'No changes yet', {
@@ -356,7 +361,7 @@ async function pollChanges(context: IPollFunctions, manual: boolean): Promise<IN
 		saveChangesState(context, await poller.activate());
 		return null;
 	}
-	const { items, state } = await poller.next(stored ?? poller.newState());
+	const { items, state } = await poller.next(stored ?? (await poller.startAt()));
 	saveChangesState(context, state);
 	return items.length > 0 ? [context.helpers.returnJsonArray(items)] : null;
 }

@@ -138,6 +138,18 @@ describe('changes in a table', () => {
 		expect(shapes((await pollOk(trigger)).items)).toEqual([{ action: 'insert', row: { ID: 3, NAME: 'c', BALANCE: 3 } }]);
 	});
 
+	it('Start From a timestamp given by an expression ({{ $now… }}, a Luxon DateTime), with Enable Change Tracking turning tracking on first', async () => {
+		await sql('CREATE OR REPLACE TABLE accounts (id NUMBER(10, 0))');
+		const trigger = active({ changesStartFrom: 'timestamp', startTimestamp: '={{ $now.plus({ minutes: 1 }) }}', options: { enableChangeTracking: true } });
+		expect((await pollOk(trigger)).items).toEqual([]);
+		expect((await sql("SHOW TABLES LIKE 'ACCOUNTS'")).data[0][12]).toBe('ON');
+	});
+
+	it('Max Changes per Poll above 100,000 is refused with the range (one poll holds all its items at once)', async () => {
+		const outcome = await active({ changesPerPoll: 200_000 }).poll();
+		expect(outcome.error?.message).toBe('Max Changes per Poll must be a whole number from 1 to 100000 (got 200000); the rest of a window follows on the next polls.');
+	});
+
 	it('a poll that fails emits nothing and moves nothing: the next poll emits the same changes once', async () => {
 		const trigger = active({});
 		await pollOk(trigger);
