@@ -94,6 +94,8 @@ async function* gunzip(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Asyn
 			await writer.close();
 		} catch (error) {
 			await writer.abort(error).catch(() => undefined);
+			// The source stops too: a stored file's read stream is closed instead of left open.
+			await rest.return?.(undefined).catch(() => undefined);
 		}
 	})();
 	try {

@@ -94,6 +94,18 @@ function csvRows(delimiter: string, onRow: RowHandler): { push(text: string): vo
 	};
 }
 
+/** The row's JSON size; a value nested too deep to write as JSON (JSON.parse reads it, JSON.stringify cannot) names its line. */
+function jsonLength(row: Row, line: number): number {
+	let text: string | undefined;
+	try {
+		text = JSON.stringify(row);
+	} catch {
+		text = undefined;
+	}
+	if (text === undefined) throw new SqlInputError(`Line ${line} of the JSON Lines file nests its values too deeply to be sent to Snowflake.`);
+	return text.length;
+}
+
 /** Streams the rows of the item's file to `onRow`; `afterChunk` runs after each chunk of text (and at the end). */
 async function readRows(
 	context: IExecuteFunctions,
@@ -106,7 +118,7 @@ async function readRows(
 	const reader =
 		options.format === 'csv'
 			? csvRows(options.delimiter, onRow)
-			: new JsonLinesReader((row, line) => onRow(row, line, JSON.stringify(row).length));
+			: new JsonLinesReader((row, line) => onRow(row, line, jsonLength(row, line)));
 	for await (const text of binaryText(context, binary)) {
 		reader.push(text);
 		await afterChunk?.();

@@ -270,7 +270,6 @@ export class SnowflakeClient {
 	async readEach(statementHandle: string, options: ReadEachOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
 		const handle = checkHandle(statementHandle);
 		this.decoding.checkDecodeOptions(options.decode);
-		checkMaxRows(options);
 		const { signal } = options;
 		const step = await abortAware(signal, () => readingStatementCanceled(handle, signal?.reason), async (): Promise<PollStep<ResultSet, QueryStatus>> => {
 			const first = await this.checkStatus(handle, signal, options.wait === true);

@@ -278,7 +278,8 @@ export interface GetStatementOptions {
 /**
  * Receives a result one partition at a time (`executeEach`, `readEach`): the partition's decoded rows,
  * in order, the rows' keys in column order and the rowType (also for an empty result). The next
- * partition is decoded only after the returned promise settles.
+ * partition is handed over only after the returned promise settles; up to the client's partition
+ * concurrency are downloaded and decoded ahead.
  */
 export type PartitionConsumer = (
 	rows: DecodedRow[],
@@ -288,7 +289,7 @@ export type PartitionConsumer = (
 ) => Promise<void> | void;
 
 /** Options of `readEach`: how to read a statement submitted earlier, all its partitions. */
-export type ReadEachOptions = Omit<GetStatementOptions, 'partition'> & Pick<ExecuteOptions, 'maxRows' | 'onMaxRows'>;
+export type ReadEachOptions = Omit<GetStatementOptions, 'partition'>;
 
 /** `getStatement`: the status of a statement and, once it succeeded, one partition of its rows. */
 export interface StatementPage {

@@ -164,6 +164,8 @@ describe('reading a CSV or JSON Lines file', () => {
 		expect(await fake('{"id":1,"doc":{"a":1}}\r\n\n{"id":2,"doc":{"b":[true]}}')).toEqual([['1', '{"a":1}', '2', '{"b":[true]}']]);
 		expect((await rejection(fake('{"id":1}\n{"id":\n'))).message).toMatch(/^Line 2 of the JSON Lines file is not valid JSON/);
 		expect((await rejection(fake('{"id":1}\n"text"\n'))).message).toBe('Line 2 of the JSON Lines file is a string, not an object of column values.');
+		const deep = `{"id":1,"doc":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+		expect((await rejection(fake(`{"id":1}\n${deep}\n`))).message).toBe('Line 2 of the JSON Lines file nests its values too deeply to be sent to Snowflake.');
 	});
 
 	it('a column name that is no identifier, and a missing binary field, fail before any statement', async () => {
