@@ -2,9 +2,10 @@
 import type { Scenario } from '../context';
 import { authScenarios } from './auth';
 import { bindingScenarios } from './bindings';
+import { changeScenarios } from './changes';
 import { resultScenarios } from './results';
 import { statementScenarios } from './statements';
 import { typeScenarios } from './types';
 import { writeScenarios } from './writes';
 
-export const scenarios: Scenario[] = [...authScenarios, ...typeScenarios, ...bindingScenarios, ...resultScenarios, ...writeScenarios, ...statementScenarios];
+export const scenarios: Scenario[] = [...authScenarios, ...typeScenarios, ...bindingScenarios, ...resultScenarios, ...writeScenarios, ...changeScenarios, ...statementScenarios];
