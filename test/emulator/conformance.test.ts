@@ -309,6 +309,54 @@ describe('results', () => {
 		expect(JSON.parse(raw.body.toString('utf8')).data).toHaveLength(10);
 	});
 
+	it('answers VECTOR columns and casts with "type": "vector", vectorDimension, one element field and JSON array cells', async () => {
+		const name = table();
+		await run(`CREATE TABLE ${name} ("ID" INT, "F" VECTOR(FLOAT, 3), "I" VECTOR(INT, 2))`);
+		await run(`INSERT INTO ${name} SELECT 1, [1.5, 2, -3]::VECTOR(FLOAT, 3), [7, 8]::VECTOR(INT, 2)`);
+		await run(`INSERT INTO ${name} SELECT 2, [1.1, 0.1, 3e30]::VECTOR(FLOAT, 3), NULL`);
+		const response = await run(`SELECT "F", "I" FROM ${name} ORDER BY "ID"`);
+		const [f, i] = response.body.resultSetMetaData.rowType;
+		// The element entry as a driver's fixture has it (captures/driver-rowtype-geo-vector.json).
+		const real = { byteLength: null, length: null, type: 'real', scale: null, precision: null, nullable: false, name: '' };
+		expect(f).toEqual({
+			name: 'F',
+			database: 'EMULATOR_DB',
+			schema: 'PUBLIC',
+			table: name,
+			type: 'vector',
+			length: null,
+			byteLength: null,
+			precision: null,
+			scale: null,
+			nullable: true,
+			collation: null,
+			vectorDimension: 3,
+			fields: [real],
+		});
+		expect(i).toMatchObject({ name: 'I', type: 'vector', vectorDimension: 2, fields: [{ type: 'fixed', nullable: false, name: '' }] });
+		// 32-bit elements print in the fewest digits that read back: 1.1 and 0.1, not 1.100000023841858.
+		expect(response.body.data).toEqual([
+			['[1.5,2,-3]', '[7,8]'],
+			['[1.1,0.1,3e+30]', null],
+		]);
+
+		const cast = await run('SELECT [1, 2, 3]::VECTOR(FLOAT, 3) AS V, CAST([4, 5] AS VECTOR(INT, 2)) AS W');
+		expect(cast.body.resultSetMetaData.rowType.map((c: { name: string; type: string; vectorDimension: number }) => [c.name, c.type, c.vectorDimension])).toEqual([
+			['V', 'vector', 3],
+			['W', 'vector', 2],
+		]);
+		expect(cast.body.data).toEqual([['[1,2,3]', '[4,5]']]);
+	});
+
+	it('refuses VECTOR element types other than INT and FLOAT, and dimensions outside 1..4096', async () => {
+		const unsupported = await api.submit({ statement: 'SELECT [1, 2]::VECTOR(DOUBLE, 2)' });
+		expect([unsupported.status, unsupported.body.code]).toEqual([422, '002040']);
+		for (const dimension of [0, 4097]) {
+			const response = await api.submit({ statement: `CREATE TABLE ${table()} ("V" VECTOR(INT, ${dimension}))` });
+			expect([response.status, response.body.code]).toEqual([422, '001003']);
+		}
+	});
+
 	it('renders NULL as "null" with nullable=false', async () => {
 		const statement = "SELECT NULL AS A, 'x' AS B";
 		expect((await api.submit({ statement })).body.data).toEqual([[null, 'x']]);

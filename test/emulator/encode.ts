@@ -53,8 +53,8 @@ export const NS_PER_DAY = 86_400n * NS_PER_SECOND;
 
 // ---------------------------------------------------------------- rowType
 
-/** A rowType entry as the emulator sends it: GEOGRAPHY/GEOMETRY add `extTypeName`. */
-type WireRowType = RowType & { extTypeName?: string };
+/** A rowType entry as the emulator sends it: GEOGRAPHY/GEOMETRY add `extTypeName`, VECTOR `vectorDimension` and `fields`. */
+type WireRowType = RowType & { vectorDimension?: number; fields?: RowType[] };
 
 export function rowTypeEntry(col: ColumnInfo): RowType {
 	const t = col.type;
@@ -98,6 +98,22 @@ export function rowTypeEntry(col: ColumnInfo): RowType {
 			// Captured: "type": "object" plus "extTypeName", with empty database/schema/table (captures/README.md).
 			const geo: WireRowType = { ...entry, database: '', schema: '', table: '', type: 'object', extTypeName: t.type.toUpperCase() };
 			return geo;
+		}
+		case 'vector': {
+			// Shape from a driver's fixture (captures/driver-rowtype-geo-vector.json): the element as one unnamed,
+			// non-nullable field. The fixture only has a `real` element; a `fixed` one's precision/scale is unconfirmed.
+			const element = t.vector?.element ?? 'real';
+			const field: RowType = {
+				byteLength: null,
+				length: null,
+				type: element,
+				scale: element === 'fixed' ? 0 : null,
+				precision: element === 'fixed' ? 38 : null,
+				nullable: false,
+				name: '',
+			};
+			const vector: WireRowType = { ...entry, vectorDimension: t.vector?.dimension ?? 1, fields: [field] };
+			return vector;
 		}
 		default:
 			// variant/object/array: byteLength null in real results (captures/README.md), like the other types.
@@ -146,8 +162,12 @@ export function sfTypeOf(type: DuckDBType): SfType {
 			return isTzStruct(type) ? { type: 'timestamp_tz', scale: 9 } : { type: 'object' };
 		case DuckDBTypeId.MAP:
 			return { type: 'object' };
-		case DuckDBTypeId.LIST:
 		case DuckDBTypeId.ARRAY:
+			// Only VECTOR casts and columns make fixed-size FLOAT/INTEGER arrays (translate.ts duckTypeFor).
+			if (type.valueType.typeId === DuckDBTypeId.FLOAT) return { type: 'vector', vector: { element: 'real', dimension: type.length } };
+			if (type.valueType.typeId === DuckDBTypeId.INTEGER) return { type: 'vector', vector: { element: 'fixed', dimension: type.length } };
+			return { type: 'array' };
+		case DuckDBTypeId.LIST:
 			return { type: 'array' };
 		case DuckDBTypeId.VARIANT:
 			return { type: 'variant' };
@@ -189,6 +209,19 @@ export function formatReal(x: number): string {
 	}
 	const fixed = x.toFixed(16 - exp);
 	return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+/**
+ * A 32-bit float (a VECTOR(FLOAT) element) in the fewest digits that read back to the same float32:
+ * 1.1 stored as float32 is 1.100000023841858 as a double, printed `1.1`. Fewer than 10 tries.
+ */
+function formatFloat32(x: number): string {
+	if (!Number.isFinite(x)) return formatReal(x);
+	for (let digits = 1; digits < 9; digits++) {
+		const text = x.toPrecision(digits);
+		if (Math.fround(Number(text)) === x) return String(Number(text));
+	}
+	return String(Number(x.toPrecision(9)));
 }
 
 /**
@@ -477,6 +510,9 @@ export function cellEncoder(type: SfType, duck: DuckDBType, options: EncodeOptio
 			return nonNull((v) => geoCell(String(v), 'GEOGRAPHY'));
 		case 'geometry':
 			return nonNull((v) => geoCell(String(v), 'GEOMETRY'));
+		case 'vector':
+			// JSON array text, no spaces, as the reference's `"[1.1,2.2,3]"` (spacing unconfirmed for the SQL API).
+			return nonNull((v) => `[${(v as DuckDBArrayValue).items.map((x) => (type.vector?.element === 'fixed' ? String(x) : formatFloat32(Number(x)))).join(',')}]`);
 		default:
 			if (duck.typeId === DuckDBTypeId.BLOB) return nonNull((v) => hex((v as DuckDBBlobValue).bytes));
 			return nonNull((v) => String(v));

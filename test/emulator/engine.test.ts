@@ -492,7 +492,7 @@ describe('errors', () => {
 	it('answers malformed input with SnowflakeSqlError, never another exception', async () => {
 		const inputs = ['', ';', '(((', "'", 'select $$', 'select :1', 'show', 'show nothing', 'use', 'create', 'drop database', 'desc', 'alter session set',
 			'alter session set a', 'select * from table(generator())', 'merge into', 'insert into', 'insert into t values', 'create table x', 'create table x (a)',
-			'create table x (a number(40))', 'select 1::vector(int, 3)', 'select cast(1 as)', 'select x:', 'select * from values', 'begin; commit', '\u0000', 'select "unterminated',
+			'create table x (a number(40))', 'select 1::vector(int, 3)', 'select [1, 2]::vector(int)', 'select [1, 2::vector(int, 2)', 'select cast(1 as)', 'select x:', 'select * from values', 'begin; commit', '\u0000', 'select "unterminated',
 			'/* unterminated', 'call nothing()', 'set x = 1', 'select system$wait(1, \'HOURS\') where false', 'update', 'delete from'];
 		for (const sql of inputs) {
 			const outcome = await session.run(sql, undefined, ctx()).then(
@@ -501,6 +501,19 @@ describe('errors', () => {
 			);
 			expect([sql, outcome]).toEqual([sql, expect.stringMatching(/^(ok|snowflake)$/)]);
 		}
+	});
+
+	it('stores VECTOR as a fixed-size array, describes it in Snowflake words and refuses a wrong element count', async () => {
+		await run('create or replace table vec_t (f vector(float, 2), i vector(int, 3))');
+		const described = await run('desc table vec_t');
+		expect(described.data.map((row) => row.slice(0, 2))).toEqual([
+			['F', 'VECTOR(FLOAT, 2)'],
+			['I', 'VECTOR(INT, 3)'],
+		]);
+		const wrongLength = await failure('insert into vec_t select [1, 2, 3]::vector(float, 2), null');
+		// The emulator's conversion error; Snowflake's code for a wrong element count is unconfirmed.
+		expect([wrongLength.code, wrongLength.message]).toEqual(['100038', expect.stringContaining('length 3')]);
+		expect(await cells('select [-0.5, 16777216]::vector(float, 2) as f, [1, -2, 3] :: vector(int, 3)')).toEqual([['[-0.5,16777216]', '[1,-2,3]']]);
 	});
 
 	it('reports NOT NULL violations and bad JSON like Snowflake', async () => {

@@ -259,7 +259,8 @@ export type SfTypeName =
 	| 'object'
 	| 'array'
 	| 'geography'
-	| 'geometry';
+	| 'geometry'
+	| 'vector';
 
 /** A Snowflake column type as rowType reports it. */
 export interface SfType {
@@ -267,7 +268,12 @@ export interface SfType {
 	precision?: number;
 	scale?: number;
 	length?: number;
+	/** VECTOR only: the element type (`INT` is 32-bit `fixed`, `FLOAT` 32-bit `real`) and the element count. */
+	vector?: { element: 'fixed' | 'real'; dimension: number };
 }
+
+/** Snowflake's largest VECTOR dimension (docs.snowflake.com/en/sql-reference/data-types-vector). */
+const MAX_VECTOR_DIMENSION = 4096;
 
 /**
  * DuckDB scalar functions (registered per session by the engine) that return their VARCHAR argument typed with
@@ -296,6 +302,8 @@ export function sfTypeText(t: SfType): string {
 		case 'timestamp_ltz':
 		case 'timestamp_tz':
 			return `${t.type.toUpperCase()}(${t.scale ?? 9})`;
+		case 'vector':
+			return `VECTOR(${t.vector?.element === 'fixed' ? 'INT' : 'FLOAT'}, ${t.vector?.dimension ?? 1})`;
 		default:
 			return t.type.toUpperCase();
 	}
@@ -328,6 +336,9 @@ export function duckTypeFor(t: SfType): string {
 		case 'geometry':
 			// The WKT or GeoJSON text as given; encode.ts prints it as Snowflake's GeoJSON (geo.ts).
 			return 'VARCHAR';
+		case 'vector':
+			// A fixed-size DuckDB ARRAY of 32-bit elements, as Snowflake stores them; encode.ts prints it as a JSON array.
+			return `${t.vector?.element === 'fixed' ? 'INTEGER' : 'FLOAT'}[${t.vector?.dimension ?? 1}]`;
 		default:
 			return 'JSON';
 	}
@@ -375,9 +386,10 @@ const TYPE_WORDS: Record<string, SfTypeName> = {
 	ARRAY: 'array',
 	GEOGRAPHY: 'geography',
 	GEOMETRY: 'geometry',
+	VECTOR: 'vector',
 };
 const INTEGER_WORDS = new Set(['INT', 'INTEGER', 'BIGINT', 'SMALLINT', 'TINYINT', 'BYTEINT']);
-const UNSUPPORTED_TYPES = new Set(['VECTOR', 'MAP', 'FILE', 'DECFLOAT']);
+const UNSUPPORTED_TYPES = new Set(['MAP', 'FILE', 'DECFLOAT']);
 
 export function isTypeWord(word: string): boolean {
 	return word in TYPE_WORDS;
@@ -395,6 +407,7 @@ export function readType(tokens: Token[], i: number, sql: string): { type: SfTyp
 	}
 	const name = TYPE_WORDS[t.value];
 	if (!name) return undefined;
+	if (name === 'vector') return readVectorType(tokens, i, sql);
 	let next = i + 1;
 	if (tokens[next]?.kind === 'word' && ['PRECISION', 'VARYING'].includes(tokens[next].value)) next++;
 	const args: number[] = [];
@@ -428,6 +441,23 @@ export function readType(tokens: Token[], i: number, sql: string): { type: SfTyp
 		if (type.scale < 0 || type.scale > 9) throw syntaxError(sql, t.start, t.text);
 	}
 	return { type, next };
+}
+
+/** `VECTOR(INT | FLOAT, n)`: Snowflake allows only these two element types, n from 1 to 4096. */
+function readVectorType(tokens: Token[], i: number, sql: string): { type: SfType; next: number } {
+	const [open, element, comma, dimension, close] = tokens.slice(i + 1, i + 6);
+	if (open?.kind !== 'lparen') throw syntaxError(sql, open?.start ?? sql.length, open?.text ?? '<EOF>');
+	if (element?.kind !== 'word' || (element.value !== 'INT' && element.value !== 'FLOAT')) {
+		throw new SnowflakeSqlError('002040', '42601', `SQL compilation error:\nUnsupported data type '${element?.text ?? ''}' for VECTOR.`);
+	}
+	if (comma?.kind !== 'comma') throw syntaxError(sql, comma?.start ?? sql.length, comma?.text ?? '<EOF>');
+	if (dimension?.kind !== 'number' || !/^\d{1,5}$/.test(dimension.text)) throw syntaxError(sql, dimension?.start ?? sql.length, dimension?.text ?? '<EOF>');
+	if (close?.kind !== 'rparen') throw syntaxError(sql, close?.start ?? sql.length, close?.text ?? '<EOF>');
+	const n = Number(dimension.text);
+	if (n < 1 || n > MAX_VECTOR_DIMENSION) {
+		throw new SnowflakeSqlError('001003', '42000', `SQL compilation error:\nVECTOR dimension ${n} is out of range [1, ${MAX_VECTOR_DIMENSION}].`);
+	}
+	return { type: { type: 'vector', vector: { element: element.value === 'INT' ? 'fixed' : 'real', dimension: n } }, next: i + 6 };
 }
 
 /** Parses a type text such as `VARCHAR(100)` (the column-comment form). */
@@ -1041,8 +1071,9 @@ class Translator {
 		let start = from;
 		for (let i = from; i < to; i++) {
 			const t = this.tokens[i];
-			if (t.kind === 'lparen') depth++;
-			else if (t.kind === 'rparen') depth--;
+			// Brackets nest like parentheses: the commas of an array constant `[1, 2]` split nothing.
+			if (t.kind === 'lparen' || t.text === '[') depth++;
+			else if (t.kind === 'rparen' || t.text === ']') depth--;
 			else if (t.kind === 'comma' && depth === 0) {
 				out.push([start, i]);
 				start = i + 1;
@@ -1369,6 +1400,17 @@ class Translator {
 				primaryStart = startLen;
 				continue;
 			}
+			if (t.text === '[') {
+				// An array constant `[1, 2]` is a primary of its own (the operand of `[1, 2]::VECTOR(INT, 2)`);
+				// a subscript `a[0]` (written against its operand: `SELECT [1]` is no subscript of SELECT) continues the primary before it.
+				const close = this.closeBracket(k, to);
+				const before = this.tokens[k - 1];
+				const subscript = k > from && endsOperand(before) && before.start + before.text.length === t.start;
+				out.push(`[${this.emit(k + 1, close)}]`);
+				if (!subscript) primaryStart = startLen;
+				k = close + 1;
+				continue;
+			}
 			if (t.kind === 'lparen') {
 				const close = this.closeParen(k);
 				out.push(`(${this.emit(k + 1, close, query && !namedSelect)})`);
@@ -1383,6 +1425,17 @@ class Translator {
 			k++;
 		}
 		return out.join(' ').replace(/ \. /g, '.').replace(/ \.$/g, '.');
+	}
+
+	/** The `]` matching the `[` at `open` (before `to`); an unclosed one is a syntax error at its end. */
+	private closeBracket(open: number, to: number): number {
+		let depth = 0;
+		for (let i = open; i < to; i++) {
+			const text = this.tokens[i].text;
+			if (text === '[') depth++;
+			else if (text === ']' && --depth === 0) return i;
+		}
+		throw this.error(to);
 	}
 
 	/**
