@@ -305,35 +305,33 @@ async function fetchDecode() {
 	return { ms: run.ms, cpuMs: run.cpuMs, partitions: run.value.partitionCount, memory, jsonBytes: jsonBytes(run.value.rows) };
 }
 
-async function node() {
+/** The Snowflake node with `parameters` over `rows` rows through n8n-core (after a warm-up run), timed and sampled. */
+async function timedNodeRun(parameters: Record<string, unknown>) {
 	const { runWorkflow, snowflakeWorkflow } = await import('../test/workflows/harness');
-	const workflow = (n: number) => snowflakeWorkflow({ operation: 'executeQuery', query: benchQuery(n) });
+	const workflow = (n: number) => snowflakeWorkflow({ operation: 'executeQuery', query: benchQuery(n), ...parameters });
 	await runWorkflow(workflow(Math.min(rows, 10_000)), n8nCredentials); // warm-up
 	const sampler = new MemorySampler();
 	const run = await timed(async () => await runWorkflow(workflow(rows), n8nCredentials));
 	const memory = sampler.stop();
 	const error = run.value.error();
 	if (error) throw error;
-	const items = run.value.output('Success');
-	if (items.length !== rows) throw new Error(`the node output ${items.length} items, expected ${rows}`);
-	return { ms: run.ms, cpuMs: run.cpuMs, memory };
+	return { ms: run.ms, cpuMs: run.cpuMs, memory, output: run.value.output('Success') };
+}
+
+async function node() {
+	const { ms, cpuMs, memory, output } = await timedNodeRun({});
+	if (output.length !== rows) throw new Error(`the node output ${output.length} items, expected ${rows}`);
+	return { ms, cpuMs, memory };
 }
 
 /** Execute SQL with Return Results As File (CSV) through n8n-core: the file's bytes and the memory it took. */
 async function exportFile() {
-	const { runWorkflow, snowflakeWorkflow } = await import('../test/workflows/harness');
-	const workflow = (n: number) => snowflakeWorkflow({ operation: 'executeQuery', query: benchQuery(n), returnAs: 'file', fileFormat: 'csv' });
-	await runWorkflow(workflow(Math.min(rows, 10_000)), n8nCredentials); // warm-up
-	const sampler = new MemorySampler();
-	const run = await timed(async () => await runWorkflow(workflow(rows), n8nCredentials));
-	const memory = sampler.stop();
-	const error = run.value.error();
-	if (error) throw error;
-	const [item] = run.value.output('Success');
+	const { ms, cpuMs, memory, output } = await timedNodeRun({ returnAs: 'file', fileFormat: 'csv' });
+	const [item] = output;
 	if (item?.json.numRows !== rows) throw new Error(`the export says ${String(item?.json.numRows)} rows, expected ${rows}`);
 	// n8n's default binary mode keeps the file in the item as base64.
 	const fileBytes = Buffer.from(String(item.binary?.data?.data ?? ''), 'base64').length;
-	return { ms: run.ms, cpuMs: run.cpuMs, memory, fileBytes };
+	return { ms, cpuMs, memory, fileBytes };
 }
 
 /** `Bearer <jwt>` → `<jwt>`, from a fetch's headers. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
+import { sqlFailureOf } from './harness';
 
 const ctx = (extra: Partial<SessionContext> = {}): SessionContext => ({ parameters: {}, ...extra });
 
@@ -43,14 +44,7 @@ function rows(result: { data: Array<Array<string | null>> }): string[] {
 
 const sorted = (list: string[]) => [...list].sort();
 
-async function failure(sql: string, bindings?: Bindings): Promise<SnowflakeSqlError> {
-	const error = await session.run(sql, bindings, ctx()).then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(SnowflakeSqlError);
-	return error as SnowflakeSqlError;
-}
+const failure = (sql: string, bindings?: Bindings): Promise<SnowflakeSqlError> => sqlFailureOf(session.run(sql, bindings, ctx()));
 
 beforeAll(async () => {
 	engine = await createDuckDbEngine();

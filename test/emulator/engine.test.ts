@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bindings } from '../../nodes/SnowflakeSqlApi/transport';
 import { createDuckDbEngine, type DuckDbEngine } from './engine';
 import { type EngineResult, type EngineSession, type SessionContext, SnowflakeSqlError } from './engine-types';
+import { sqlFailureOf } from './harness';
 import { formatNanos, formatReal } from './encode';
 import { geoCell, parseGeo } from './geo';
 import { benchRow, benchRowType } from './largeResult';
@@ -23,14 +24,7 @@ async function cells(sql: string, bindings?: Bindings, context?: SessionContext)
 	return (await run(sql, bindings, context)).data;
 }
 
-async function failure(sql: string, bindings?: Bindings, s: EngineSession = session): Promise<SnowflakeSqlError> {
-	const error = await s.run(sql, bindings, ctx()).then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(SnowflakeSqlError);
-	return error as SnowflakeSqlError;
-}
+const failure = (sql: string, bindings?: Bindings, s: EngineSession = session): Promise<SnowflakeSqlError> => sqlFailureOf(s.run(sql, bindings, ctx()));
 
 beforeAll(async () => {
 	engine = await createDuckDbEngine();

@@ -7,6 +7,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { importPKCS8, SignJWT } from 'jose';
 
 import { fingerprintOf, generateRsaKeyPair, type RsaKeyPair } from '../helpers/keys';
+import { SnowflakeSqlError } from './engine-types';
 
 export { generateRsaKeyPair, type RsaKeyPair };
 
@@ -136,4 +137,14 @@ export class SqlApi {
 			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
 	}
+}
+
+/** The SnowflakeSqlError `run` rejects with; anything else (a result, another error) fails the test. */
+export async function sqlFailureOf(run: Promise<unknown>): Promise<SnowflakeSqlError> {
+	const outcome = await run.then(
+		() => undefined,
+		(error: unknown) => error,
+	);
+	if (!(outcome instanceof SnowflakeSqlError)) throw new Error(`Expected a SnowflakeSqlError, got ${outcome instanceof Error ? outcome.message : 'a result'}`);
+	return outcome;
 }
