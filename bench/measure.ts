@@ -18,7 +18,9 @@ import { gunzipSync } from 'node:zlib';
 import type { IDataObject } from 'n8n-workflow';
 
 import { checkDecodeOptions, createRowDecoder } from '../nodes/SnowflakeSqlApi/decoder';
-import { KeyPairAuth, SnowflakeClient, type DecodedRow, type HttpFn, type SnowflakeKeyPairCredentials } from '../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth, SnowflakeClient, type DecodedRow, type HttpFn, type readCredentials } from '../nodes/SnowflakeSqlApi/transport';
+
+type SnowflakeKeyPairCredentials = ReturnType<typeof readCredentials>;
 import { buildInsert } from '../nodes/SnowflakeSqlApi/helpers';
 import { createFetchHttp } from '../test/helpers/fetchHttp';
 

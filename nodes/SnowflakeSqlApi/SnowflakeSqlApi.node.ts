@@ -18,12 +18,16 @@ export class SnowflakeSqlApi implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle,
-		description: 'Run SQL on Snowflake through the SQL API v2 with key-pair authentication',
+		description: 'Run SQL on Snowflake through the SQL API v2 with key-pair or programmatic access token authentication',
 		defaults: { name: 'Snowflake SQL API' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest' }],
+		credentials: [
+			// One entry per Authentication value (n8n's pattern); OAuth2 (snowflakeOAuth2Api) joins with its credential class.
+			{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['keyPair'] } } },
+			{ name: 'snowflakePatApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['programmaticAccessToken'] } } },
+		],
 		parameterPane: 'wide',
 		properties,
 	};

@@ -24,7 +24,11 @@ export class SnowflakeSqlApiTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest' }],
+		credentials: [
+			// One entry per Authentication value (n8n's pattern); OAuth2 (snowflakeOAuth2Api) joins with its credential class.
+			{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['keyPair'] } } },
+			{ name: 'snowflakePatApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['programmaticAccessToken'] } } },
+		],
 		properties,
 	};
 

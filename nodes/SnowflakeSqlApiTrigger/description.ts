@@ -5,7 +5,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from '../SnowflakeSqlApi/helpers';
+import { authenticationProperty, BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from '../SnowflakeSqlApi/helpers';
 
 const newRows = { show: { mode: ['newRows'] } };
 const customQuery = { show: { mode: ['customQuery'] } };
@@ -13,6 +13,7 @@ const rowModes = { show: { mode: ['newRows', 'customQuery'] } };
 const changes = { show: { mode: ['changes'] } };
 
 export const properties: INodeProperties[] = [
+	authenticationProperty,
 	{
 		displayName: 'Trigger On',
 		name: 'mode',

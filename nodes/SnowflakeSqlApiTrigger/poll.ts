@@ -16,11 +16,11 @@ import {
 
 import { columnKeys } from '../SnowflakeSqlApi/decoder';
 import {
-	CREDENTIAL_TYPE,
 	createClient,
 	createN8nHttp,
 	decodeOptions,
 	echoText,
+	loadCredential,
 	prepareBinding,
 	requestContext,
 	resolveIdentifier,
@@ -29,14 +29,7 @@ import {
 	toNodeError,
 } from '../SnowflakeSqlApi/helpers';
 import type { LocatorValue, OperationRuntime, SnowflakeNodeOptions } from '../SnowflakeSqlApi/helpers';
-import {
-	readCredentials,
-	type Binding,
-	type DecodedRow,
-	type RowType,
-	type StatementRequest,
-	type StatementResult,
-} from '../SnowflakeSqlApi/transport';
+import type { Binding, DecodedRow, RowType, StatementRequest, StatementResult } from '../SnowflakeSqlApi/transport';
 import {
 	buildStatement,
 	querySource,
@@ -337,9 +330,9 @@ async function pollChanges(context: IPollFunctions, manual: boolean): Promise<IN
 	if (!Number.isSafeInteger(settings.limit) || settings.limit < 1 || settings.limit > MAX_CHANGES_PER_POLL) {
 		throw new SqlInputError(`Max Changes per Poll must be a whole number from 1 to ${MAX_CHANGES_PER_POLL} (got ${settings.limit}); the rest of a window follows on the next polls.`);
 	}
-	const credentials = readCredentials(await context.getCredentials(CREDENTIAL_TYPE));
-	const runner = createClient(createN8nHttp(context, credentials), credentials, (event) => logEvent(context, event));
-	const runtime: OperationRuntime = { runner, credentials, signal: manual ? undefined : budgetSignal(context) };
+	const credential = await loadCredential(context);
+	const runner = createClient(createN8nHttp(context, credential), credential.auth, (event) => logEvent(context, event));
+	const runtime: OperationRuntime = { runner, credentials: credential.defaults, signal: manual ? undefined : budgetSignal(context) };
 	const poller = new ChangesPoller(settings, async (statement, bindings) => {
 		const request: StatementRequest = { statement, ...requestContext(context, settings.options, runtime) };
 		if (bindings.length > 0) request.bindings = Object.fromEntries(bindings.map((binding, index) => [String(index + 1), { ...binding }]));
@@ -378,9 +371,9 @@ export async function pollTrigger(this: IPollFunctions): Promise<INodeExecutionD
 	}
 	try {
 		const settings = readSettings(this);
-		const credentials = readCredentials(await this.getCredentials(CREDENTIAL_TYPE));
-		const runner = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
-		const poller = new Poller(this, settings, { runner, credentials, signal: manual ? undefined : budgetSignal(this) });
+		const credential = await loadCredential(this);
+		const runner = createClient(createN8nHttp(this, credential), credential.auth, (event) => logEvent(this, event));
+		const poller = new Poller(this, settings, { runner, credentials: credential.defaults, signal: manual ? undefined : budgetSignal(this) });
 		const stored = readState(this.getWorkflowStaticData('node'), settings.signature);
 		if (manual) {
 			const state = stored ?? createState(this, settings);

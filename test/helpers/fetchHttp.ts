@@ -5,7 +5,10 @@
  * bytes (at most request.maxBytes: ERESPONSETOOLARGE past that) for the transport to parse; redirects are not followed (the transport refuses them). Transport failures reject with an Error carrying the system
  * `code`; an abort by the caller rejects with the signal's reason.
  */
-import { KeyPairAuth, readBoundedBody, type HttpFn, type HttpResponse, type SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth, readBoundedBody, type HttpFn, type HttpResponse, type readCredentials } from '../../nodes/SnowflakeSqlApi/transport';
+
+/** The key-pair credential's fields, as the transport reads them (its own type is not exported). */
+export type SnowflakeKeyPairCredentials = ReturnType<typeof readCredentials>;
 
 export interface FetchHttpOptions {
 	/** Used when a request names no timeoutMs. */

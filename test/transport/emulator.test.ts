@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { EngineResult } from '../emulator/engine-types';
 
 import { startEmulator, type Emulator } from '../emulator/server';
-import { createFetchHttp } from '../helpers/fetchHttp';
+import { createFetchHttp, type SnowflakeKeyPairCredentials } from '../helpers/fetchHttp';
 import { sleep } from '../helpers/sleep';
 import { checkDecodeOptions, createRowDecoder } from '../../nodes/SnowflakeSqlApi/decoder';
 import {
@@ -18,7 +18,6 @@ import {
 	SnowflakeClient,
 	type SnowflakeClientOptions,
 	type SnowflakeError,
-	type SnowflakeKeyPairCredentials,
 	type TransportEvent,
 } from '../../nodes/SnowflakeSqlApi/transport';
 

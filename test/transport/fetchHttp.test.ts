@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { SnowflakeKeyPairCredentials } from '../../nodes/SnowflakeSqlApi/transport';
+import type { SnowflakeKeyPairCredentials } from '../helpers/fetchHttp';
 import { createFetchHttp } from '../helpers/fetchHttp';
 import { generateRsaKeyPair } from '../helpers/keys';
 import { sleep } from '../helpers/sleep';

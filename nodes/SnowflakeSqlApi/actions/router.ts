@@ -5,9 +5,9 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, createClient, createN8nHttp, errorItem, toNodeError } from '../helpers';
+import { createClient, createN8nHttp, errorItem, loadCredential, toNodeError } from '../helpers';
 import type { OperationExecute, OperationRuntime } from '../helpers';
-import { readCredentials, type TransportEvent } from '../transport';
+import type { TransportEvent } from '../transport';
 import type { SnowflakeOperation } from './node.type';
 import * as statement from './statement/Statement.resource';
 
@@ -38,11 +38,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	let runtime: OperationRuntime;
 	try {
-		const credentials = readCredentials(await this.getCredentials(CREDENTIAL_TYPE));
-		const runner = createClient(createN8nHttp(this, credentials), credentials, (event) => logEvent(this, event));
-		runtime = { runner, credentials, signal: this.getExecutionCancelSignal?.() };
+		const credential = await loadCredential(this);
+		const runner = createClient(createN8nHttp(this, credential), credential.auth, (event) => logEvent(this, event));
+		runtime = { runner, credentials: credential.defaults, signal: this.getExecutionCancelSignal?.() };
 	} catch (error) {
-		// A credential that cannot sign (bad key, passphrase, account) fails every item alike.
+		// A credential that cannot sign (bad key, passphrase, token, account) fails every item alike.
 		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0);
 		return [items.map((_, itemIndex) => errorItem(this.getNode(), error, itemIndex))];
 	}

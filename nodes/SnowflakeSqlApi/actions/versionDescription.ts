@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { authenticationProperty } from '../helpers';
 import * as statement from './statement/Statement.resource';
 
 /** Subtitle: the operation's display name. */
@@ -8,6 +9,7 @@ export const subtitle =
 
 /** All parameters: a hidden resource (one, `statement`) and its operations. */
 export const properties: INodeProperties[] = [
+	authenticationProperty,
 	{
 		displayName: 'Resource',
 		name: 'resource',

@@ -1,10 +1,12 @@
 /**
- * n8n → transport adapters: the request helpers as an HttpFn, n8n's sleep as a SleepFn, and the
- * SnowflakeClient built from them. Every request is signed by the code behind the credential's own
- * `authenticate` (KeyPairAuth.shared): through httpRequestWithAuthentication where n8n allows it, and
- * signed here then sent with httpRequest where it does not (see createN8nHttp, createCredentialTestHttp).
+ * n8n → transport adapters: the Authentication parameter as a credential type, the request helpers as an
+ * HttpFn, n8n's sleep as a SleepFn, and the SnowflakeClient built from them. Every request is authenticated by
+ * the code behind the credential's own `authenticate` (transport's RequestAuth): through
+ * httpRequestWithAuthentication where n8n allows it, and signed here then sent with httpRequest where it does
+ * not (see createN8nHttp, createCredentialTestHttp).
  */
 import {
+	NodeOperationError,
 	sleep as n8nSleep,
 	type ICredentialTestFunctions,
 	type IExecuteFunctions,
@@ -17,19 +19,62 @@ import { checkDecodeOptions, createRowDecoder } from '../decoder';
 import {
 	boundText,
 	isBodyStream,
-	KeyPairAuth,
 	readBoundedBody,
+	requestAuth,
 	SnowflakeClient,
+	type ContextDefaults,
+	type CredentialKind,
 	type HttpFn,
 	type HttpRequest,
 	type HttpResponse,
+	type RequestAuth,
 	type SleepFn,
 	type SnowflakeClientOptions,
-	type SnowflakeKeyPairCredentials,
 	type TransportEvent,
 } from '../transport';
 
-export const CREDENTIAL_TYPE = 'snowflakeKeyPairApi';
+/** The credential type behind each value of the Authentication parameter. */
+const CREDENTIAL_TYPES: ReadonlyMap<CredentialKind, string> = new Map([
+	['keyPair', 'snowflakeKeyPairApi'],
+	['programmaticAccessToken', 'snowflakePatApi'],
+	['oAuth2', 'snowflakeOAuth2Api'],
+]);
+
+/** One credential of the node, loaded: its type name, its context defaults and how it authenticates requests. */
+interface NodeCredential {
+	type: string;
+	defaults: ContextDefaults;
+	auth: RequestAuth;
+}
+
+function isCredentialKind(value: unknown): value is CredentialKind {
+	return CREDENTIAL_TYPES.has(value as CredentialKind);
+}
+
+/**
+ * The node's credential, as its Authentication parameter chooses. A workflow saved before the parameter
+ * existed has none: n8n then hands over its default, Key Pair (the fallback says so for releases that do not).
+ */
+export async function loadCredential(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions): Promise<NodeCredential> {
+	const kind: unknown =
+		'getInputData' in context
+			? (context as IExecuteFunctions).getNodeParameter('authentication', 0, 'keyPair')
+			: (context as ILoadOptionsFunctions | IPollFunctions).getNodeParameter('authentication', 'keyPair');
+	if (!isCredentialKind(kind)) {
+		throw new NodeOperationError(context.getNode(), `Authentication "${String(kind)}" is not supported: choose Key Pair, Programmatic Access Token or OAuth2.`);
+	}
+	const type = CREDENTIAL_TYPES.get(kind) ?? '';
+	const { defaults, auth } = requestAuth(kind, await context.getCredentials(type));
+	return { type, defaults, auth };
+}
+
+/** The credential a credential test is given, by its type (undefined: not one of ours). */
+export function testedCredential(type: string, data: Record<string, unknown>): NodeCredential | undefined {
+	const kind = [...CREDENTIAL_TYPES].find(([, name]) => name === type)?.[0];
+	if (kind === undefined) return undefined;
+	const { defaults, auth } = requestAuth(kind, data);
+	return { type, defaults, auth };
+}
 
 /**
  * No redirect is ever followed: by default n8n re-sends the Authorization header to a redirect's target
@@ -114,13 +159,14 @@ function eitherSignal(...signals: Array<AbortSignal | undefined>): AbortSignal |
  * signal on purpose: n8n-core puts the execution's cancel signal on every httpRequestWithAuthentication
  * call, which would cut the submit whose 202 reveals the handle to cancel, and the cancel itself
  * sent after the execution was stopped. Those two are signed by the same authenticateRequest the
- * credential's `authenticate` uses and sent with httpRequest.
+ * credential's `authenticate` uses (key pair and PAT alike) and sent with httpRequest. OAuth2 always goes
+ * through n8n, which holds and refreshes its access token: the request is only shaped here (token type, base
+ * URL), and the two signal-less requests then carry the execution's signal too.
  */
-export function createN8nHttp(
-	context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions,
-	credentials: SnowflakeKeyPairCredentials,
-): HttpFn {
+export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions, credential: NodeCredential): HttpFn {
+	const { auth, type } = credential;
 	const forcesCancelSignal = typeof (context as Partial<IExecuteFunctions>).getExecutionCancelSignal === 'function';
+	const signsItself = auth.kind !== 'oAuth2';
 	return async (request: HttpRequest) => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -138,9 +184,9 @@ export function createN8nHttp(
 		};
 		try {
 			const raw: unknown =
-				request.signal === undefined && forcesCancelSignal
-					? await context.helpers.httpRequest(await KeyPairAuth.shared.authenticateRequest(credentials, options))
-					: await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options);
+				request.signal === undefined && forcesCancelSignal && signsItself
+					? await context.helpers.httpRequest(await auth.authenticateRequest(options))
+					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options));
 			return await toFullResponse(raw, request);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
@@ -152,12 +198,9 @@ export function createN8nHttp(
  * HttpFn for the credential test, where n8n offers only the legacy `helpers.request`: the request is
  * signed with the same authenticateRequest the credential's `authenticate` uses, then sent.
  */
-export function createCredentialTestHttp(
-	context: ICredentialTestFunctions,
-	credentials: SnowflakeKeyPairCredentials,
-): HttpFn {
+export function createCredentialTestHttp(context: ICredentialTestFunctions, auth: RequestAuth): HttpFn {
 	return async (request: HttpRequest) => {
-		const signed = await KeyPairAuth.shared.authenticateRequest(credentials, { url: request.path, headers: { ...request.headers } });
+		const signed = await auth.authenticateRequest({ url: request.path, headers: { ...request.headers } });
 		try {
 			const raw: unknown = await context.helpers.request({
 				uri: signed.baseURL.replace(/\/+$/, '') + request.path,
@@ -195,26 +238,27 @@ const abortableSleep: SleepFn = async (ms, signal) => {
 };
 
 /**
- * One client per execution, decoding with decoder/: fingerprint, user and account are quoted in 401
- * hints; an expired token is re-signed.
+ * One client per execution, decoding with decoder/: the credential's kind and non-secret facts (key pair:
+ * fingerprint, user, account) shape 401 hints; an expired key-pair token is re-signed.
  */
 export function createClient(
 	http: HttpFn,
-	credentials: SnowflakeKeyPairCredentials,
+	auth: RequestAuth,
 	onEvent?: (event: TransportEvent) => void,
 	overrides: Partial<Pick<SnowflakeClientOptions, 'retry' | 'requestTimeoutMs' | 'requestDeadlineMs'>> = {},
 ): SnowflakeClient {
-	const described = KeyPairAuth.shared.describeCredentials(credentials);
+	const described = auth.describe();
 	return new SnowflakeClient({
 		http,
 		sleep: abortableSleep,
 		deadlineSleep: abortableSleep,
 		decoder: { checkDecodeOptions, createRowDecoder },
+		credentialKind: described.kind,
 		fingerprint: described.fingerprint,
 		user: described.user,
-		claimAccount: described.claimAccount,
+		claimAccount: described.account,
 		host: described.host,
-		onTokenExpired: () => KeyPairAuth.shared.invalidateToken(credentials),
+		onTokenExpired: auth.kind === 'keyPair' ? () => auth.invalidateToken() : undefined,
 		onEvent,
 		...overrides,
 	});

@@ -134,3 +134,25 @@ export const REQUEST_OPTIONS = {
 	},
 	warehouse: contextLocator('Warehouse', 'warehouse', 'searchWarehouses', 'COMPUTE_WH'),
 } satisfies Record<string, INodeProperties>;
+
+/**
+ * Authentication, as n8n's own nodes offer a choice of credentials: one credential entry per value, shown
+ * only for it. Key Pair is the default, so a workflow saved before the choice existed keeps its key pair.
+ * OAuth2 (snowflakeOAuth2Api, adapters.ts' CREDENTIAL_TYPES.oAuth2) joins the options with its credential class.
+ */
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Key Pair', value: 'keyPair', description: 'An RSA key pair registered on the user (KEYPAIR_JWT)' },
+		{
+			name: 'Programmatic Access Token',
+			value: 'programmaticAccessToken',
+			description: 'A token generated for the user (ALTER USER ... ADD PROGRAMMATIC ACCESS TOKEN); needs a network policy.',
+		},
+	],
+	default: 'keyPair',
+};
+

@@ -1,8 +1,8 @@
 /** What the actions, the methods and the trigger use of the helpers. */
-export { CREDENTIAL_TYPE, createClient, createCredentialTestHttp, createN8nHttp } from './adapters';
+export { createClient, createCredentialTestHttp, createN8nHttp, loadCredential, testedCredential } from './adapters';
 export { prepareBinding } from './bindings';
 export { splitColumnList } from './columnList';
-export { BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from './descriptions';
+export { authenticationProperty, BINDING_TYPE_OPTIONS, REQUEST_OPTIONS, tableLocator } from './descriptions';
 export { errorItem, toNodeError } from './errors';
 export { loadFiles } from './fileLoad';
 export { quoteExactIdentifier, quoteIdentifier, quoteQualifiedName, resolveIdentifier, showLike } from './identifiers';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { SnowflakeKeyPairCredentials, StatementRequest } from '../transport';
+import type { ContextDefaults, StatementRequest } from '../transport';
 import type { StatementRunner } from './runner';
 
 /** How Execute SQL runs over the input items (named after Postgres v2's Query Batching). */
@@ -44,7 +44,8 @@ export type RequestContext = Omit<StatementRequest, 'statement' | 'bindings'>;
 /** What the router builds once per execution and hands to the operation. */
 export interface OperationRuntime {
 	runner: StatementRunner;
-	credentials: SnowflakeKeyPairCredentials;
+	/** The credential's role, warehouse, database and schema defaults. */
+	credentials: ContextDefaults;
 	/** Aborted when the execution is cancelled: the transport then cancels the statement on Snowflake. */
 	signal?: AbortSignal;
 }

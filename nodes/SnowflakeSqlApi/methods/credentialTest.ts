@@ -1,7 +1,8 @@
 /**
- * Credential test: runs SELECT 1 through the same authenticateRequest the credential's `authenticate`
- * uses, with the credential's role, warehouse, database and schema, and says why it failed in
- * Snowflake's terms (with the fingerprint sent, to compare with DESCRIBE USER). Never throws.
+ * Credential test: runs SELECT 1 through the same authenticateRequest the credential's `authenticate` uses
+ * (key pair or programmatic access token), with the credential's role, warehouse, database and schema, and
+ * says why it failed in Snowflake's terms: for a key pair with the fingerprint sent, to compare with DESCRIBE
+ * USER; for a token with the causes Snowflake's answer stands for. Never throws.
  */
 import type {
 	ICredentialsDecrypted,
@@ -9,15 +10,8 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { createClient, createCredentialTestHttp } from '../helpers';
-import {
-	boundText,
-	KeyPairAuth,
-	readCredentials,
-	SnowflakeError,
-	type SnowflakeKeyPairCredentials,
-	type StatementRequest,
-} from '../transport';
+import { createClient, createCredentialTestHttp, testedCredential } from '../helpers';
+import { boundText, SnowflakeError, type ContextDefaults, type StatementRequest } from '../transport';
 
 /** Someone is waiting in the credential dialog: one retry, and an answer within about a minute (each request 30 s at most, also from a server dripping bytes). */
 const TEST_CLIENT = { retry: { limit: 1, maxElapsedMs: 10_000 }, requestTimeoutMs: 30_000, requestDeadlineMs: 30_000 };
@@ -25,7 +19,7 @@ const TEST_CLIENT = { retry: { limit: 1, maxElapsedMs: 10_000 }, requestTimeoutM
 /** Bounded: the test result is shown in a small banner of the credential dialog. */
 const MAX_TEST_MESSAGE = 1500;
 
-function context(credentials: SnowflakeKeyPairCredentials): Omit<StatementRequest, 'statement'> {
+function context(credentials: ContextDefaults): Omit<StatementRequest, 'statement'> {
 	const request: Omit<StatementRequest, 'statement'> = {};
 	for (const key of ['role', 'warehouse', 'database', 'schema'] as const) {
 		const value = credentials[key]?.trim();
@@ -49,11 +43,16 @@ export async function snowflakeConnectionTest(
 ): Promise<INodeCredentialTestResult> {
 	let fingerprint: string | undefined;
 	try {
-		const credentials = readCredentials(credential.data ?? {});
-		fingerprint = KeyPairAuth.shared.describeCredentials(credentials).fingerprint;
-		const client = createClient(createCredentialTestHttp(this, credentials), credentials, undefined, TEST_CLIENT);
-		await client.execute({ statement: 'SELECT 1', ...context(credentials), timeout: 60 }, { maxRows: 1 });
-		return { status: 'OK', message: `Connection successful (key fingerprint ${fingerprint})` };
+		const tested = testedCredential(credential.type, credential.data ?? {});
+		if (tested === undefined) return { status: 'Error', message: `The credential type ${credential.type} is not one this node can test.` };
+		const facts = tested.auth.describe();
+		fingerprint = facts.fingerprint;
+		const client = createClient(createCredentialTestHttp(this, tested.auth), tested.auth, undefined, TEST_CLIENT);
+		await client.execute({ statement: 'SELECT 1', ...context(tested.defaults), timeout: 60 }, { maxRows: 1 });
+		return {
+			status: 'OK',
+			message: fingerprint ? `Connection successful (key fingerprint ${fingerprint})` : `Connection successful (account ${facts.account})`,
+		};
 	} catch (error) {
 		return { status: 'Error', message: failureMessage(error, fingerprint) };
 	}

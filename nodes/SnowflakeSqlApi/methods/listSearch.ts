@@ -8,9 +8,9 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, createClient, createN8nHttp, quoteExactIdentifier, resolveIdentifier, showLike, toNodeError } from '../helpers';
+import { createClient, createN8nHttp, loadCredential, quoteExactIdentifier, resolveIdentifier, showLike, toNodeError } from '../helpers';
 import type { LocatorValue } from '../helpers';
-import { readCredentials, type SnowflakeKeyPairCredentials, type StatementRequest } from '../transport';
+import type { ContextDefaults, StatementRequest } from '../transport';
 
 /** One page of the picker. */
 const PAGE_SIZE = 1000;
@@ -26,7 +26,7 @@ function page<T>(items: T[], token: string | undefined): { results: T[]; paginat
 }
 
 interface Listing {
-	credentials: SnowflakeKeyPairCredentials;
+	credentials: ContextDefaults;
 	rows: Array<Record<string, unknown>>;
 }
 
@@ -36,12 +36,13 @@ interface Listing {
  */
 async function show(
 	context: ILoadOptionsFunctions,
-	statement: (credentials: SnowflakeKeyPairCredentials) => string,
+	statement: (credentials: ContextDefaults) => string,
 	{ ownRole = true }: { ownRole?: boolean } = {},
 ): Promise<Listing> {
-	const credentials = readCredentials(await context.getCredentials(CREDENTIAL_TYPE));
+	const credential = await loadCredential(context);
+	const credentials = credential.defaults;
 	try {
-		const client = createClient(createN8nHttp(context, credentials), credentials);
+		const client = createClient(createN8nHttp(context, credential), credential.auth);
 		const role = ownRole ? optionName(context, 'role', credentials.role) : credentials.role?.trim();
 		const warehouse = optionName(context, 'warehouse', credentials.warehouse);
 		const request: StatementRequest = {

@@ -466,6 +466,7 @@ export class SnowflakeClient {
 			statementHandle,
 			attempts: sent.attempts,
 			expiredAfterRenewal: sent.expiredAfterRenewal,
+			credentialKind: this.options.credentialKind,
 			fingerprint: this.options.fingerprint,
 			user: this.options.user,
 			account: this.options.claimAccount,

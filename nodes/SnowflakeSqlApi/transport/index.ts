@@ -3,8 +3,8 @@ export { SnowflakeClient } from './client';
 export { SnowflakeError } from './errors';
 export { boundText } from './redact';
 export { isBodyStream, readBoundedBody } from './bodyLimit';
-export { KeyPairAuth, readCredentials } from './auth';
-export type { SnowflakeKeyPairCredentials } from './auth';
+export { KeyPairAuth, readCredentials, requestAuth } from './auth';
+export type { ContextDefaults, CredentialKind, RequestAuth } from './auth';
 export type { DecodedRow, DecodeOptions, RowType } from '../decoder';
 export type {
 	Binding,

@@ -8,6 +8,7 @@ import {
 	SnowflakeTimeoutError,
 } from './errors';
 import { boundCode, boundHandle, boundText } from './redact';
+import type { CredentialKind } from './auth';
 import type { DmlStats, HttpResponse, QueryStatus, ResultSet } from './types';
 
 /** Snowflake's code for an expired key-pair JWT (401). */
@@ -88,6 +89,8 @@ function formatMessage(message: string, code?: string, sqlState?: string): strin
 /** Facts that make an error actionable; none of them is secret. */
 export interface ErrorContext {
 	statementHandle?: string;
+	/** The credential kind that authenticated the request (default 'keyPair'): 401 hints name its causes. */
+	credentialKind?: CredentialKind;
 	/** The key fingerprint the auth layer sent (`SHA256:...`). */
 	fingerprint?: string;
 	user?: string;
@@ -112,7 +115,7 @@ export function errorForResponse(response: HttpResponse, context: ErrorContext):
 
 	switch (true) {
 		case status === 401:
-			return new SnowflakeAuthError(message, { ...details, hint: authHint(context) });
+			return new SnowflakeAuthError(message, { ...details, hint: authHint(context, fields.code) });
 		case status === 403:
 			return new SnowflakeAuthError(message, { ...details, hint: FORBIDDEN_HINT });
 		case status === 408:
@@ -135,7 +138,18 @@ export function errorForResponse(response: HttpResponse, context: ErrorContext):
 	}
 }
 
-function authHint(context: ErrorContext): string {
+function authHint(context: ErrorContext, code: string | undefined): string {
+	switch (context.credentialKind) {
+		case 'programmaticAccessToken':
+			return patHint(context, code);
+		case 'oAuth2':
+			return OAUTH_HINT;
+		default:
+			return keyPairHint(context);
+	}
+}
+
+function keyPairHint(context: ErrorContext): string {
 	const user = context.user ?? '<user>';
 	const sent = context.fingerprint ? `the fingerprint this client sent, ${context.fingerprint}` : 'the fingerprint of your private key';
 	const lines = [
@@ -149,6 +163,32 @@ function authHint(context: ErrorContext): string {
 	];
 	return lines.join('\n');
 }
+
+/** Snowflake's 401 code for a PAT whose user is subject to no network policy (unconfirmed for the SQL API, see captures/README.md). */
+const PAT_NETWORK_POLICY_CODE = '390432';
+
+/**
+ * Snowflake answers an expired, revoked, disabled and mistyped PAT alike (394400 "Programmatic access token is
+ * invalid."), so the hint names each cause and how to tell them apart.
+ */
+function patHint(context: ErrorContext, code: string | undefined): string {
+	if (code === PAT_NETWORK_POLICY_CODE) {
+		return [
+			'Snowflake accepts a programmatic access token only from a user subject to a network policy (the default PAT_POLICY, NETWORK_POLICY_EVALUATION = ENFORCED_REQUIRED).',
+			'A service user (TYPE=SERVICE) cannot use a programmatic access token at all without one; a person user needs one too unless an authentication policy relaxes the requirement.',
+			'Ask an administrator to allow the addresses n8n connects from: CREATE NETWORK RULE n8n_egress MODE = INGRESS TYPE = IPV4 VALUE_LIST = (\'<n8n egress IP>\'); CREATE NETWORK POLICY n8n_policy ALLOWED_NETWORK_RULE_LIST = (\'n8n_egress\'); ALTER USER <user> SET NETWORK_POLICY = n8n_policy;',
+		].join('\n');
+	}
+	return [
+		'Snowflake refused the programmatic access token. It answers the same for each of these causes:',
+		'- the token expired (DAYS_TO_EXPIRY, 15 days unless set): SHOW USER PROGRAMMATIC ACCESS TOKENS FOR USER <user> shows its expires_at and status; generate a new one (ALTER USER ... ADD PROGRAMMATIC ACCESS TOKEN) or rotate it;',
+		'- the token was revoked (REMOVE), rotated or disabled, or its role restriction was revoked from the user: paste the new token secret;',
+		`- the token is wrong or belongs to another account: paste the whole token_secret again${context.account ? ` (this credential's account is ${context.account})` : ''}.`,
+	].join('\n');
+}
+
+const OAUTH_HINT =
+	'Snowflake refused the OAuth access token: it expired and could not be refreshed, was revoked, or was issued for another account or security integration. Reconnect the credential (sign in again), and check that the security integration is enabled and allows this role.';
 
 const TIMEOUT_HINT =
 	'The statement reached its timeout and Snowflake cancelled it. Set the Statement Timeout option to a larger value (up to 604800 seconds, 7 days; when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies, 2 days unless changed, and a lower STATEMENT_TIMEOUT_IN_SECONDS on the warehouse still wins), or make the statement faster, e.g. with a larger warehouse.';
@@ -178,6 +218,8 @@ const SQL_ERROR_HINTS: Record<string, string> = {
 	'100040': 'A value could not be read as a date. Check the Query Parameters\' types and values (e.g. dates as YYYY-MM-DD) against the columns they are compared with or written to.',
 	'100035': 'A value could not be read as a timestamp. Check the Query Parameters\' types and values (e.g. ISO 8601 timestamps) against the columns they are compared with or written to.',
 	'000709': `Snowflake knows no statement with this handle. Check the Statement Handle: it must be one this account returned; a mistyped handle, one from another account or Host, or one older than the results Snowflake keeps is unknown here (${RESULT_RETENTION}). Cancel Statement also answers this when the statement is no longer running (it finished, failed or was canceled): there is nothing left to cancel.`,
+	// A programmatic access token restricted to one role (ROLE_RESTRICTION) refuses any other (unconfirmed shape, captures/README.md).
+	'390189': 'The role named for this statement (Options > Role, else the credential\'s Role) is not granted to the user, or the programmatic access token is restricted to another role (ROLE_RESTRICTION). Leave Role empty to use the token\'s role, or choose the role the token was generated for (SHOW USER PROGRAMMATIC ACCESS TOKENS shows its role_restriction).',
 	'000710': `The result of this statement has expired and cannot be read any more: ${RESULT_RETENTION}. Run the statement again (Execute SQL, or Submit SQL (Async) and then Get Statement Results) and read its result within 24 hours.`,
 };
 
@@ -187,7 +229,7 @@ function sqlErrorHint(code: string | undefined): string | undefined {
 }
 
 const FORBIDDEN_HINT =
-	'Snowflake accepted the key but refused the request: a network policy may block this IP address, the role may lack privileges, or the SQL API may not be enabled for the account.';
+	'Snowflake accepted the credential but refused the request: a network policy may block this IP address, the role may lack privileges, or the SQL API may not be enabled for the account.';
 
 function clientErrorHint(status: number): string | undefined {
 	switch (status) {

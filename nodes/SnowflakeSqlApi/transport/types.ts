@@ -4,6 +4,7 @@
  * and in tests or scripts (a fetch adapter + a timer sleep).
  */
 import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from '../decoder';
+import type { CredentialKind } from './auth';
 
 type HttpMethod = 'GET' | 'POST';
 
@@ -244,6 +245,8 @@ export interface SnowflakeClientOptions {
 	deadlineSleep?: SleepFn;
 	/** Called once when Snowflake says the token expired (390198), before the single re-signed retry. */
 	onTokenExpired?: () => void;
+	/** Which credential signs the requests: 401 hints speak of its causes only. Default 'keyPair'. */
+	credentialKind?: CredentialKind;
 	/** The key fingerprint the auth layer sends (`SHA256:...`), quoted in 401 hints. */
 	fingerprint?: string;
 	/** The user in the JWT claim (describeCredentials().user), quoted in 401 hints (`DESCRIBE USER <user>`). */

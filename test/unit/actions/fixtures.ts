@@ -230,7 +230,7 @@ export async function run(
 ): Promise<INodeExecutionData[]> {
 	const runtime: OperationRuntime = {
 		runner,
-		credentials: { account: 'ORG-ACCOUNT', user: 'N8N', privateKey: '', ...credentials },
+		credentials: { ...credentials },
 		signal: fake.signal,
 	};
 	return await statement[operation].execute.call(fake.context, fake.items, runtime);

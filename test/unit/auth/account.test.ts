@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 
-import type { SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
+import type { SnowflakeKeyPairCredentials } from '../../helpers/fetchHttp';
 import { testKeys } from '../../helpers/keys';
 import { captureError, described, CONFIG_ERROR } from './support';
 

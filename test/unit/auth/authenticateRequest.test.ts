@@ -3,8 +3,8 @@ import { beforeEach, describe, it, expect } from 'vitest';
 import {
 	KeyPairAuth,
 	readCredentials,
-	type SnowflakeKeyPairCredentials,
 } from '../../../nodes/SnowflakeSqlApi/transport';
+import type { SnowflakeKeyPairCredentials } from '../../helpers/fetchHttp';
 import { generateRsaKeyPair, testKeys } from '../../helpers/keys';
 import { bearerToken, captureError, credentials, fakeClock, verifyJwt, CONFIG_ERROR, thrownBy } from './support';
 

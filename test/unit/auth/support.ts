@@ -1,6 +1,7 @@
 import { importSPKI, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 
-import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
+import type { SnowflakeKeyPairCredentials } from '../../helpers/fetchHttp';
 
 /** The error `run` throws (synchronously or as a rejection); fails the test when there is none. */
 export async function captureError(run: () => unknown): Promise<Error> {

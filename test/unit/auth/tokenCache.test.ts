@@ -1,6 +1,7 @@
 import { beforeEach, describe, it, expect, vi } from 'vitest';
 
-import { KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
+import { KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
+import type { SnowflakeKeyPairCredentials } from '../../helpers/fetchHttp';
 import { cryptoCalls } from '../../helpers/cryptoCalls';
 import { generateRsaKeyPair, testKeys } from '../../helpers/keys';
 import { credentials, fakeClock, tokenFrom, verifyJwt, CONFIG_ERROR, thrownBy } from './support';

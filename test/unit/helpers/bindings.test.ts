@@ -24,7 +24,7 @@ function bindParameters(sql: string, parameters: QueryParameter[]): { statement:
 	} as unknown as IExecuteFunctions;
 	// Multi-Statement on: the statement count is bindParameters' own check here.
 	const options = { queryParameters: { parameters }, multiStatement: true, queryTag: '' };
-	const request = buildStatementRequest(context, 0, options, { runner: undefined as never, credentials: { account: 'a', user: 'u', privateKey: '' } });
+	const request = buildStatementRequest(context, 0, options, { runner: undefined as never, credentials: {} });
 	return { statement: request.statement, bindings: request.bindings ?? {} };
 }
 

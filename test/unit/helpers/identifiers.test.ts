@@ -18,7 +18,7 @@ const execution = {
 
 /** The warehouse (or role) a request is sent with when the option is typed as text. */
 function contextField(field: 'warehouse' | 'role', value: string | undefined): string | undefined {
-	return requestContext(execution, { [field]: value, queryTag: '' }, { credentials: { account: 'a', user: 'u', privateKey: '' } })[field];
+	return requestContext(execution, { [field]: value, queryTag: '' }, { credentials: {} })[field];
 }
 
 describe('quoteIdentifier', () => {

@@ -36,9 +36,21 @@ describe('node description', () => {
 			displayName: 'Snowflake SQL API',
 			icon: { light: 'file:snowflake.svg', dark: 'file:snowflake.dark.svg' },
 			usableAsTool: true,
-			credentials: [{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest' }],
+			credentials: [
+				{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['keyPair'] } } },
+				{ name: 'snowflakePatApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['programmaticAccessToken'] } } },
+			],
 		});
-		expect(typeof node.methods.credentialTest[description.credentials?.[0].testedBy as 'snowflakeConnectionTest']).toBe('function');
+		for (const credential of description.credentials ?? []) {
+			expect(typeof node.methods.credentialTest[credential.testedBy as 'snowflakeConnectionTest']).toBe('function');
+		}
+	});
+
+	it('Authentication chooses the credential; Key Pair is the default, so workflows saved before it keep their key pair', () => {
+		const authentication = description.properties.find((property) => property.name === 'authentication');
+		expect(authentication).toMatchObject({ type: 'options', default: 'keyPair', noDataExpression: true });
+		expect(authentication?.options?.map((option) => (option as { value: string }).value)).toEqual(['keyPair', 'programmaticAccessToken']);
+		expect(description.properties[0]).toBe(authentication);
 	});
 
 	it('every list search a locator names exists', () => {
@@ -90,7 +102,7 @@ describe('fields per operation', () => {
 		['select', { returnAll: false }, ['table', 'returnAll', 'limit', 'where', 'combineConditions', 'sort', 'outputColumns', 'returnAs', 'options']],
 		['select', { returnAll: true, returnAs: 'file' }, ['table', 'returnAll', 'where', 'combineConditions', 'sort', 'outputColumns', 'returnAs', 'fileFormat', 'binaryPropertyName', 'fileOptions', 'options']],
 	])('%s %j', (operation, extra, fields) => {
-		expect(visible(operation, extra as INodeParameters)).toEqual(['resource', 'operation', ...fields]);
+		expect(visible(operation, extra as INodeParameters)).toEqual(['authentication', 'resource', 'operation', ...fields]);
 	});
 
 	it.each([

@@ -70,7 +70,7 @@ describe('trigger description', () => {
 		[{ mode: 'changes', changesStartFrom: 'now' }, ['mode', 'table', 'changeActions', 'changesStartFrom', 'changesPerPoll', 'options']],
 		[{ mode: 'changes', changesStartFrom: 'timestamp' }, ['mode', 'table', 'changeActions', 'changesStartFrom', 'startTimestamp', 'changesPerPoll', 'options']],
 	])('fields shown for %j', (values, names) => {
-		expect(visible(values)).toEqual(names);
+		expect(visible(values)).toEqual(['authentication', ...names]);
 	});
 
 	it('options: the action node request options without their per-operation visibility, plus the trigger options', () => {

@@ -14,7 +14,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { buildStatementRequest, quoteExactIdentifier, quoteQualifiedName, requestContext, resolveIdentifier, showLike } from '../../../nodes/SnowflakeSqlApi/helpers';
-import { boundText, KeyPairAuth, type SnowflakeKeyPairCredentials } from '../../../nodes/SnowflakeSqlApi/transport';
+import { boundText, KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
+import type { SnowflakeKeyPairCredentials } from '../../helpers/fetchHttp';
 import { querySource } from '../../../nodes/SnowflakeSqlApiTrigger/query';
 import { testKeys } from '../../helpers/keys';
 
@@ -178,7 +179,7 @@ const context = (query: string) =>
 		getNode: () => ({ name: 'Snowflake' }),
 	}) as unknown as IExecuteFunctions;
 
-const runtime = { runner: undefined as never, credentials: { account: 'a', user: 'u', privateKey: '' } };
+const runtime = { runner: undefined as never, credentials: {} };
 
 function buildQuery(query: string, options: Record<string, unknown> = {}) {
 	return buildStatementRequest(context(query), 0, { queryTag: '', ...options }, runtime);

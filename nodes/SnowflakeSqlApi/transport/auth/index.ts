@@ -1,26 +1,50 @@
 /**
- * Key-pair (KEYPAIR_JWT) authentication for the SQL API. The credential's `authenticate`, the node, the
- * credential test and standalone code all sign through a KeyPairAuth, so every request is signed the same
- * way. Plain TypeScript: nothing here imports n8n.
+ * Authentication for the SQL API, one RequestAuth per credential kind: key pair (KEYPAIR_JWT, signed here),
+ * programmatic access token (PROGRAMMATIC_ACCESS_TOKEN, sent as is) and OAuth (OAUTH, whose Authorization
+ * n8n's OAuth2 machinery sets). The credentials' `authenticate`, the node, the credential test and standalone
+ * code all go through the same RequestAuth, so every request of a kind is authenticated the same way.
+ * Plain TypeScript: nothing here imports n8n.
  */
+import { SnowflakeConfigError } from '../errors';
 import { USER_AGENT } from '../version';
 import { parseAccount, parseUser } from './account';
 import { parseHostOverride, type Endpoint } from './host';
 import { keyPairClaims, signJwt } from './jwt';
 import { SigningKeyCache, type SigningKey } from './keys';
+import { cleanToken } from './pat';
 import { TokenCache } from './tokenCache';
 
+/** The Authentication parameter's values: one per credential type. */
+export type CredentialKind = 'keyPair' | 'programmaticAccessToken' | 'oAuth2';
+
+/** Role, warehouse, database and schema every credential kind may default. */
+export interface ContextDefaults {
+	role?: string;
+	warehouse?: string;
+	database?: string;
+	schema?: string;
+}
+
 /** The fields of the `snowflakeKeyPairApi` credential. */
-export interface SnowflakeKeyPairCredentials {
+interface SnowflakeKeyPairCredentials extends ContextDefaults {
 	account: string;
 	user: string;
 	privateKey: string;
 	privateKeyPassphrase?: string;
 	host?: string;
-	role?: string;
-	warehouse?: string;
-	database?: string;
-	schema?: string;
+}
+
+/** The fields of the `snowflakePatApi` credential. */
+interface SnowflakePatCredentials extends ContextDefaults {
+	account: string;
+	token: string;
+	host?: string;
+}
+
+/** The fields of the `snowflakeOAuth2Api` credential this layer reads (n8n keeps the tokens). */
+interface SnowflakeOAuth2Credentials extends ContextDefaults {
+	account: string;
+	host?: string;
 }
 
 /**
@@ -39,6 +63,34 @@ type AuthenticatedRequest<T extends AuthRequestOptions> = T & {
 	headers: Record<string, unknown>;
 };
 
+/**
+ * Non-secret facts about a credential, for 401 hints and the credential test: where requests go, and what
+ * identifies the sender (key pair: claim account, user, fingerprint; PAT and OAuth: the account only).
+ */
+interface CredentialFacts {
+	kind: CredentialKind;
+	host: string;
+	baseUrl: string;
+	/** Upper case, without region: the key pair's claim account, the account a PAT or OAuth token belongs to. */
+	account: string;
+	user?: string;
+	fingerprint?: string;
+}
+
+/** One credential, ready to authenticate requests: what the node, the trigger and the credential test use. */
+export interface RequestAuth {
+	readonly kind: CredentialKind;
+	/**
+	 * A copy of `request` with base URL (when it has none), X-Snowflake-Authorization-Token-Type, Accept,
+	 * User-Agent and, except for OAuth (n8n sets it), Authorization. Rejects with SnowflakeConfigError.
+	 */
+	authenticateRequest<T extends AuthRequestOptions>(request: T): Promise<AuthenticatedRequest<T>>;
+	/** Forgets a cached token after Snowflake said it expired (390198): only a key-pair JWT can be renewed here. */
+	invalidateToken(): void;
+	/** Throws SnowflakeConfigError for a credential that cannot authenticate. */
+	describe(): CredentialFacts;
+}
+
 /** Derived, non-secret facts for messages and the credential test. */
 interface CredentialsDescription {
 	claimAccount: string;
@@ -56,9 +108,43 @@ interface ResolvedCredentials extends Endpoint {
 	key: SigningKey;
 }
 
-const TOKEN_TYPE = 'KEYPAIR_JWT';
 /** Replaced whatever their spelling, so a caller's `accept` cannot end up next to our `Accept`. */
 const AUTH_HEADERS = new Set(['authorization', 'x-snowflake-authorization-token-type', 'accept', 'user-agent']);
+
+/**
+ * The request with our headers: the caller's own Authorization, token type, Accept and User-Agent dropped
+ * (whatever their spelling), ours set; `authorization` undefined leaves Authorization to n8n (OAuth2).
+ */
+function withAuthHeaders<T extends AuthRequestOptions>(
+	request: T,
+	baseUrl: string,
+	tokenType: string,
+	authorization: string | undefined,
+): AuthenticatedRequest<T> {
+	const headers: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(request.headers ?? {})) {
+		if (!AUTH_HEADERS.has(name.toLowerCase())) headers[name] = value;
+	}
+	return {
+		...request,
+		baseURL: request.baseURL ? request.baseURL : baseUrl,
+		headers: {
+			...headers,
+			...(authorization === undefined ? {} : { Authorization: authorization }),
+			'X-Snowflake-Authorization-Token-Type': tokenType,
+			Accept: 'application/json',
+			'User-Agent': USER_AGENT,
+		},
+	};
+}
+
+/** The account's host, or the host override: the same rule for every kind. */
+function endpointOf(account: string | ReturnType<typeof parseAccount>, host: string | undefined): Endpoint & { account: string } {
+	const parsed = typeof account === 'string' ? parseAccount(account) : account;
+	const hostOverride = host?.trim();
+	const endpoint = hostOverride ? parseHostOverride(hostOverride) : { host: parsed.host, baseUrl: `https://${parsed.host}` };
+	return { ...endpoint, account: parsed.claimAccount };
+}
 
 /** One token per (claim account, user, fingerprint): host overrides and contexts share it. */
 function tokenId(resolved: ResolvedCredentials): string {
@@ -95,19 +181,18 @@ export class KeyPairAuth {
 			const claims = keyPairClaims(resolved.claimAccount, resolved.user, resolved.key.fingerprint, nowMs);
 			return { token: signJwt(claims, resolved.key.privateKey), iat: claims.iat, exp: claims.exp };
 		});
-		const headers: Record<string, unknown> = {};
-		for (const [name, value] of Object.entries(request.headers ?? {})) {
-			if (!AUTH_HEADERS.has(name.toLowerCase())) headers[name] = value;
-		}
+		return withAuthHeaders(request, resolved.baseUrl, 'KEYPAIR_JWT', `Bearer ${token}`);
+	}
+
+	/** These credentials as a RequestAuth signing with this instance. */
+	bind(credentials: SnowflakeKeyPairCredentials): RequestAuth {
 		return {
-			...request,
-			baseURL: request.baseURL ? request.baseURL : resolved.baseUrl,
-			headers: {
-				...headers,
-				Authorization: `Bearer ${token}`,
-				'X-Snowflake-Authorization-Token-Type': TOKEN_TYPE,
-				Accept: 'application/json',
-				'User-Agent': USER_AGENT,
+			kind: 'keyPair',
+			authenticateRequest: async (request) => await this.authenticateRequest(credentials, request),
+			invalidateToken: () => this.invalidateToken(credentials),
+			describe: () => {
+				const { claimAccount, user, host, baseUrl, fingerprint } = this.describeCredentials(credentials);
+				return { kind: 'keyPair', account: claimAccount, user, host, baseUrl, fingerprint };
 			},
 		};
 	}
@@ -125,32 +210,89 @@ export class KeyPairAuth {
 
 	/** Validates in the order a user fills the form; the key comes last because parsing it is the costly step. */
 	private resolve(credentials: SnowflakeKeyPairCredentials): ResolvedCredentials {
-		const account = parseAccount(credentials.account);
+		const parsed = parseAccount(credentials.account);
 		const user = parseUser(credentials.user);
-		const hostOverride = credentials.host?.trim();
-		const endpoint = hostOverride
-			? parseHostOverride(hostOverride)
-			: { host: account.host, baseUrl: `https://${account.host}` };
+		const { account, ...endpoint } = endpointOf(parsed, credentials.host);
 		const key = this.keys.load(credentials.privateKey, credentials.privateKeyPassphrase);
-		return { ...endpoint, claimAccount: account.claimAccount, user, key };
+		return { ...endpoint, claimAccount: account, user, key };
+	}
+}
+
+/** A programmatic access token: sent as it is (cleaned), never cached or renewed here; Snowflake checks it. */
+function patAuth(credentials: SnowflakePatCredentials): RequestAuth {
+	const resolve = () => ({ ...endpointOf(credentials.account, credentials.host), token: cleanToken(credentials.token) });
+	return {
+		kind: 'programmaticAccessToken',
+		authenticateRequest: async (request) => {
+			const { baseUrl, token } = resolve();
+			return withAuthHeaders(request, baseUrl, 'PROGRAMMATIC_ACCESS_TOKEN', `Bearer ${token}`);
+		},
+		invalidateToken: () => undefined,
+		describe: () => {
+			const { account, host, baseUrl } = resolve();
+			return { kind: 'programmaticAccessToken', account, host, baseUrl };
+		},
+	};
+}
+
+/**
+ * OAuth: n8n's OAuth2 machinery (httpRequestWithAuthentication with the OAuth2 credential) sets Authorization
+ * and refreshes an expired access token itself; this adds the base URL, token type OAUTH, Accept and User-Agent.
+ */
+function oAuth2Auth(credentials: SnowflakeOAuth2Credentials): RequestAuth {
+	return {
+		kind: 'oAuth2',
+		authenticateRequest: async (request) => withAuthHeaders(request, endpointOf(credentials.account, credentials.host).baseUrl, 'OAUTH', undefined),
+		invalidateToken: () => undefined,
+		describe: () => {
+			const { account, host, baseUrl } = endpointOf(credentials.account, credentials.host);
+			return { kind: 'oAuth2', account, host, baseUrl };
+		},
+	};
+}
+
+function textField(data: Record<string, unknown>, name: string): string | undefined {
+	const value = data[name];
+	return typeof value === 'string' ? value : undefined;
+}
+
+function contextDefaults(data: Record<string, unknown>): ContextDefaults {
+	return {
+		role: textField(data, 'role'),
+		warehouse: textField(data, 'warehouse'),
+		database: textField(data, 'database'),
+		schema: textField(data, 'schema'),
+	};
+}
+
+/**
+ * The credential of `kind` from n8n's decrypted credential data: its context defaults and its RequestAuth
+ * (the key pair's signs with KeyPairAuth.shared). Reading never throws; using `auth` may.
+ */
+export function requestAuth(kind: CredentialKind, data: Record<string, unknown>): { defaults: ContextDefaults; auth: RequestAuth } {
+	const defaults = contextDefaults(data);
+	const account = textField(data, 'account') ?? '';
+	const host = textField(data, 'host');
+	switch (kind) {
+		case 'keyPair':
+			return { defaults, auth: KeyPairAuth.shared.bind(readCredentials(data)) };
+		case 'programmaticAccessToken':
+			return { defaults, auth: patAuth({ ...defaults, account, host, token: textField(data, 'token') ?? '' }) };
+		case 'oAuth2':
+			return { defaults, auth: oAuth2Auth({ ...defaults, account, host }) };
+		default:
+			throw new SnowflakeConfigError(`Authentication "${String(kind)}" is not supported: choose Key Pair, Programmatic Access Token or OAuth2.`);
 	}
 }
 
 /** Reads the credential's fields from n8n's decrypted credential data (values there are loosely typed). */
 export function readCredentials(data: Record<string, unknown>): SnowflakeKeyPairCredentials {
-	const text = (name: keyof SnowflakeKeyPairCredentials): string | undefined => {
-		const value = data[name];
-		return typeof value === 'string' ? value : undefined;
-	};
 	return {
-		account: text('account') ?? '',
-		user: text('user') ?? '',
-		privateKey: text('privateKey') ?? '',
-		privateKeyPassphrase: text('privateKeyPassphrase'),
-		host: text('host'),
-		role: text('role'),
-		warehouse: text('warehouse'),
-		database: text('database'),
-		schema: text('schema'),
+		account: textField(data, 'account') ?? '',
+		user: textField(data, 'user') ?? '',
+		privateKey: textField(data, 'privateKey') ?? '',
+		privateKeyPassphrase: textField(data, 'privateKeyPassphrase'),
+		host: textField(data, 'host'),
+		...contextDefaults(data),
 	};
 }
