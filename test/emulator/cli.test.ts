@@ -93,4 +93,21 @@ describe('emulator CLI', () => {
 		cli.child.kill('SIGTERM');
 		expect(await cli.exited).toBe(0);
 	});
+
+	it('prints a programmatic access token whose expiry and role restriction the flags set, and serves requests with it', async () => {
+		const cli = await startCli(['--quiet', '--pat-expiry-days', '2', '--pat-role', 'analyst']);
+		const token = /Token\s+(\S+)/.exec(cli.output())?.[1] ?? '';
+		expect(token).not.toBe('');
+		expect(cli.output()).toMatch(/restricted to role ANALYST/);
+		expect(cli.output()).toMatch(/\(expires in 2 days, at \d{4}-\d\d-\d\dT[\d:.]+Z, restricted to role ANALYST\)/);
+		const api = new SqlApi(cli.url, token);
+		const headers = { 'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN' };
+		const allowed = await api.submit({ statement: 'SELECT 1 AS ONE', role: 'ANALYST' }, undefined, { headers });
+		expect(allowed.status).toBe(200);
+		const refused = await api.submit({ statement: 'SELECT 1 AS ONE', role: 'PUBLIC' }, undefined, { headers });
+		expect(refused.status).toBe(422);
+		expect(refused.body.code).toBe('390189');
+		cli.child.kill('SIGINT');
+		expect(await cli.exited).toBe(0);
+	});
 });

@@ -19,6 +19,8 @@ const USAGE = `Usage: npm run emulator -- [options]
   --user U              user the key is registered on (default N8N_USER)
   --public-key FILE     RSA public key (rsa_key.pub); give it twice for RSA_PUBLIC_KEY_2.
                         Without it a key pair is generated into a temp folder.
+  --pat-expiry-days N   the printed programmatic access token expires after N days (default 15)
+  --pat-role R          restrict the printed token to role R (ROLE_RESTRICTION); other roles are refused
   --db FILE             DuckDB database file (default: in memory, gone on exit)
   --sync-wait-ms N      how long a POST waits before answering 202 (default 45000)
   --partition-rows N    at most N rows per result partition, the first a quarter of that (default: about 1 MB each)
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
 			account: { type: 'string' },
 			user: { type: 'string' },
 			'public-key': { type: 'string', multiple: true },
+			'pat-expiry-days': { type: 'string' },
+			'pat-role': { type: 'string' },
 			db: { type: 'string' },
 			'sync-wait-ms': { type: 'string' },
 			'partition-rows': { type: 'string' },
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
 		account: values.account,
 		user: values.user,
 		publicKeys: keyFiles.map((file) => readFileSync(file, 'utf8')),
+		pat: { daysToExpiry: integer('pat-expiry-days', values['pat-expiry-days']), roleRestriction: values['pat-role'] },
 		dbPath: values.db,
 		syncWaitMs: integer('sync-wait-ms', values['sync-wait-ms']),
 		partitionRows: integer('partition-rows', values['partition-rows']),
@@ -117,6 +122,12 @@ async function main(): Promise<void> {
 			`  User         ${emulator.user}`,
 			`  Private Key  ${emulator.generatedKey ? 'the contents of the private key file above' : 'your private key (the pair of the public key above)'}`,
 			`  Host         ${emulator.url}`,
+			'',
+			'Or a "Snowflake Programmatic Access Token" credential (Authentication: Programmatic Access Token):',
+			`  Account      ${emulator.account}`,
+			`  Token        ${emulator.generatedPat?.secret ?? ''}`,
+			`  Host         ${emulator.url}`,
+			`  (expires in ${integer('pat-expiry-days', values['pat-expiry-days']) ?? 15} days, at ${new Date(emulator.generatedPat?.expiresAtMs ?? 0).toISOString()}${emulator.generatedPat?.roleRestriction ? `, restricted to role ${emulator.generatedPat.roleRestriction}` : ''})`,
 			'',
 			faultSpec ? `Fault injection: seed ${faultSpec.seed}, rate ${faultSpec.rate} (same seed + same requests = same faults)` : '',
 			'Ctrl-C stops the emulator.',

@@ -165,7 +165,9 @@ describe('key-pair JWT', () => {
 		const oauth = await submitWith(token, { 'X-Snowflake-Authorization-Token-Type': 'OAUTH' });
 		expect(oauth.status).toBe(401);
 		expect(oauth.body.code).toBe('390303');
-		expectInvalid(await submitWith(token, { 'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN' }));
+		const asPat = await submitWith(token, { 'X-Snowflake-Authorization-Token-Type': 'PROGRAMMATIC_ACCESS_TOKEN' });
+		expect(asPat.status).toBe(401);
+		expect(asPat.body).toEqual({ code: '394400', message: 'Programmatic access token is invalid.' });
 	});
 
 	it('rotates keys at run time: replace key 1, keep key 2', async () => {

@@ -16,6 +16,7 @@ import { createDuckDbEngine, DEFAULT_DATABASE, DEFAULT_ROLE, DEFAULT_SCHEMA, DEF
 import { SnowflakeSqlError, type Engine, type EngineResult } from './engine-types';
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
+import { PatRegistry, roleRefusal, type IssuedPat, type IssuePatOptions, type PatPrincipal } from './pat';
 import { newRequestId, StatementStore, SUCCESS, type ExecutionRequest, type Failure, type StatementRecord } from './statements';
 
 const gzipAsync = promisify(gzip);
@@ -75,6 +76,11 @@ export interface EmulatorOptions {
 	publicKeys?: string[];
 	/** More users. */
 	users?: EmulatorUserOptions[];
+	/**
+	 * A programmatic access token for the default user, issued at start (`emulator.generatedPat`): its expiry and
+	 * role restriction. `false`: none. More are issued with `emulator.pats.issue`.
+	 */
+	pat?: Omit<IssuePatOptions, 'user' | 'account'> | false;
 	/** How long a synchronous POST waits before answering 202 (reference §6: 45 s). Default 45000. */
 	syncWaitMs?: number;
 	/** Rows per partition. When absent, partitions are cut by `partitionBytes`. */
@@ -156,6 +162,10 @@ export interface Emulator {
 	readonly user: string;
 	/** Set when no public key was given. */
 	readonly generatedKey?: GeneratedKeyPair;
+	/** The default user's programmatic access token issued at start (unless `pat: false`). */
+	readonly generatedPat?: IssuedPat;
+	/** Programmatic access tokens: issue, revoke, take a user's network policy away (pat.ts). */
+	readonly pats: PatRegistry;
 	readonly faults: FaultInjector;
 	readonly stats: EmulatorStats;
 	readonly switches: EmulatorSwitches;
@@ -347,6 +357,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		};
 	}
 	for (const extra of options.users ?? []) setUserKeys(extra.user, extra.publicKeys, extra.account);
+	const pats = new PatRegistry(account, now);
+	const generatedPat = options.pat === false ? undefined : pats.issue({ ...options.pat, user: defaultUser });
 
 	const ownsEngine = options.engine === undefined;
 	const engine =
@@ -445,7 +457,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	// ------------------------------------------------------------ routes
 
-	const submit = async (url: URL, request: IncomingMessage, raw: string, fault: Fault | undefined): Promise<Reply> => {
+	const submit = async (url: URL, request: IncomingMessage, raw: string, fault: Fault | undefined, pat: PatPrincipal | undefined): Promise<Reply> => {
 		const contentType = header(request, 'content-type');
 		if (contentType !== undefined && contentType.split(';')[0].trim().toLowerCase() !== 'application/json') {
 			return json(415, { message: `Unsupported Content-Type ${contentType}. Use application/json.` });
@@ -464,6 +476,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const bindingsValid = body.bindings === undefined || body.bindings === null || isObject(body.bindings);
 		const parametersValid = body.parameters === undefined || body.parameters === null || isObject(body.parameters);
 		if (!optionalStrings || !validTimeout || !bindingsValid || !parametersValid) return json(400, INVALID_PAYLOAD);
+		const refusedRole = roleRefusal(pat, body.role);
+		if (refusedRole) return json(422, refusedRole);
 
 		const parameters: Record<string, string> = {};
 		for (const [key, value] of Object.entries((body.parameters ?? {}) as Record<string, unknown>)) {
@@ -538,7 +552,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				database: (body.database as string | undefined) ?? options.database ?? DEFAULT_DATABASE,
 				schema: (body.schema as string | undefined) ?? options.schema ?? DEFAULT_SCHEMA,
 				warehouse: (body.warehouse as string | undefined) ?? options.warehouse ?? DEFAULT_WAREHOUSE,
-				role: (body.role as string | undefined) ?? options.role ?? DEFAULT_ROLE,
+				role: (body.role as string | undefined) ?? pat?.roleRestriction ?? options.role ?? DEFAULT_ROLE,
 				parameters,
 			},
 			timeoutSeconds: timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (timeout as number),
@@ -577,7 +591,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	// ------------------------------------------------------------ authentication (reference §2, §2.8)
 
 	/** Undefined when the request may go on; `fresh` when its token was verified for the first time. */
-	const authenticate = async (request: IncomingMessage, seen: { freshToken?: boolean }): Promise<Reply | undefined> => {
+	const authenticate = async (request: IncomingMessage, seen: { freshToken?: boolean; pat?: PatPrincipal }): Promise<Reply | undefined> => {
 		const rejected = (detail: string, code = '390144', message = `JWT token is invalid. [${randomUUID()}]`) => {
 			stats.jwtsRejected++;
 			stats.lastJwtRejection = detail;
@@ -588,6 +602,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const token = bearer[1];
 		const tokenType = header(request, 'x-snowflake-authorization-token-type')?.trim().toUpperCase();
 		if (tokenType === 'OAUTH') return rejected('token type OAUTH', '390303', `Invalid OAuth access token. ...${token.slice(-8)}`);
+		if (tokenType === 'PROGRAMMATIC_ACCESS_TOKEN') {
+			const verdict = pats.verify(token);
+			if (!verdict.ok) return rejected(verdict.detail, verdict.body.code, verdict.body.message);
+			seen.pat = verdict.principal;
+			seen.freshToken = true;
+			return undefined;
+		}
 		if (tokenType !== undefined && tokenType !== 'KEYPAIR_JWT') return rejected(`token type ${tokenType}`);
 		const verdict = await verifyKeypairJwt(token, (qualifiedUser) => users.get(qualifiedUser), { nowMs: now(), clockSkewSeconds });
 		if (!verdict.ok) {
@@ -673,7 +694,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (accept === undefined || !acceptsJson(accept)) {
 			return send(response, json(switches.headerErrorStatus, { code: '391902', message: `Unsupported Accept header ${accept ?? 'null'}` }));
 		}
-		const token: { freshToken?: boolean } = {};
+		const token: { freshToken?: boolean; pat?: PatPrincipal } = {};
 		const authFailure = await authenticate(request, token);
 		if (authFailure) return send(response, authFailure);
 
@@ -688,7 +709,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (early) return send(response, early);
 
 		let reply: Reply;
-		if (route.name === 'submit') reply = await submit(url, request, raw, fault);
+		if (route.name === 'submit') reply = await submit(url, request, raw, fault, token.pat);
 		else if (route.name === 'cancel') reply = await cancel(route.handle);
 		else reply = await status(route.handle, partition, request);
 		await deliver(response, reply, fault);
@@ -732,6 +753,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		account,
 		user: defaultUser,
 		generatedKey,
+		generatedPat,
+		pats,
 		faults,
 		stats,
 		switches,
