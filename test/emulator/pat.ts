@@ -33,6 +33,8 @@ export interface IssuePatOptions {
 	user: string;
 	/** Days until the token expires, from now on the emulator's clock (default 15). */
 	daysToExpiry?: number;
+	/** Instead of daysToExpiry: the expiry itself (ms since the epoch), e.g. one already passed. */
+	expiresAtMs?: number;
 	/** ROLE_RESTRICTION: the one role requests may use. */
 	roleRestriction?: string;
 	/** Whether the user is subject to a network policy (default true). Without one Snowflake refuses every PAT of the user. */
@@ -80,7 +82,7 @@ export class PatRegistry {
 			secret: `emulator-pat-${randomBytes(48).toString('base64url')}`,
 			account: (options.account ?? this.defaultAccount).toUpperCase(),
 			user: options.user.toUpperCase(),
-			expiresAtMs: this.now() + days * DAY_MS,
+			expiresAtMs: options.expiresAtMs ?? this.now() + days * DAY_MS,
 			roleRestriction: options.roleRestriction?.toUpperCase(),
 			revoked: false,
 			networkPolicy: options.networkPolicy ?? true,

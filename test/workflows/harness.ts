@@ -35,6 +35,7 @@ import {
 } from 'n8n-workflow';
 
 import { SnowflakeKeyPairApi } from '../../credentials/SnowflakeKeyPairApi.credentials';
+import { SnowflakePatApi } from '../../credentials/SnowflakePatApi.credentials';
 // `.js`: without an extension, Node's CommonJS resolver (tsx in scripts/demo.ts) finds SnowflakeSqlApi.node.json first.
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 
@@ -126,14 +127,27 @@ LoggerProxy.init(captureLogger as unknown as Parameters<typeof LoggerProxy.init>
 // ------------------------------------------------------------------ credentials
 
 const credentialType = new SnowflakeKeyPairApi();
+const patCredentialType = new SnowflakePatApi();
 
-/** Serves the test's decrypted credential and signs requests with the credential's own `authenticate`. */
+/**
+ * Serves the test's decrypted credential and signs requests with the own `authenticate` of the credential
+ * type n8n asks for (key pair unless `type` names another; a PAT workflow asks for snowflakePatApi).
+ */
 class TestCredentialsHelper extends ICredentialsHelper {
+	private readonly types: Map<string, ICredentialType>;
+
 	constructor(
 		private readonly data: ICredentialDataDecryptedObject,
-		private readonly type: ICredentialType = credentialType,
+		type: ICredentialType = credentialType,
 	) {
 		super();
+		this.types = new Map([patCredentialType, type].map((known) => [known.name, known]));
+	}
+
+	private typeNamed(name: string): ICredentialType {
+		const type = this.types.get(name);
+		if (!type) throw new Error(`No credential type ${name} in the test harness`);
+		return type;
 	}
 
 	getParentTypes(): string[] {
@@ -145,10 +159,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		if (type !== this.type.name || typeof this.type.authenticate !== 'function') {
-			throw new Error(`No credential type ${type} in the test harness`);
-		}
-		return await this.type.authenticate(credentials, requestOptions);
+		const known = this.typeNamed(type);
+		if (typeof known.authenticate !== 'function') throw new Error(`Credential type ${type} has no authenticate function`);
+		return await known.authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication(): Promise<undefined> {
@@ -171,8 +184,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 	async updateCredentialsOauthTokenData(): Promise<void> {}
 
-	getCredentialsProperties(): INodeProperties[] {
-		return this.type.properties;
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.typeNamed(type).properties;
 	}
 }
 
@@ -323,6 +336,24 @@ export function snowflakeWorkflow(parameters: IDataObject, options: NodeOptions 
 		nodes,
 		connections,
 		pinData: { Trigger: (options.items ?? [{}]).map((json) => ({ json })) },
+	};
+}
+
+/** The credential type each value of the Authentication parameter selects. */
+const CREDENTIAL_TYPE_OF = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi' } as const;
+
+/**
+ * `data` with every Snowflake node (action or trigger) authenticating with `kind`: the Authentication
+ * parameter set and the node's credential renamed to that kind's type, as the editor saves it.
+ */
+export function withAuthentication(data: WorkflowJson, kind: keyof typeof CREDENTIAL_TYPE_OF): WorkflowJson {
+	return {
+		...data,
+		nodes: data.nodes.map((node) => {
+			if (!node.type.startsWith('n8n-nodes-snowflake-sql-api.')) return node;
+			const reference = Object.values(node.credentials ?? {})[0] ?? { id: 'credential-1', name: 'Snowflake (emulator)' };
+			return { ...node, parameters: { ...node.parameters, authentication: kind }, credentials: { [CREDENTIAL_TYPE_OF[kind]]: reference } };
+		}),
 	};
 }
 

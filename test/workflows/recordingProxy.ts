@@ -13,6 +13,8 @@ export interface RecordedRequest {
 	path: string;
 	query: Record<string, string>;
 	authorization?: string;
+	/** X-Snowflake-Authorization-Token-Type as sent. */
+	tokenType?: string;
 	body?: Record<string, unknown>;
 }
 
@@ -49,6 +51,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
 			path: url.pathname,
 			query: Object.fromEntries(url.searchParams),
 			authorization: incoming.headers.authorization,
+			tokenType: incoming.headers['x-snowflake-authorization-token-type'] as string | undefined,
 		};
 		requests.push(record);
 		const chunks: Buffer[] = [];

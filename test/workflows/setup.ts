@@ -15,6 +15,8 @@ export interface EmulatorFixture {
 	readonly proxy: RecordingProxy;
 	/** The snowflakeKeyPairApi credential for the emulator's user, its host pointing at the proxy. */
 	credentials(overrides?: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
+	/** The snowflakePatApi credential with the emulator's generated token, its host pointing at the proxy. */
+	patCredentials(overrides?: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
 }
 
 /** Starts the emulator (its DuckDB engine unless `options.engine` is given) behind a recording proxy. */
@@ -49,6 +51,16 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 			user: fixture.emulator.user,
 			privateKey: fixture.emulator.generatedKey?.privateKeyPem ?? '',
 			privateKeyPassphrase: '',
+			host: fixture.proxy.url,
+			role: '',
+			warehouse: '',
+			database: '',
+			schema: '',
+			...overrides,
+		}),
+		patCredentials: (overrides = {}) => ({
+			account: fixture.emulator.account,
+			token: fixture.emulator.generatedPat?.secret ?? '',
 			host: fixture.proxy.url,
 			role: '',
 			warehouse: '',
