@@ -633,3 +633,74 @@ export const CASES: HostileCase[] = [
 		heapMb: 128,
 	},
 ];
+
+/**
+ * The cases that also run with a programmatic access token (hostile.test.ts): every surface, and one or more
+ * of each kind of hostility (redirects carrying the token, malformed and cut bodies, bombs, dripping and
+ * silent servers, endless polling with the stop button, retry limits, the bearer echoed back). The rest
+ * exercise the transport and the decoder, which do not know which credential signed the request.
+ */
+export const PAT_SUBSET: readonly string[] = [
+	'301 on the submit (node), the JWT in the Location: refused, nothing sent elsewhere',
+	'302 on the submit (listSearch), the JWT in the Location: refused, nothing sent elsewhere',
+	'303 on the submit (trigger), the JWT in the Location: refused, nothing sent elsewhere',
+	'307 on the submit (credentialTest), the JWT in the Location: refused, nothing sent elsewhere',
+	'a 202 whose statementStatusUrl names another host: polled on the configured host only',
+	'an HTML page with 200',
+	'a 200 body cut off mid-JSON: retried as cut off in transit',
+	'a gzip bomb on a partition (1 GB of zeros): stopped at the limit, not retried',
+	'a submit answer dripping a byte every 20 ms: stopped at the total deadline',
+	'the credential test against a dripping server: a failure, not a hang',
+	'an endless 202: polled until the stop button, which cancels the statement on Snowflake',
+	'503 forever: the retry limit, then a clear error',
+	'429 with a Retry-After of 10^12 seconds: each wait capped at 60 s',
+	'a 500 text body with the JWT (retried, then refused): redacted',
+	'the trigger gets an HTML page: refused at once',
+];
+
+/**
+ * The token echoed back, programmatic access token only: nothing marks a PAT as a token (a JWT starts with
+ * `eyJ`), so the transport redacts the very value it sent, wherever server text quotes it.
+ */
+export const PAT_ECHO_CASES: HostileCase[] = [
+	{
+		name: 'a 422 with the token in its message, code and SQL state (node): redacted',
+		surface: 'node',
+		respond: onSubmit((request) => sqlError({ message: `echo ${tokenOf(request)} echo`, code: `c${tokenOf(request)}`, sqlState: tokenOf(request) })),
+		check: ({ outcome }) => failed(outcome, 'echo [redacted-token] echo (code c[redacted-token], SQL state [redacted-token])'),
+	},
+	{
+		name: 'a 401 with the token in its message (credential test): redacted',
+		surface: 'credentialTest',
+		respond: onSubmit((request) => json(401, { code: '394400', message: `Programmatic access token is invalid: ${tokenOf(request)}` })),
+		check: ({ outcome }) => failed(outcome, startsWith('Programmatic access token is invalid: [redacted-token] (code 394400)\nSnowflake refused the programmatic access token.')),
+	},
+	{
+		name: 'a 422 with the token in its message (list search): redacted',
+		surface: 'listSearch',
+		respond: onSubmit((request) => sqlError({ message: tokenOf(request) })),
+		check: ({ outcome }) => failed(outcome, '[redacted-token] (code 002003, SQL state 42S02)'),
+	},
+	{
+		name: 'a 422 with the token in its message (trigger): redacted',
+		surface: 'trigger',
+		respond: onSubmit((request) => sqlError({ message: tokenOf(request) })),
+		check: ({ outcome }) => failed(outcome, '[redacted-token] (code 002003, SQL state 42S02)'),
+	},
+	{
+		name: 'a 200 with the token in its message and in a header, metadata output: the result, no token',
+		surface: 'node',
+		parameters: { operation: 'executeQuery', query: 'SELECT 1 AS N', options: { output: 'metadata' } },
+		respond: onSubmit((request) => ({ ...resultSet({ extra: { message: tokenOf(request) } }), headers: { 'content-type': 'application/json', 'x-echo': tokenOf(request) } })),
+		check: ({ outcome }) => {
+			expect(outcome.ok).toBe(true);
+			expect(JSON.stringify(outcome.items)).not.toContain('Bearer');
+		},
+	},
+	{
+		name: 'a 500 text body with the token without Bearer (retried, then refused): redacted',
+		surface: 'node',
+		respond: onSubmit((request) => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: `upstream said: token=${tokenOf(request)};` })),
+		check: ({ outcome }) => failed(outcome, startsWith('Snowflake returned HTTP 500 after 7 attempts: HTTP 500 from Snowflake: upstream said: token=[redacted-token];')),
+	},
+];

@@ -18,11 +18,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testKeys } from '../helpers/keys';
 import { logLines } from '../workflows/harness';
 import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
-import { leaks, secretsOf } from '../workflows/secretScan';
+import { fragments, leaks, secretsOf } from '../workflows/secretScan';
 import { useEmulator } from '../workflows/setup';
-import { CASES, loadBomb, type CaseContext, type HostileCase } from './cases';
+import { CASES, loadBomb, PAT_ECHO_CASES, PAT_SUBSET, type CaseContext, type HostileCase } from './cases';
 import { measure, type Cost } from './measure';
-import { drive, type Outcome } from './surfaces';
+import { drive, type Kind, type Outcome } from './surfaces';
 
 const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown> }));
 vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) =>
@@ -43,7 +43,16 @@ const instantSleep = async (_ms: number, signal?: AbortSignal): Promise<void> =>
 
 const keys = testKeys();
 const env = useEmulator({ syncWaitMs: 50, partitionRows: 2, publicKeys: [keys.publicKeyPem] });
-const credentials = (): ICredentialDataDecryptedObject => env.credentials({ privateKey: keys.pkcs8Aes256, privateKeyPassphrase: keys.passphrase });
+const credentials = (kind: Kind): ICredentialDataDecryptedObject =>
+	kind === 'keyPair' ? env.credentials({ privateKey: keys.pkcs8Aes256, privateKeyPassphrase: keys.passphrase }) : env.patCredentials();
+
+/** What must never show: the key material and every JWT sent, or the token and every 24-character window of it. */
+function secretsFor(kind: Kind, sent: string[]): string[] {
+	if (kind === 'keyPair') return secretsOf(keys, sent);
+	const token = env.emulator.generatedPat?.secret ?? '';
+	expect(sent).toEqual([token]);
+	return [token, ...fragments(token)];
+}
 
 let other: RecordingProxy | undefined;
 beforeAll(async () => {
@@ -56,7 +65,7 @@ afterAll(async () => {
 
 const costs: Array<{ name: string; cost: Cost }> = [];
 
-async function runOnce(hostile: HostileCase): Promise<{ outcome: Outcome; cost: Cost }> {
+async function runOnce(hostile: HostileCase, kind: Kind): Promise<{ outcome: Outcome; cost: Cost }> {
 	const otherHost = other as RecordingProxy;
 	env.proxy.requests.splice(0);
 	otherHost.requests.splice(0);
@@ -68,18 +77,38 @@ async function runOnce(hostile: HostileCase): Promise<{ outcome: Outcome; cost: 
 	injected.overrides = { sleep: instantSleep, ...hostile.overrides };
 	try {
 		const { value: outcome, cost } = await measure(
-			async () => await drive(hostile.surface, hostile.parameters ?? DEFAULT_PARAMETERS, credentials(), { onStarted: (cancel) => (stop = cancel) }),
+			async () => await drive(hostile.surface, hostile.parameters ?? DEFAULT_PARAMETERS, credentials(kind), { onStarted: (cancel) => (stop = cancel) }, kind),
 		);
 		hostile.check({ outcome, requests: env.proxy.requests, elsewhere: otherHost.requests });
 		const sent = env.proxy.tokens();
 		expect(sent.length).toBeGreaterThan(0);
-		expect(leaks(outcome.kept, secretsOf(keys, sent))).toEqual([]);
+		expect(leaks(outcome.kept, secretsFor(kind, sent))).toEqual([]);
 		return { outcome, cost };
 	} finally {
 		for (const end of stops) end();
 		env.proxy.respond = undefined;
 		injected.overrides = {};
 	}
+}
+
+/** Runs a case up to ROUNDS times and checks its best cost against its bounds. */
+async function measured(name: string, hostile: HostileCase, kind: Kind): Promise<void> {
+	const heapBound = hostile.heapMb ?? DEFAULT_HEAP_MB;
+	const retainedBound = hostile.retainedMb ?? heapBound;
+	let best: Cost = { maxDelayMs: Number.POSITIVE_INFINITY, heapGrowthMb: Number.POSITIVE_INFINITY, retainedMb: Number.POSITIVE_INFINITY };
+	for (let round = 0; round < ROUNDS; round++) {
+		const { cost } = await runOnce(hostile, kind);
+		best = {
+			maxDelayMs: Math.min(best.maxDelayMs, cost.maxDelayMs),
+			heapGrowthMb: Math.min(best.heapGrowthMb, cost.heapGrowthMb),
+			retainedMb: Math.min(best.retainedMb, cost.retainedMb),
+		};
+		if (best.maxDelayMs < MAX_DELAY_MS && best.heapGrowthMb < heapBound && best.retainedMb < retainedBound) break;
+	}
+	costs.push({ name, cost: best });
+	expect(best.maxDelayMs).toBeLessThan(MAX_DELAY_MS);
+	expect(best.heapGrowthMb).toBeLessThan(heapBound);
+	expect(best.retainedMb).toBeLessThan(retainedBound);
 }
 
 describe('a hostile server', () => {
@@ -89,22 +118,19 @@ describe('a hostile server', () => {
 	});
 
 	it.each(CASES.map((hostile) => [hostile.name, hostile] as const))('%s', async (name, hostile) => {
-		const heapBound = hostile.heapMb ?? DEFAULT_HEAP_MB;
-		const retainedBound = hostile.retainedMb ?? heapBound;
-		let best: Cost = { maxDelayMs: Number.POSITIVE_INFINITY, heapGrowthMb: Number.POSITIVE_INFINITY, retainedMb: Number.POSITIVE_INFINITY };
-		for (let round = 0; round < ROUNDS; round++) {
-			const { cost } = await runOnce(hostile);
-			best = {
-				maxDelayMs: Math.min(best.maxDelayMs, cost.maxDelayMs),
-				heapGrowthMb: Math.min(best.heapGrowthMb, cost.heapGrowthMb),
-				retainedMb: Math.min(best.retainedMb, cost.retainedMb),
-			};
-			if (best.maxDelayMs < MAX_DELAY_MS && best.heapGrowthMb < heapBound && best.retainedMb < retainedBound) break;
-		}
-		costs.push({ name, cost: best });
-		expect(best.maxDelayMs).toBeLessThan(MAX_DELAY_MS);
-		expect(best.heapGrowthMb).toBeLessThan(heapBound);
-		expect(best.retainedMb).toBeLessThan(retainedBound);
+		await measured(name, hostile, 'keyPair');
+	});
+
+	describe('with a programmatic access token', () => {
+		const subset = CASES.filter((hostile) => PAT_SUBSET.includes(hostile.name));
+
+		it('runs every case named in PAT_SUBSET', () => {
+			expect(subset.map((hostile) => hostile.name)).toEqual(PAT_SUBSET);
+		});
+
+		it.each([...subset, ...PAT_ECHO_CASES].map((hostile) => [hostile.name, hostile] as const))('%s', async (name, hostile) => {
+			await measured(`${name} [PAT]`, hostile, 'programmaticAccessToken');
+		});
 	});
 
 	afterAll(() => {

@@ -9,11 +9,18 @@ import { CredentialTestContext, LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
-import { createAdditionalData, createWorkflow, logLines, runWorkflow, snowflakeWorkflow, type RunControl } from '../workflows/harness';
+import { createAdditionalData, createWorkflow, logLines, runWorkflow, snowflakeWorkflow, withAuthentication, type RunControl, type WorkflowJson } from '../workflows/harness';
 import { everythingKept } from '../workflows/secretScan';
-import { ActiveTrigger } from '../workflows/triggerHarness';
+import { ActiveTrigger, triggerWorkflow } from '../workflows/triggerHarness';
 
 export type Surface = 'node' | 'listSearch' | 'trigger' | 'credentialTest';
+
+/** The credential kind a case runs with: the key pair (every case) or a programmatic access token (a subset). */
+export type Kind = 'keyPair' | 'programmaticAccessToken';
+
+const CREDENTIAL_TYPE: Record<Kind, string> = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi' };
+
+const authenticated = (data: WorkflowJson, kind: Kind): WorkflowJson => (kind === 'keyPair' ? data : withAuthentication(data, kind));
 
 export interface Outcome {
 	ok: boolean;
@@ -41,8 +48,8 @@ function failure(error: ErrorLike): Outcome {
 }
 
 /** A workflow run: Manual Trigger (one item) → Snowflake SQL API with `parameters`. */
-async function runNode(parameters: IDataObject, credentials: ICredentialDataDecryptedObject, control: RunControl): Promise<Outcome> {
-	const result = await runWorkflow(snowflakeWorkflow(parameters, { items: [{ id: 1 }] }), credentials, control);
+async function runNode(parameters: IDataObject, credentials: ICredentialDataDecryptedObject, control: RunControl, kind: Kind): Promise<Outcome> {
+	const result = await runWorkflow(authenticated(snowflakeWorkflow(parameters, { items: [{ id: 1 }] }), kind), credentials, control);
 	const error = result.error();
 	const items = result.output('Success').map((item) => item.json);
 	return {
@@ -55,8 +62,8 @@ async function runNode(parameters: IDataObject, credentials: ICredentialDataDecr
 }
 
 /** The Table list search of the Insert operation, as the editor calls it while the user types a filter. */
-async function runListSearch(credentials: ICredentialDataDecryptedObject): Promise<Outcome> {
-	const data = snowflakeWorkflow({ operation: 'insert' });
+async function runListSearch(credentials: ICredentialDataDecryptedObject, kind: Kind): Promise<Outcome> {
+	const data = authenticated(snowflakeWorkflow({ operation: 'insert' }), kind);
 	const snowflake = data.nodes[1];
 	const additionalData = createAdditionalData(data, credentials);
 	additionalData.currentNodeParameters = snowflake.parameters;
@@ -70,20 +77,21 @@ async function runListSearch(credentials: ICredentialDataDecryptedObject): Promi
 }
 
 /** One scheduled tick of an active trigger (custom query mode). */
-async function runTrigger(credentials: ICredentialDataDecryptedObject): Promise<Outcome> {
-	const active = new ActiveTrigger({ mode: 'customQuery', query: 'SELECT ID FROM EVENTS', watermarkColumn: 'ID' }, () => credentials);
+async function runTrigger(credentials: ICredentialDataDecryptedObject, kind: Kind): Promise<Outcome> {
+	const workflow = authenticated(triggerWorkflow({ mode: 'customQuery', query: 'SELECT ID FROM EVENTS', watermarkColumn: 'ID' }), kind);
+	const active = new ActiveTrigger({ workflow }, () => credentials);
 	const tick = await active.poll();
 	if (tick.error) return failure(tick.error);
 	return { ok: true, message: '', items: tick.items.map((item) => item.json), kept: `${JSON.stringify(tick.items)}\n${JSON.stringify(logLines)}` };
 }
 
 /** The credential's "Test" button. */
-async function runCredentialTest(credentials: ICredentialDataDecryptedObject): Promise<Outcome> {
+async function runCredentialTest(credentials: ICredentialDataDecryptedObject, kind: Kind): Promise<Outcome> {
 	const context = new CredentialTestContext({} as IWorkflowExecuteAdditionalData) as unknown as ICredentialTestFunctions;
 	const result = await node.methods.credentialTest.snowflakeConnectionTest.call(context, {
 		id: 'credential-1',
 		name: 'Snowflake',
-		type: 'snowflakeKeyPairApi',
+		type: CREDENTIAL_TYPE[kind],
 		data: credentials,
 	});
 	return { ok: result.status === 'OK', message: result.status === 'OK' ? '' : result.message, items: [], kept: `${JSON.stringify(result)}\n${JSON.stringify(logLines)}` };
@@ -95,15 +103,16 @@ export async function drive(
 	parameters: IDataObject,
 	credentials: ICredentialDataDecryptedObject,
 	control: RunControl = {},
+	kind: Kind = 'keyPair',
 ): Promise<Outcome> {
 	switch (surface) {
 		case 'node':
-			return await runNode(parameters, credentials, control);
+			return await runNode(parameters, credentials, control, kind);
 		case 'listSearch':
-			return await runListSearch(credentials);
+			return await runListSearch(credentials, kind);
 		case 'trigger':
-			return await runTrigger(credentials);
+			return await runTrigger(credentials, kind);
 		case 'credentialTest':
-			return await runCredentialTest(credentials);
+			return await runCredentialTest(credentials, kind);
 	}
 }

@@ -23,11 +23,37 @@ const BEARER = /\b(Bearer\s+)\S*/gi;
  */
 const JWT = /eyJ[\w-]*(?:\.[\w-]*){0,2}/g;
 
-/** Control characters (except newline and tab) removed, JWTs redacted, length bounded. */
+/**
+ * Secrets this process sent that have no shape of their own to be recognised by (programmatic access tokens):
+ * redacted wherever server text quotes them whole. The latest ones only, so memory and the cost of a pass stay
+ * bounded in a long-running n8n.
+ */
+const KNOWN_SECRETS = new Set<string>();
+const MAX_KNOWN_SECRETS = 64;
+/** Shorter values could be ordinary words of a message; no token Snowflake issues is this short. */
+const MIN_SECRET_LENGTH = 16;
+
+/** Remembers a secret about to be sent, so that boundText redacts it from anything a server says. */
+export function rememberSecret(secret: string): void {
+	if (secret.length < MIN_SECRET_LENGTH) return;
+	KNOWN_SECRETS.delete(secret);
+	KNOWN_SECRETS.add(secret);
+	if (KNOWN_SECRETS.size > MAX_KNOWN_SECRETS) KNOWN_SECRETS.delete(KNOWN_SECRETS.values().next().value as string);
+}
+
+/** Each known secret replaced (split/join: linear, no pattern built from the secret), before the JWT pass could cut one apart; no space in the mark, so a `Bearer` in front still reads `Bearer [redacted]`. */
+function withoutKnownSecrets(text: string): string {
+	let clean = text;
+	for (const secret of KNOWN_SECRETS) {
+		if (clean.includes(secret)) clean = clean.split(secret).join('[redacted-token]');
+	}
+	return clean;
+}
+
+/** Control characters (except newline and tab) removed, JWTs and known secrets redacted, length bounded. */
 export function boundText(text: string, max = MAX_MESSAGE_LENGTH): string {
 	const window = text.length > max + LOOKAHEAD ? text.slice(0, max + LOOKAHEAD) : text;
-	const clean = window
-		.replace(CONTROL_CHARACTERS, '')
+	const clean = withoutKnownSecrets(window.replace(CONTROL_CHARACTERS, ''))
 		.replace(BEARER, '$1[redacted]')
 		.replace(JWT, '[redacted JWT]');
 	// Redaction may shorten the window below `max`: a text cut at the window still says so.

@@ -6,6 +6,7 @@
  * Plain TypeScript: nothing here imports n8n.
  */
 import { SnowflakeConfigError } from '../errors';
+import { rememberSecret } from '../redact';
 import { USER_AGENT } from '../version';
 import { parseAccount, parseUser } from './account';
 import { parseHostOverride, type Endpoint } from './host';
@@ -225,6 +226,8 @@ function patAuth(credentials: SnowflakePatCredentials): RequestAuth {
 		kind: 'programmaticAccessToken',
 		authenticateRequest: async (request) => {
 			const { baseUrl, token } = resolve();
+			// Nothing marks a PAT as one (unlike a JWT's `eyJ`): server text quoting it is redacted by value.
+			rememberSecret(token);
 			return withAuthHeaders(request, baseUrl, 'PROGRAMMATIC_ACCESS_TOKEN', `Bearer ${token}`);
 		},
 		invalidateToken: () => undefined,
