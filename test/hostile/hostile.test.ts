@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testKeys } from '../helpers/keys';
 import { logLines } from '../workflows/harness';
 import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
-import { fragments, leaks, secretsOf } from '../workflows/secretScan';
+import { leaks, secretsOf, tokenSecrets } from '../workflows/secretScan';
 import { useEmulator } from '../workflows/setup';
 import { CASES, loadBomb, PAT_ECHO_CASES, PAT_SUBSET, type CaseContext, type HostileCase } from './cases';
 import { measure, type Cost } from './measure';
@@ -51,7 +51,7 @@ function secretsFor(kind: Kind, sent: string[]): string[] {
 	if (kind === 'keyPair') return secretsOf(keys, sent);
 	const token = env.emulator.generatedPat?.secret ?? '';
 	expect(sent).toEqual([token]);
-	return [token, ...fragments(token)];
+	return tokenSecrets(token);
 }
 
 let other: RecordingProxy | undefined;

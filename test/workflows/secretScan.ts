@@ -1,6 +1,7 @@
 /**
  * What counts as a leak, shared by the tests that scan run data, errors and logs: the passphrase, every
- * 24-character window of the private key's body (a partial leak is a leak), each JWT sent and its signature.
+ * 24-character window of the private key's body (a partial leak is a leak), each JWT sent and its signature;
+ * a programmatic access token and every 24-character window of it.
  */
 import type { TestKeys } from '../helpers/keys';
 import { pemBody } from '../helpers/keys';
@@ -22,6 +23,12 @@ export function secretsOf(keys: Pick<TestKeys, 'passphrase' | 'pkcs8' | 'pkcs8Ae
 		...tokens,
 		...tokens.map((token) => token.split('.')[2]),
 	];
+}
+
+/** A programmatic access token: the whole token and every 24-character window of it. */
+export function tokenSecrets(token: string): string[] {
+	if (token.length < 24) throw new Error('A token to scan for must be at least 24 characters long');
+	return [token, ...fragments(token)];
 }
 
 /** The run data, the captured log lines and the error's message, description and stack, as one text. */

@@ -1,14 +1,15 @@
 /**
  * The private key, its passphrase and every JWT sent never show up in what n8n keeps or shows: output
  * items, error items, error messages, descriptions and stacks (the whole run data), and log lines.
- * Checked on success and on every failure path; the JWTs are the ones the emulator side received.
+ * Checked on success and on every failure path; the JWTs are the ones the emulator side received. The same
+ * for a programmatic access token (Authentication: Programmatic Access Token).
  */
 import type { IDataObject } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 
 import { generateRsaKeyPair, testKeys } from '../helpers/keys';
-import { logLines, runWorkflow, snowflakeWorkflow, type RunResult } from './harness';
-import { everythingKept, leaks, secretsOf } from './secretScan';
+import { logLines, runWorkflow, snowflakeWorkflow, withAuthentication, type RunResult } from './harness';
+import { everythingKept, leaks, secretsOf, tokenSecrets } from './secretScan';
 import { until, useEmulator } from './setup';
 
 const keys = testKeys();
@@ -102,5 +103,57 @@ describe('no secret in output, errors or logs', () => {
 		const result = await running;
 		expect(result.error()?.message).toMatch(/^Execution was canceled; Snowflake canceled statement /);
 		expectNoSecrets(result);
+	});
+});
+
+describe('no programmatic access token in output, errors or logs', () => {
+	const token = () => env.emulator.generatedPat?.secret ?? '';
+	const runPat = async (sql: string, options: IDataObject = {}, onError?: 'continueRegularOutput' | 'continueErrorOutput', overrides: IDataObject = {}) =>
+		await runWorkflow(
+			withAuthentication(snowflakeWorkflow({ operation: 'executeQuery', query: sql, options }, { onError, items: [{ id: 1 }] }), 'programmaticAccessToken'),
+			env.patCredentials(overrides),
+		);
+	const expectNoToken = (result: RunResult, secret = token()) => {
+		expect(env.proxy.tokens()).toEqual([secret]);
+		expect(leaks(everythingKept(result), tokenSecrets(secret))).toEqual([]);
+	};
+
+	it('success, with the metadata output', async () => {
+		const result = await runPat('SELECT 1 AS N', { output: 'metadata' });
+		expect(result.run.status).toBe('success');
+		expect(logLines.some((line) => line.message === 'Snowflake SQL API: request')).toBe(true);
+		expectNoToken(result);
+	});
+
+	it.each([
+		['stops the execution', undefined],
+		['error item on the regular output', 'continueRegularOutput' as const],
+		['error item on the error output', 'continueErrorOutput' as const],
+	])('SQL error: %s', async (_label, onError) => {
+		const result = await runPat('SELECT FAIL', {}, onError);
+		expect(JSON.stringify(result.run.data)).toContain("invalid identifier 'FAIL' (code 000904, SQL state 42000)");
+		expectNoToken(result);
+	});
+
+	it('a revoked token (401)', async () => {
+		const pat = env.emulator.pats.issue({ user: env.emulator.user });
+		env.emulator.pats.revoke(pat.secret);
+		const result = await runPat('SELECT 1', {}, 'continueRegularOutput', { token: pat.secret });
+		expect(JSON.stringify(result.run.data)).toContain('Programmatic access token is invalid.');
+		expectNoToken(result, pat.secret);
+	});
+
+	it('a cancelled execution', async () => {
+		let cancel: (() => void) | undefined;
+		const running = runWorkflow(
+			withAuthentication(snowflakeWorkflow({ operation: 'executeQuery', query: 'CALL SYSTEM$WAIT(60)' }), 'programmaticAccessToken'),
+			env.patCredentials(),
+			{ onStarted: (stop) => (cancel = stop) },
+		);
+		await until(() => env.emulator.running > 0 && env.proxy.requests.some((request) => request.method === 'GET'));
+		cancel?.();
+		const result = await running;
+		expect(result.error()?.message).toMatch(/^Execution was canceled; Snowflake canceled statement /);
+		expectNoToken(result);
 	});
 });
