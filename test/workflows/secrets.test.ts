@@ -25,7 +25,7 @@ function expectNoSecrets(result: RunResult): void {
 	expect(leaks(everythingKept(result), secrets())).toEqual([]);
 }
 
-const credentials = (overrides: IDataObject = {}) =>
+const credentials = (overrides: Record<string, string> = {}) =>
 	env.credentials({ privateKey: keys.pkcs8Aes256, privateKeyPassphrase: keys.passphrase, ...overrides });
 const run = async (sql: string, options: IDataObject = {}, onError?: 'continueRegularOutput' | 'continueErrorOutput', creds = credentials()) =>
 	await runWorkflow(snowflakeWorkflow({ operation: 'executeQuery', query: sql, options }, { onError, items: [{ id: 1 }] }), creds);
@@ -108,7 +108,7 @@ describe('no secret in output, errors or logs', () => {
 
 describe('no programmatic access token in output, errors or logs', () => {
 	const token = () => env.emulator.generatedPat?.secret ?? '';
-	const runPat = async (sql: string, options: IDataObject = {}, onError?: 'continueRegularOutput' | 'continueErrorOutput', overrides: IDataObject = {}) =>
+	const runPat = async (sql: string, options: IDataObject = {}, onError?: 'continueRegularOutput' | 'continueErrorOutput', overrides: Record<string, string> = {}) =>
 		await runWorkflow(
 			withAuthentication(snowflakeWorkflow({ operation: 'executeQuery', query: sql, options }, { onError, items: [{ id: 1 }] }), 'programmaticAccessToken'),
 			env.patCredentials(overrides),

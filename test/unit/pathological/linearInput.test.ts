@@ -14,7 +14,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { buildStatementRequest, quoteExactIdentifier, quoteQualifiedName, requestContext, resolveIdentifier, showLike } from '../../../nodes/SnowflakeSqlApi/helpers';
-import { boundText, KeyPairAuth } from '../../../nodes/SnowflakeSqlApi/transport';
+import { boundText, KeyPairAuth, requestAuth } from '../../../nodes/SnowflakeSqlApi/transport';
 import type { SnowflakeKeyPairCredentials } from '../../helpers/fetchHttp';
 import { querySource } from '../../../nodes/SnowflakeSqlApiTrigger/query';
 import { testKeys } from '../../helpers/keys';
@@ -152,6 +152,16 @@ describe('private key: linear up to the 64 KB cap, refused at once beyond', () =
 			'The private key is incomplete or damaged (its END line is missing): paste the whole content of the private key file (e.g. rsa_key.p8), including its BEGIN and END lines.',
 		);
 		expect(() => parse('\\'.repeat(30_000))).toThrow('The private key is not a PEM private key: paste the whole content of the private key file (e.g. rsa_key.p8), including its BEGIN and END lines.');
+	});
+});
+
+describe('programmatic access token: linear up to the 8 KB cap, refused at once beyond', () => {
+	const parseToken = (input: string) => requestAuth('programmaticAccessToken', { account: 'xy12345', token: input }).auth.describe();
+
+	it.each([...ADVERSARIAL, ['PEM lines', (size: number) => fill(size, `${dashes('BEGIN')} A\n`)] as [string, (size: number) => string]])('%s', (pattern, make) => {
+		// Up to the cap the text is cleaned: 400 characters against 8,000, a 20× step.
+		expectLinear('token', pattern, make, parseToken, { small: 400, large: 8_000 });
+		expectLinear('token', `${pattern} (over the cap)`, make, parseToken);
 	});
 });
 

@@ -41,6 +41,7 @@ export function cleanToken(input: string | undefined): string {
 	let text = stripQuotes(parts.join(' '));
 	// `Bearer <token>` copied from a curl line or an HTTP client: the scheme is ours to add.
 	if (text.slice(0, 7).toLowerCase() === 'bearer ') text = stripQuotes(text.slice(7));
+	else if (text.toLowerCase() === 'bearer') text = '';
 	// A token wrapped over lines: its pieces belong together.
 	text = text.split(' ').join('');
 	if (text.includes('-----BEGIN')) {
