@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * The emulator's programmatic access tokens over real HTTP (fetch, not the project's transport): issued per
  * user, refused as Snowflake refuses them (pat.ts names the origin of each answer), on a simulated clock so

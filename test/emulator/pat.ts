@@ -88,8 +88,7 @@ export class PatRegistry {
 			networkPolicy: options.networkPolicy ?? true,
 		};
 		this.tokens.set(stored.secret, stored);
-		const { revoked: _revoked, networkPolicy: _networkPolicy, ...issued } = stored;
-		return issued;
+		return { secret: stored.secret, account: stored.account, user: stored.user, expiresAtMs: stored.expiresAtMs, roleRestriction: stored.roleRestriction };
 	}
 
 	/** ALTER USER ... REMOVE PROGRAMMATIC ACCESS TOKEN: the token is refused from now on. */
