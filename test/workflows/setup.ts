@@ -47,28 +47,16 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 			return proxy;
 		},
 		credentials: (overrides = {}) => ({
-			account: fixture.emulator.account,
+			...shared(),
 			user: fixture.emulator.user,
 			privateKey: fixture.emulator.generatedKey?.privateKeyPem ?? '',
 			privateKeyPassphrase: '',
-			host: fixture.proxy.url,
-			role: '',
-			warehouse: '',
-			database: '',
-			schema: '',
 			...overrides,
 		}),
-		patCredentials: (overrides = {}) => ({
-			account: fixture.emulator.account,
-			token: fixture.emulator.generatedPat?.secret ?? '',
-			host: fixture.proxy.url,
-			role: '',
-			warehouse: '',
-			database: '',
-			schema: '',
-			...overrides,
-		}),
+		patCredentials: (overrides = {}) => ({ ...shared(), token: fixture.emulator.generatedPat?.secret ?? '', ...overrides }),
 	};
+	/** The fields every credential kind has: the emulator's account, the proxy as host, no context defaults. */
+	const shared = () => ({ account: fixture.emulator.account, host: fixture.proxy.url, role: '', warehouse: '', database: '', schema: '' });
 	return fixture;
 }
 
