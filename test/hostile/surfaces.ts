@@ -5,11 +5,11 @@
  * Each gives one Outcome: what the user sees, and everything n8n keeps (run data, errors with their
  * stacks, log lines) as one text to scan for secrets.
  */
-import { CredentialTestContext, LoadOptionsContext } from 'n8n-core';
+import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
-import { createAdditionalData, createWorkflow, logLines, runWorkflow, snowflakeWorkflow, withAuthentication, type RunControl, type WorkflowJson } from '../workflows/harness';
+import { listSearchContext, logLines, runWorkflow, snowflakeWorkflow, withAuthentication, type RunControl, type WorkflowJson } from '../workflows/harness';
 import { everythingKept } from '../workflows/secretScan';
 import { ActiveTrigger, triggerWorkflow } from '../workflows/triggerHarness';
 
@@ -63,11 +63,7 @@ async function runNode(parameters: IDataObject, credentials: ICredentialDataDecr
 
 /** The Table list search of the Insert operation, as the editor calls it while the user types a filter. */
 async function runListSearch(credentials: ICredentialDataDecryptedObject, kind: Kind): Promise<Outcome> {
-	const data = authenticated(snowflakeWorkflow({ operation: 'insert' }), kind);
-	const snowflake = data.nodes[1];
-	const additionalData = createAdditionalData(data, credentials);
-	additionalData.currentNodeParameters = snowflake.parameters;
-	const context = new LoadOptionsContext(createWorkflow(data), snowflake, additionalData, 'parameters.table');
+	const context = listSearchContext(authenticated(snowflakeWorkflow({ operation: 'insert' }), kind), credentials);
 	try {
 		const result = await node.methods.listSearch.searchTables.call(context, 'EV');
 		return { ok: true, message: '', items: result.results as unknown as IDataObject[], kept: `${JSON.stringify(result)}\n${JSON.stringify(logLines)}` };

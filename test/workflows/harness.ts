@@ -9,7 +9,7 @@ import './env';
 
 import { createRequire } from 'node:module';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	LoggerProxy,
@@ -267,6 +267,21 @@ export function createAdditionalData(
 		getRunExecutionData: async () => undefined,
 		getRuntimeCredential: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * The context of a list search on the Snowflake node of `data` (its second node), as the editor opens one:
+ * n8n's Workflow fills the node's parameter defaults (Authentication: Key Pair among them, for a workflow
+ * saved before that parameter existed) and the editor sends the parameters so filled as currentNodeParameters,
+ * which n8n-core checks the credential's displayOptions against.
+ */
+export function listSearchContext(data: WorkflowJson, credentials: ICredentialDataDecryptedObject): LoadOptionsContext {
+	const workflow = createWorkflow(data);
+	const snowflake = workflow.getNode(data.nodes[1].name);
+	if (!snowflake) throw new Error('No Snowflake node in the test workflow');
+	const additionalData = createAdditionalData(data, credentials);
+	additionalData.currentNodeParameters = snowflake.parameters;
+	return new LoadOptionsContext(workflow, snowflake, additionalData, 'parameters.table');
 }
 
 export async function runWorkflow(

@@ -4,13 +4,12 @@
  * wrapped only to record each statement and its context, so the test sees which SHOW ran in which
  * context and how the UI filter is applied.
  */
-import { LoadOptionsContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, INodeParameters } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDuckDbEngine, type DuckDbEngine } from '../emulator/engine';
 import type { Engine, SessionContext } from '../emulator/engine-types';
-import { createAdditionalData, createWorkflow, snowflakeWorkflow } from './harness';
+import { listSearchContext, snowflakeWorkflow } from './harness';
 import { useEmulator } from './setup';
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 
@@ -72,11 +71,7 @@ async function search(
 	credentials: ICredentialDataDecryptedObject = {},
 	paginationToken?: string,
 ) {
-	const data = snowflakeWorkflow({ operation: 'insert', ...parameters });
-	const snowflake = data.nodes[1];
-	const additionalData = createAdditionalData(data, env.credentials(credentials));
-	additionalData.currentNodeParameters = snowflake.parameters;
-	const context = new LoadOptionsContext(createWorkflow(data), snowflake, additionalData, 'parameters.table');
+	const context = listSearchContext(snowflakeWorkflow({ operation: 'insert', ...parameters }), env.credentials(credentials));
 	ran.splice(0);
 	return await node.methods.listSearch[method].call(context, filter, paginationToken);
 }

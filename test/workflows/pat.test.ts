@@ -9,14 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CredentialTestContext, LoadOptionsContext } from 'n8n-core';
+import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 import {
-	createAdditionalData,
 	createWorkflow,
+	listSearchContext,
 	logLines,
 	plain,
 	runWorkflow,
@@ -109,11 +109,7 @@ describe('every operation with a programmatic access token', () => {
 	});
 
 	it('the table picker lists tables through the token', async () => {
-		const data = patWorkflow({ operation: 'insert' });
-		const snowflake = data.nodes[1];
-		const additionalData = createAdditionalData(data, env.patCredentials());
-		additionalData.currentNodeParameters = snowflake.parameters;
-		const context = new LoadOptionsContext(createWorkflow(data), snowflake, additionalData, 'parameters.table');
+		const context = listSearchContext(patWorkflow({ operation: 'insert' }), env.patCredentials());
 		const found = await node.methods.listSearch.searchTables.call(context, 'ORD');
 		expect(found.results.map((result) => result.name)).toContain('PUBLIC.ORDERS');
 		expect(env.proxy.requests.every((request) => request.tokenType === 'PROGRAMMATIC_ACCESS_TOKEN')).toBe(true);

@@ -6,13 +6,13 @@
  * nothing (no token, no statement), that nothing was retried, and that no secret is in the output,
  * the error or the logs.
  */
-import { CredentialTestContext, LoadOptionsContext } from 'n8n-core';
+import { CredentialTestContext } from 'n8n-core';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 import { testKeys } from '../helpers/keys';
-import { createAdditionalData, createWorkflow, logLines, runWorkflow, snowflakeWorkflow } from './harness';
+import { listSearchContext, logLines, runWorkflow, snowflakeWorkflow } from './harness';
 import { startRecordingProxy, type ProxyAnswer, type RecordedRequest, type RecordingProxy } from './recordingProxy';
 import { everythingKept, leaks, secretsOf } from './secretScan';
 import { useEmulator } from './setup';
@@ -133,11 +133,7 @@ describe('a redirect is never followed', () => {
 
 	it.each(STATUSES)('HTTP %i in a list search (LoadOptionsContext): refused', async (status) => {
 		redirect('submit', status);
-		const data = snowflakeWorkflow({ operation: 'insert' });
-		const snowflake = data.nodes[1];
-		const additionalData = createAdditionalData(data, credentials());
-		additionalData.currentNodeParameters = snowflake.parameters;
-		const context = new LoadOptionsContext(createWorkflow(data), snowflake, additionalData, 'parameters.table');
+		const context = listSearchContext(snowflakeWorkflow({ operation: 'insert' }), credentials());
 		const failure = node.methods.listSearch.searchRoles.call(context);
 		await expect(failure).rejects.toHaveProperty('message', refused(status));
 		expectContained(['submit']);
