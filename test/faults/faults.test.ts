@@ -18,14 +18,19 @@ import { createSimClock, seededRandom } from './simClock';
 
 const injected = vi.hoisted(() => ({ overrides: {} as Record<string, unknown>, now: Date.now }));
 
-// The node and the credential sign through KeyPairAuth.shared: here it is the campaign's own instance, on the
-// simulated clock, so JWT renewal (every ~54 simulated minutes) and re-signing after 390198 follow that clock.
+// The node and the credential sign through KeyPairAuth.shared (the node through requestAuth's key pair): here
+// it is the campaign's own instance, on the simulated clock, so JWT renewal (every ~54 simulated minutes) and
+// re-signing after 390198 follow that clock.
 vi.mock('../../nodes/SnowflakeSqlApi/transport', async (importOriginal) => {
 	const actual = await importOriginal<typeof import('../../nodes/SnowflakeSqlApi/transport')>();
 	class CampaignAuth extends actual.KeyPairAuth {
 		static override readonly shared = new actual.KeyPairAuth({ now: () => injected.now() });
 	}
-	return { ...actual, KeyPairAuth: CampaignAuth };
+	const requestAuth: typeof actual.requestAuth = (kind, data) => {
+		const own = actual.requestAuth(kind, data);
+		return kind === 'keyPair' ? { ...own, auth: CampaignAuth.shared.bind(actual.readCredentials(data)) } : own;
+	};
+	return { ...actual, KeyPairAuth: CampaignAuth, requestAuth };
 });
 
 vi.mock('../../nodes/SnowflakeSqlApi/helpers/adapters', async (importOriginal) =>
