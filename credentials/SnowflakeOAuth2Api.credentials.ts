@@ -105,11 +105,13 @@ export class SnowflakeOAuth2Api implements ICredentialType {
 			default: '',
 		},
 		{
-			// Client secret in an HTTP Basic header: client_secret_basic, which Snowflake documents for the token endpoint.
+			// Snowflake OAuth: client_secret_post. Snowflake's Basic scheme wants each part URL-encoded before base64,
+			// which n8n's client does not do, and its secrets hold `+` (a space once decoded). External OAuth: Basic,
+			// the method identity providers accept by default.
 			displayName: 'Authentication',
 			name: 'authentication',
 			type: 'hidden',
-			default: 'header',
+			default: "={{ $self.grantType === 'clientCredentials' ? 'header' : 'body' }}",
 		},
 	];
 }

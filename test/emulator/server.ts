@@ -16,6 +16,7 @@ import { createDuckDbEngine, DEFAULT_DATABASE, DEFAULT_ROLE, DEFAULT_SCHEMA, DEF
 import { SnowflakeSqlError, type Engine, type EngineResult } from './engine-types';
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
+import { OAuthServer, type ExternalOAuthOptions, type OAuthClientOptions, type OAuthPrincipal } from './oauth';
 import { newRequestId, StatementStore, SUCCESS, type ExecutionRequest, type Failure, type StatementRecord } from './statements';
 
 const gzipAsync = promisify(gzip);
@@ -113,6 +114,10 @@ export interface EmulatorOptions {
 	 */
 	slowDelay?: (ms: number, signal: AbortSignal) => Promise<void>;
 	switches?: Partial<EmulatorSwitches>;
+	/** Snowflake OAuth clients (security integrations with OAUTH_CLIENT = CUSTOM): /oauth/authorize and /oauth/token-request (oauth.ts). */
+	oauthClients?: OAuthClientOptions[];
+	/** An External OAuth integration whose JWTs the SQL API accepts (oauth.ts). */
+	externalOAuth?: ExternalOAuthOptions;
 	/** Called when a response is finished (or the connection dropped: status 0); the CLI logs with it. */
 	onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -160,6 +165,8 @@ export interface Emulator {
 	readonly stats: EmulatorStats;
 	readonly switches: EmulatorSwitches;
 	readonly engine: Engine;
+	/** The OAuth authorization server and token checks (clients, stats, revoke). */
+	readonly oauth: OAuthServer;
 	/** Statements the engine is still working on (0 after a cancel proves the statement stopped). */
 	readonly running: number;
 	/** The synchronous wait, changeable between tests. */
@@ -348,6 +355,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	}
 	for (const extra of options.users ?? []) setUserKeys(extra.user, extra.publicKeys, extra.account);
 
+	const oauth = new OAuthServer(options.oauthClients ?? [], options.externalOAuth, {
+		user: defaultUser,
+		now,
+		knownUser: (user) => users.has(`${account}.${user}`),
+	});
+
 	const ownsEngine = options.engine === undefined;
 	const engine =
 		options.engine ?? (await createDuckDbEngine({ path: options.dbPath, fractionDigits: options.fractionDigits, user: defaultUser, changeRetentionMs: options.changeRetentionMs }));
@@ -445,7 +458,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	// ------------------------------------------------------------ routes
 
-	const submit = async (url: URL, request: IncomingMessage, raw: string, fault: Fault | undefined): Promise<Reply> => {
+	const submit = async (url: URL, request: IncomingMessage, raw: string, fault: Fault | undefined, principal: OAuthPrincipal | undefined): Promise<Reply> => {
 		const contentType = header(request, 'content-type');
 		if (contentType !== undefined && contentType.split(';')[0].trim().toLowerCase() !== 'application/json') {
 			return json(415, { message: `Unsupported Content-Type ${contentType}. Use application/json.` });
@@ -464,6 +477,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const bindingsValid = body.bindings === undefined || body.bindings === null || isObject(body.bindings);
 		const parametersValid = body.parameters === undefined || body.parameters === null || isObject(body.parameters);
 		if (!optionalStrings || !validTimeout || !bindingsValid || !parametersValid) return json(400, INVALID_PAYLOAD);
+		const roleRefused = principal && OAuthServer.roleRefusal(principal, body.role as string | undefined, options.role ?? DEFAULT_ROLE);
+		if (roleRefused) return roleRefused;
 
 		const parameters: Record<string, string> = {};
 		for (const [key, value] of Object.entries((body.parameters ?? {}) as Record<string, unknown>)) {
@@ -538,7 +553,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				database: (body.database as string | undefined) ?? options.database ?? DEFAULT_DATABASE,
 				schema: (body.schema as string | undefined) ?? options.schema ?? DEFAULT_SCHEMA,
 				warehouse: (body.warehouse as string | undefined) ?? options.warehouse ?? DEFAULT_WAREHOUSE,
-				role: (body.role as string | undefined) ?? options.role ?? DEFAULT_ROLE,
+				role: (body.role as string | undefined) ?? principal?.role ?? options.role ?? DEFAULT_ROLE,
 				parameters,
 			},
 			timeoutSeconds: timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (timeout as number),
@@ -577,7 +592,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	// ------------------------------------------------------------ authentication (reference §2, §2.8)
 
 	/** Undefined when the request may go on; `fresh` when its token was verified for the first time. */
-	const authenticate = async (request: IncomingMessage, seen: { freshToken?: boolean }): Promise<Reply | undefined> => {
+	const authenticate = async (request: IncomingMessage, seen: { freshToken?: boolean; principal?: OAuthPrincipal }): Promise<Reply | undefined> => {
 		const rejected = (detail: string, code = '390144', message = `JWT token is invalid. [${randomUUID()}]`) => {
 			stats.jwtsRejected++;
 			stats.lastJwtRejection = detail;
@@ -587,7 +602,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (!bearer) return rejected('no Authorization: Bearer header');
 		const token = bearer[1];
 		const tokenType = header(request, 'x-snowflake-authorization-token-type')?.trim().toUpperCase();
-		if (tokenType === 'OAUTH') return rejected('token type OAUTH', '390303', `Invalid OAuth access token. ...${token.slice(-8)}`);
+		if (tokenType === 'OAUTH') {
+			const verdict = await oauth.verify(token);
+			if (!verdict.ok) return rejected(verdict.detail, verdict.code, verdict.message);
+			seen.principal = verdict.principal;
+			seen.freshToken = true;
+			return undefined;
+		}
 		if (tokenType !== undefined && tokenType !== 'KEYPAIR_JWT') return rejected(`token type ${tokenType}`);
 		const verdict = await verifyKeypairJwt(token, (qualifiedUser) => users.get(qualifiedUser), { nowMs: now(), clockSkewSeconds });
 		if (!verdict.ok) {
@@ -652,6 +673,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const url = new URL(request.url ?? '/', 'http://emulator');
 		const route = matchRoute(url.pathname);
 		const raw = await readBody(request);
+		const oauthReply = oauth.route(request.method ?? '', url, request.headers, raw);
+		if (oauthReply) return send(response, oauthReply);
 		if (!route) return send(response, { status: 404 });
 		const method = route.name === 'status' ? 'GET' : 'POST';
 		if (request.method !== method) return send(response, { status: 405, headers: { Allow: method } });
@@ -673,7 +696,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (accept === undefined || !acceptsJson(accept)) {
 			return send(response, json(switches.headerErrorStatus, { code: '391902', message: `Unsupported Accept header ${accept ?? 'null'}` }));
 		}
-		const token: { freshToken?: boolean } = {};
+		const token: { freshToken?: boolean; principal?: OAuthPrincipal } = {};
 		const authFailure = await authenticate(request, token);
 		if (authFailure) return send(response, authFailure);
 
@@ -688,7 +711,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (early) return send(response, early);
 
 		let reply: Reply;
-		if (route.name === 'submit') reply = await submit(url, request, raw, fault);
+		if (route.name === 'submit') reply = await submit(url, request, raw, fault, token.principal);
 		else if (route.name === 'cancel') reply = await cancel(route.handle);
 		else reply = await status(route.handle, partition, request);
 		await deliver(response, reply, fault);
@@ -736,6 +759,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		stats,
 		switches,
 		engine,
+		oauth,
 		get running() {
 			return store.running;
 		},

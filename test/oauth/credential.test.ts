@@ -40,7 +40,6 @@ describe('SnowflakeOAuth2Api', () => {
 		const names = credential.properties.map((candidate) => candidate.name);
 		expect(new Set(names).size).toBe(names.length);
 		expect(property('grantType').default).toBe('pkce');
-		expect(property('authentication').default).toBe('header');
 	});
 
 	const key = generateRsaKeyPair().privateKeyPem;
@@ -82,5 +81,7 @@ describe('SnowflakeOAuth2Api', () => {
 		expect(resolved('accessTokenUrl', form)).toBe('https://idp.example.com/oauth2/token');
 		expect(resolved('scope', form)).toBe('session:role:ANALYST');
 		expect(resolved('authUrl', form)).toBe('');
+		expect(resolved('authentication', form)).toBe('header');
+		expect(resolved('authentication', { account: 'a' })).toBe('body');
 	});
 });
