@@ -5,6 +5,8 @@
  * the local IdP (issuer, audience, signature, expiry, user mapping, role scopes). Each refusal is exact.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -17,16 +19,17 @@ let nowMs = START_MS;
 const clock = () => nowMs;
 
 const REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
-// Snowflake's secrets are base64: `+` and `/` are what the Basic scheme's URL-encoding is about.
-const CLIENT = { clientId: 'N8N+CLIENT/ID=', clientSecret: 'sEcR3t+With/Slash=', redirectUris: [REDIRECT_URI] };
+// Snowflake's secrets are base64: `+` and `/` are what the Basic scheme's URL-encoding is about (generated, never committed).
+const CLIENT = { clientId: 'N8N+CLIENT/ID=', clientSecret: `${randomBytes(24).toString('base64')}+/=`, redirectUris: [REDIRECT_URI] };
 const SERVICE_USER = 'SVC_N8N';
+const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 
 let emulator: Emulator;
 let idp: Idp;
 let api: SqlApi;
 
 beforeAll(async () => {
-	idp = await startIdp({ clients: [{ clientId: 'svc-client', clientSecret: 'svc-secret', subject: 'svc_n8n' }], clock, tokenLifetimeSeconds: 300 });
+	idp = await startIdp({ clients: [{ ...IDP_CLIENT }], clock, tokenLifetimeSeconds: 300 });
 	emulator = await startEmulator({
 		syncWaitMs: 5000,
 		clock,
@@ -270,13 +273,41 @@ describe('SQL API with X-Snowflake-Authorization-Token-Type: OAUTH', () => {
 	});
 });
 
+// ---------------------------------------------------------------- against the captures (captures/README.md)
+
+describe('OAuth answers against the captures', () => {
+	const capture = (file: string) => JSON.parse(readFileSync(join(__dirname, 'captures', file), 'utf8')) as Record<string, unknown>;
+
+	it('the token response has the keys of the driver fixture, the refresh response too', async () => {
+		const first = await tokensFor();
+		expect(Object.keys(first).sort()).toEqual(Object.keys(capture('jdbc-oauth-authorization-code.200.json')).sort());
+		const refreshed = await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, ...postAuth });
+		expect(Object.keys(refreshed.body).sort()).toEqual(Object.keys(capture('jdbc-oauth-refresh.200.json')).sort());
+	});
+
+	it('a refused client is the documented body, an expired token the captured 390318 shape', async () => {
+		expect(await tokenRequest({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'nobody', client_secret: 'x' })).toEqual({
+			status: 400,
+			body: capture('docs-oauth-invalid-client.json'),
+		});
+		const captured = capture('rest-oauth-token-expired.401.json');
+		const { access_token } = await tokensFor();
+		nowMs += 600_000;
+		const expired = (await runAs(access_token as string)).body;
+		expect(Object.keys(expired).sort()).toEqual(Object.keys(captured).sort());
+		expect(expired.code).toBe(captured.code);
+		const shape = /^OAuth access token expired\. \[\d{13,15}\]$/;
+		expect([captured.message, capture('jdbc-oauth-token-expired.390318.json').message, expired.message].every((message) => shape.test(message as string))).toBe(true);
+	});
+});
+
 // ---------------------------------------------------------------- External OAuth
 
 describe('External OAuth tokens from the IdP', () => {
 	async function clientCredentialsToken(scope = 'session:role:ANALYST'): Promise<string> {
 		const response = await fetch(idp.tokenUrl, {
 			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from('svc-client:svc-secret').toString('base64')}` },
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`svc-client:${IDP_CLIENT.clientSecret}`).toString('base64')}` },
 			body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
 		});
 		expect(response.status).toBe(200);
@@ -290,7 +321,7 @@ describe('External OAuth tokens from the IdP', () => {
 			fetch(idp.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
 		const wrong = await post({ grant_type: 'client_credentials', client_id: 'svc-client', client_secret: 'nope' });
 		expect([wrong.status, await wrong.json()]).toEqual([401, { error: 'invalid_client', error_description: 'Client authentication failed.' }]);
-		const grant = await post({ grant_type: 'password', client_id: 'svc-client', client_secret: 'svc-secret' });
+		const grant = await post({ grant_type: 'password', client_id: 'svc-client', client_secret: IDP_CLIENT.clientSecret });
 		expect([grant.status, await grant.json()]).toEqual([400, { error: 'unsupported_grant_type' }]);
 	});
 

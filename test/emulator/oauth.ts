@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped */
 /**
  * The emulator as Snowflake's OAuth authorization server and as the resource server that checks OAuth access
  * tokens (X-Snowflake-Authorization-Token-Type: OAUTH): `GET /oauth/authorize` (auto-approved as the client's

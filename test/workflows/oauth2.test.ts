@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/node-usable-as-tool -- test-only code, never shipped */
 /**
  * The Snowflake OAuth2 credential through n8n-core's own OAuth2 machinery (requestOAuth2, refreshOAuth2Token),
  * against the emulator's OAuth server and the local IdP, in real workflow runs. A test-only node calls
@@ -46,8 +47,9 @@ import { everythingKept, leaks, oauthSecretsOf } from './secretScan';
 const PROBE_TYPE = 'n8n-nodes-snowflake-sql-api.oauthProbe';
 const CREDENTIAL_TYPE = 'snowflakeOAuth2Api';
 const REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
-const CLIENT = { clientId: 'n8n-client', clientSecret: 'Zm9v+YmFy/c2VjcmV0=' };
-const IDP_CLIENT = { clientId: 'svc-client', clientSecret: 'idp-secret-value-42', subject: 'svc_n8n' };
+// Generated, never committed; the Snowflake one holds `+` and `/` as Snowflake's base64 secrets do.
+const CLIENT = { clientId: 'n8n-client', clientSecret: `${randomBytes(24).toString('base64')}+/=` };
+const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 const START_MS = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 let nowMs = START_MS;
