@@ -8,7 +8,9 @@
  * What it proves for the node's wiring (the lead's part): n8n fetches the first client-credentials token
  * itself; a 401 is refreshed and retried once only when the request lets 4xx throw; with
  * `ignoreHttpStatusErrors: true` (the transport's options) n8n returns the 401 untouched, and
- * `helpers.refreshOAuth2Token` then renews the token for one retry.
+ * `helpers.refreshOAuth2Token` then renews the token for one retry; the legacy `requestWithAuthentication`
+ * (which, unlike httpRequestWithAuthentication, adds no execution cancel signal) fetches the first
+ * client-credentials token and refreshes a 401 by itself.
  */
 import './env';
 
@@ -75,6 +77,7 @@ class OAuthProbe implements INodeType {
 			{ displayName: 'Statement', name: 'statement', type: 'string', default: '' },
 			{ displayName: 'Ignore HTTP Status Errors', name: 'ignoreHttpStatusErrors', type: 'boolean', default: false },
 			{ displayName: 'Refresh On Expired', name: 'refreshOnExpired', type: 'boolean', default: false },
+			{ displayName: 'Legacy Helper', name: 'legacy', type: 'boolean', default: false },
 		],
 	};
 
@@ -84,18 +87,31 @@ class OAuthProbe implements INodeType {
 			statement: this.getNodeParameter('statement', 0) as string,
 			ignoreHttpStatusErrors: this.getNodeParameter('ignoreHttpStatusErrors', 0) as boolean,
 			refreshOnExpired: this.getNodeParameter('refreshOnExpired', 0) as boolean,
+			legacy: this.getNodeParameter('legacy', 0) as boolean,
 		};
+		const headers = { 'X-Snowflake-Authorization-Token-Type': 'OAUTH', Accept: 'application/json', 'User-Agent': 'oauth-probe/1.0' };
+		// The legacy helper: no execution cancel signal (only httpRequestWithAuthentication adds one), 401 refreshed by n8n-core.
+		const sendLegacy = async () =>
+			(await this.helpers.requestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+				method: 'POST',
+				uri: `${parameters.url}/api/v2/statements`,
+				headers,
+				body: { statement: parameters.statement },
+				json: true,
+				resolveWithFullResponse: true,
+				simple: false,
+			})) as { statusCode: number; body: IDataObject };
 		const send = async () =>
 			(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 				method: 'POST',
 				url: `${parameters.url}/api/v2/statements`,
-				headers: { 'X-Snowflake-Authorization-Token-Type': 'OAUTH', Accept: 'application/json', 'User-Agent': 'oauth-probe/1.0' },
+				headers,
 				body: { statement: parameters.statement },
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: parameters.ignoreHttpStatusErrors,
 			} satisfies IHttpRequestOptions)) as { statusCode: number; body: IDataObject };
-		let response = await send();
+		let response = parameters.legacy ? await sendLegacy() : await send();
 		let refreshed = false;
 		if (parameters.refreshOnExpired && response.statusCode === 401 && response.body.code === '390318') {
 			await this.helpers.refreshOAuth2Token.call(this, CREDENTIAL_TYPE);
@@ -272,6 +288,14 @@ describe('External OAuth (client credentials) through n8n-core', () => {
 		expect(helper.saved).toHaveLength(2);
 		expect(leaks(everythingKept(await runProbe(helper, {})), secrets(helper))).toEqual([]);
 	});
+
+	it('the legacy requestWithAuthentication also fetches the first client-credentials token itself', async () => {
+		const helper = new OAuthCredentialsHelper(form());
+		const issuedBefore = idp.issued.length;
+		expect(probeOutput(await runProbe(helper, { legacy: true }))).toEqual({ status: 200, code: '090001', data: [['ANALYST']], refreshed: false });
+		expect(idp.issued.length - issuedBefore).toBe(1);
+		expect(helper.saved).toHaveLength(1);
+	});
 });
 
 describe('Snowflake OAuth (authorization code with PKCE, refresh token) through n8n-core', () => {
@@ -337,6 +361,17 @@ describe('Snowflake OAuth (authorization code with PKCE, refresh token) through 
 		const refreshesBefore = emulator.oauth.stats.tokenRequests.refresh_token;
 		const result = await runProbe(helper, { ignoreHttpStatusErrors: true, refreshOnExpired: true });
 		expect(probeOutput(result)).toEqual({ status: 200, code: '090001', data: [['ANALYST']], refreshed: true });
+		expect(emulator.oauth.stats.tokenRequests.refresh_token - refreshesBefore).toBe(1);
+		expect(leaks(everythingKept(result), secrets(helper))).toEqual([]);
+	});
+
+	it('the legacy requestWithAuthentication (no cancel signal: the self-signed path\'s option) refreshes a 401 itself and retries once', async () => {
+		const helper = new OAuthCredentialsHelper(form());
+		await connect(helper);
+		nowMs += 600_000;
+		const refreshesBefore = emulator.oauth.stats.tokenRequests.refresh_token;
+		const result = await runProbe(helper, { legacy: true });
+		expect(probeOutput(result)).toEqual({ status: 200, code: '090001', data: [['ANALYST']], refreshed: false });
 		expect(emulator.oauth.stats.tokenRequests.refresh_token - refreshesBefore).toBe(1);
 		expect(leaks(everythingKept(result), secrets(helper))).toEqual([]);
 	});
