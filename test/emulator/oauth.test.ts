@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * Conformance of the emulator's OAuth side (oauth.ts) over real HTTP: Snowflake OAuth's /oauth/authorize and
  * /oauth/token-request (PKCE, client authentication, refresh), the SQL API's answers to OAuth access tokens
