@@ -298,7 +298,8 @@ function checkBindings(bindings: Record<string, unknown>): { bindings: Bindings 
 	return { bindings: checked };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** The whole request body as UTF-8 (the emulator's and the test IdP's requests are small). */
+export function readBody(request: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -6,10 +6,12 @@
  * and re-fetching are provable without waiting. Loopback only.
  */
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { exportJWK, SignJWT, type JWTPayload } from 'jose';
+
+import { readBody } from '../emulator/server';
 
 export interface IdpClient {
 	clientId: string;
@@ -45,15 +47,6 @@ export interface Idp {
 }
 
 const KEY_ID = 'idp-key-1';
-
-function readBody(request: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		request.on('error', reject);
-	});
-}
 
 /** RFC 6749 §2.3.1: Basic with form-encoded id and secret, or both in the body. */
 function clientOf(clients: IdpClient[], authorization: string | undefined, form: URLSearchParams): IdpClient | undefined {
