@@ -110,4 +110,24 @@ describe('emulator CLI', () => {
 		cli.child.kill('SIGINT');
 		expect(await cli.exited).toBe(0);
 	});
+	it('registers Snowflake OAuth clients given with --oauth-client and authorizes to their redirect URI', async () => {
+		const redirect = 'http://localhost:5678/rest/oauth2-credential/callback';
+		const cli = await startCli(['--oauth-client', `n8n-client:s3cret:${redirect}`]);
+		expect(cli.output()).toContain(
+			`Snowflake OAuth client n8n-client (redirect ${redirect}): authorize ${cli.url}/oauth/authorize, token ${cli.url}/oauth/token-request`,
+		);
+		const authorize = new URL('/oauth/authorize', cli.url);
+		for (const [name, value] of Object.entries({ client_id: 'n8n-client', redirect_uri: redirect, response_type: 'code', state: 'xyz' })) {
+			authorize.searchParams.set(name, value);
+		}
+		const response = await fetch(authorize, { redirect: 'manual' });
+		expect(response.status).toBe(302);
+		expect(response.headers.get('location')).toMatch(/^http:\/\/localhost:5678\/rest\/oauth2-credential\/callback\?code=[\w-]+&state=xyz$/);
+		cli.child.kill('SIGTERM');
+		expect(await cli.exited).toBe(0);
+	});
+
+	it('refuses an --oauth-client without a redirect URI', async () => {
+		await expect(startCli(['--oauth-client', 'n8n-client:s3cret'])).rejects.toThrow('--oauth-client expects ID:SECRET:REDIRECT_URI, got "n8n-client:s3cret"');
+	});
 });

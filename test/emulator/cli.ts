@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { parseFaultSpec } from './faults';
+import type { OAuthClientOptions } from './oauth';
 import { startEmulator } from './server';
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -25,8 +26,21 @@ const USAGE = `Usage: npm run emulator -- [options]
   --sync-wait-ms N      how long a POST waits before answering 202 (default 45000)
   --partition-rows N    at most N rows per result partition, the first a quarter of that (default: about 1 MB each)
   --faults SEED:RATE    seeded random fault injection, e.g. 42:0.1 (replayable)
+  --oauth-client ID:SECRET:REDIRECT_URI
+                        a Snowflake OAuth client (/oauth/authorize, /oauth/token-request), repeatable;
+                        e.g. n8n:secret:http://localhost:5678/rest/oauth2-credential/callback
   --quiet               do not log requests
   --help`;
+
+/** `ID:SECRET:REDIRECT_URI`: the URI keeps its own colons. */
+function oauthClient(spec: string): OAuthClientOptions {
+	const first = spec.indexOf(':');
+	const second = spec.indexOf(':', first + 1);
+	if (first < 1 || second <= first + 1 || second === spec.length - 1) {
+		throw new Error(`--oauth-client expects ID:SECRET:REDIRECT_URI, got "${spec}"`);
+	}
+	return { clientId: spec.slice(0, first), clientSecret: spec.slice(first + 1, second), redirectUris: [spec.slice(second + 1)] };
+}
 
 function integer(name: string, text: string | undefined): number | undefined {
 	if (text === undefined) return undefined;
@@ -47,6 +61,7 @@ async function main(): Promise<void> {
 			'sync-wait-ms': { type: 'string' },
 			'partition-rows': { type: 'string' },
 			faults: { type: 'string' },
+			'oauth-client': { type: 'string', multiple: true },
 			quiet: { type: 'boolean' },
 			help: { type: 'boolean' },
 		},
@@ -69,6 +84,7 @@ async function main(): Promise<void> {
 		syncWaitMs: integer('sync-wait-ms', values['sync-wait-ms']),
 		partitionRows: integer('partition-rows', values['partition-rows']),
 		faultSeed: faultSpec?.seed,
+		oauthClients: (values['oauth-client'] ?? []).map(oauthClient),
 		onRequest: values.quiet
 			? undefined
 			: (entry) => console.log(`${entry.method} ${entry.path} → ${entry.status === 0 ? 'connection reset' : entry.status} (${entry.ms} ms)${entry.fault ? ` [fault: ${entry.fault}]` : ''}`),
@@ -129,6 +145,10 @@ async function main(): Promise<void> {
 			`  Host         ${emulator.url}`,
 			`  (expires in ${integer('pat-expiry-days', values['pat-expiry-days']) ?? 15} days, at ${new Date(emulator.generatedPat?.expiresAtMs ?? 0).toISOString()}${emulator.generatedPat?.roleRestriction ? `, restricted to role ${emulator.generatedPat.roleRestriction}` : ''})`,
 			'',
+			...(values['oauth-client'] ?? []).map((spec) => {
+				const client = oauthClient(spec);
+				return `Snowflake OAuth client ${client.clientId} (redirect ${client.redirectUris[0]}): authorize ${emulator.url}/oauth/authorize, token ${emulator.url}/oauth/token-request`;
+			}),
 			faultSpec ? `Fault injection: seed ${faultSpec.seed}, rate ${faultSpec.rate} (same seed + same requests = same faults)` : '',
 			'Ctrl-C stops the emulator.',
 		]

@@ -17,9 +17,17 @@ import { SnowflakeSqlError, type Engine, type EngineResult } from './engine-type
 import { FaultInjector, type Fault, type FaultKind, type FaultRoute } from './faults';
 import { registerPublicKey, verifyKeypairJwt, type RegisteredKey } from './jwt';
 import { PatRegistry, roleRefusal, type IssuedPat, type IssuePatOptions, type PatPrincipal } from './pat';
+import { OAuthServer, type ExternalOAuthOptions, type OAuthClientOptions, type OAuthPrincipal } from './oauth';
 import { newRequestId, StatementStore, SUCCESS, type ExecutionRequest, type Failure, type StatementRecord } from './statements';
 
 const gzipAsync = promisify(gzip);
+
+/** Who a verified request came from, when its token says more than the key-pair user: a PAT's restriction or an OAuth token's role. */
+interface Caller {
+	freshToken?: boolean;
+	pat?: PatPrincipal;
+	principal?: OAuthPrincipal;
+}
 
 /**
  * Behaviour the documentation leaves open (reference §9). Each switch names the section behind it;
@@ -119,6 +127,10 @@ export interface EmulatorOptions {
 	 */
 	slowDelay?: (ms: number, signal: AbortSignal) => Promise<void>;
 	switches?: Partial<EmulatorSwitches>;
+	/** Snowflake OAuth clients (security integrations with OAUTH_CLIENT = CUSTOM): /oauth/authorize and /oauth/token-request (oauth.ts). */
+	oauthClients?: OAuthClientOptions[];
+	/** An External OAuth integration whose JWTs the SQL API accepts (oauth.ts). */
+	externalOAuth?: ExternalOAuthOptions;
 	/** Called when a response is finished (or the connection dropped: status 0); the CLI logs with it. */
 	onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -170,6 +182,8 @@ export interface Emulator {
 	readonly stats: EmulatorStats;
 	readonly switches: EmulatorSwitches;
 	readonly engine: Engine;
+	/** The OAuth authorization server and token checks (clients, stats, revoke). */
+	readonly oauth: OAuthServer;
 	/** Statements the engine is still working on (0 after a cancel proves the statement stopped). */
 	readonly running: number;
 	/** The synchronous wait, changeable between tests. */
@@ -301,7 +315,8 @@ function checkBindings(bindings: Record<string, unknown>): { bindings: Bindings 
 	return { bindings: checked };
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** The whole request body as UTF-8 (the emulator's and the test IdP's requests are small). */
+export function readBody(request: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -359,6 +374,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	for (const extra of options.users ?? []) setUserKeys(extra.user, extra.publicKeys, extra.account);
 	const pats = new PatRegistry(account, now);
 	const generatedPat = options.pat === false ? undefined : pats.issue({ ...options.pat, user: defaultUser });
+
+	const oauth = new OAuthServer(options.oauthClients ?? [], options.externalOAuth, {
+		user: defaultUser,
+		now,
+		knownUser: (user) => users.has(`${account}.${user}`),
+	});
 
 	const ownsEngine = options.engine === undefined;
 	const engine =
@@ -457,7 +478,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	// ------------------------------------------------------------ routes
 
-	const submit = async (url: URL, request: IncomingMessage, raw: string, fault: Fault | undefined, pat: PatPrincipal | undefined): Promise<Reply> => {
+	const submit = async (url: URL, request: IncomingMessage, raw: string, fault: Fault | undefined, caller: Caller): Promise<Reply> => {
+		const { pat, principal } = caller;
 		const contentType = header(request, 'content-type');
 		if (contentType !== undefined && contentType.split(';')[0].trim().toLowerCase() !== 'application/json') {
 			return json(415, { message: `Unsupported Content-Type ${contentType}. Use application/json.` });
@@ -478,6 +500,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (!optionalStrings || !validTimeout || !bindingsValid || !parametersValid) return json(400, INVALID_PAYLOAD);
 		const refusedRole = roleRefusal(pat, body.role);
 		if (refusedRole) return json(422, refusedRole);
+		const roleRefused = principal && OAuthServer.roleRefusal(principal, body.role as string | undefined, options.role ?? DEFAULT_ROLE);
+		if (roleRefused) return roleRefused;
 
 		const parameters: Record<string, string> = {};
 		for (const [key, value] of Object.entries((body.parameters ?? {}) as Record<string, unknown>)) {
@@ -552,7 +576,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 				database: (body.database as string | undefined) ?? options.database ?? DEFAULT_DATABASE,
 				schema: (body.schema as string | undefined) ?? options.schema ?? DEFAULT_SCHEMA,
 				warehouse: (body.warehouse as string | undefined) ?? options.warehouse ?? DEFAULT_WAREHOUSE,
-				role: (body.role as string | undefined) ?? pat?.roleRestriction ?? options.role ?? DEFAULT_ROLE,
+				role: (body.role as string | undefined) ?? pat?.roleRestriction ?? principal?.role ?? options.role ?? DEFAULT_ROLE,
 				parameters,
 			},
 			timeoutSeconds: timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : (timeout as number),
@@ -591,7 +615,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	// ------------------------------------------------------------ authentication (reference §2, §2.8)
 
 	/** Undefined when the request may go on; `fresh` when its token was verified for the first time. */
-	const authenticate = async (request: IncomingMessage, seen: { freshToken?: boolean; pat?: PatPrincipal }): Promise<Reply | undefined> => {
+	const authenticate = async (request: IncomingMessage, seen: Caller): Promise<Reply | undefined> => {
 		const rejected = (detail: string, code = '390144', message = `JWT token is invalid. [${randomUUID()}]`) => {
 			stats.jwtsRejected++;
 			stats.lastJwtRejection = detail;
@@ -601,11 +625,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (!bearer) return rejected('no Authorization: Bearer header');
 		const token = bearer[1];
 		const tokenType = header(request, 'x-snowflake-authorization-token-type')?.trim().toUpperCase();
-		if (tokenType === 'OAUTH') return rejected('token type OAUTH', '390303', `Invalid OAuth access token. ...${token.slice(-8)}`);
 		if (tokenType === 'PROGRAMMATIC_ACCESS_TOKEN') {
 			const verdict = pats.verify(token);
 			if (!verdict.ok) return rejected(verdict.detail, verdict.body.code, verdict.body.message);
 			seen.pat = verdict.principal;
+			seen.freshToken = true;
+			return undefined;
+		}
+		if (tokenType === 'OAUTH') {
+			const verdict = await oauth.verify(token);
+			if (!verdict.ok) return rejected(verdict.detail, verdict.code, verdict.message);
+			seen.principal = verdict.principal;
 			seen.freshToken = true;
 			return undefined;
 		}
@@ -673,6 +703,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		const url = new URL(request.url ?? '/', 'http://emulator');
 		const route = matchRoute(url.pathname);
 		const raw = await readBody(request);
+		const oauthReply = oauth.route(request.method ?? '', url, request.headers, raw);
+		if (oauthReply) return send(response, oauthReply);
 		if (!route) return send(response, { status: 404 });
 		const method = route.name === 'status' ? 'GET' : 'POST';
 		if (request.method !== method) return send(response, { status: 405, headers: { Allow: method } });
@@ -694,7 +726,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (accept === undefined || !acceptsJson(accept)) {
 			return send(response, json(switches.headerErrorStatus, { code: '391902', message: `Unsupported Accept header ${accept ?? 'null'}` }));
 		}
-		const token: { freshToken?: boolean; pat?: PatPrincipal } = {};
+		const token: Caller = {};
 		const authFailure = await authenticate(request, token);
 		if (authFailure) return send(response, authFailure);
 
@@ -709,7 +741,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		if (early) return send(response, early);
 
 		let reply: Reply;
-		if (route.name === 'submit') reply = await submit(url, request, raw, fault, token.pat);
+		if (route.name === 'submit') reply = await submit(url, request, raw, fault, token);
 		else if (route.name === 'cancel') reply = await cancel(route.handle);
 		else reply = await status(route.handle, partition, request);
 		await deliver(response, reply, fault);
@@ -759,6 +791,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		stats,
 		switches,
 		engine,
+		oauth,
 		get running() {
 			return store.running;
 		},

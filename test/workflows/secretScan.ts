@@ -41,3 +41,8 @@ export function everythingKept(result: RunResult): string {
 export function leaks(text: string, secrets: string[]): string[] {
 	return secrets.filter((secret) => text.includes(secret)).map((secret) => `${secret.slice(0, 6)}…`);
 }
+
+/** OAuth2: the client secrets, each access and refresh token, and a JWT's signature on its own. */
+export function oauthSecretsOf(clientSecrets: string[], tokens: string[]): string[] {
+	return [...clientSecrets, ...tokens, ...tokens.filter((token) => token.split('.').length === 3).map((token) => token.split('.')[2])];
+}
