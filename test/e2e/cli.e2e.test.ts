@@ -16,7 +16,7 @@ import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, type N8nUser, type PackedPackage, type RawItem, type RawRun } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
-import { CREDENTIAL_ID, executeSqlWorkflow, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withPinnedItemsAsNodes, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, executeSqlWorkflow, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withAuthentication, withPinnedItemsAsNodes, type Authentication, type WorkflowFile } from './scenarios';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const PARTITION_ROWS = 10;
@@ -72,6 +72,8 @@ const plain = (items: RawItem[]) => items.map((item) => item.json);
 interface Case {
 	file: string;
 	workflow: WorkflowFile;
+	/** How its Snowflake nodes sign requests (the emulator counts which credential each verified request carried). */
+	authentication: Authentication;
 	/** Runs before the workflow (fresh tables). */
 	seed?: () => Promise<void>;
 	/** false: the run must fail (exit code ≠ 0). */
@@ -183,6 +185,7 @@ function cases(): Case[] {
 		return {
 			file: `examples/${file}`,
 			workflow: example(file),
+			authentication: 'keyPair',
 			seed: checks?.seed,
 			// An example without its own checks still has to run through with output and no error item.
 			check:
@@ -200,6 +203,7 @@ function cases(): Case[] {
 	list.push(
 		{
 			file: 'SQL error → error output',
+			authentication: 'keyPair',
 			workflow: executeSqlWorkflow('E2E: SQL error on the error output', '={{ $json.sql }}', [{ sql: 'SELECT 1 AS OK' }, { sql: 'SELECT * FROM NO_SUCH_TABLE' }], {
 				onError: 'continueErrorOutput',
 			}),
@@ -220,6 +224,7 @@ function cases(): Case[] {
 		},
 		{
 			file: 'SQL error → workflow stops',
+			authentication: 'keyPair',
 			workflow: executeSqlWorkflow('E2E: SQL error stops the workflow', 'SELECT * FROM NO_SUCH_TABLE', [{}]),
 			succeeds: false,
 			check: (run, output) => {
@@ -229,6 +234,7 @@ function cases(): Case[] {
 		},
 		{
 			file: 'long statement: 202 → poll',
+			authentication: 'keyPair',
 			workflow: executeSqlWorkflow('E2E: long statement', 'CALL SYSTEM$WAIT(2)', [{}]),
 			check: (run, _output, requests) => {
 				expect(plain(nodeOutput(run!, 'Execute SQL'))).toEqual([{ 'SYSTEM$WAIT': 'waited 2 seconds' }]);
@@ -242,6 +248,7 @@ function cases(): Case[] {
 		},
 		{
 			file: 'result in 4 partitions',
+			authentication: 'keyPair',
 			workflow: executeSqlWorkflow('E2E: partitions', "SELECT SEQ4() AS N, 'row ' || SEQ4() AS LABEL FROM TABLE(GENERATOR(ROWCOUNT => 25))", [{}]),
 			check: (run, _output, requests) => {
 				const rows = plain(nodeOutput(run!, 'Execute SQL'));
@@ -255,6 +262,7 @@ function cases(): Case[] {
 		},
 		{
 			file: 'redirect to another host → refused',
+			authentication: 'keyPair',
 			workflow: executeSqlWorkflow('E2E: a redirect is never followed', 'SELECT 1 AS N', [{}], { credentialId: REDIRECTING_CREDENTIAL_ID }),
 			succeeds: false,
 			check: (run, output) => {
@@ -270,7 +278,25 @@ function cases(): Case[] {
 			},
 		},
 	);
+	// The scenarios that matter, again with a programmatic access token: the same workflows and checks, the
+	// nodes set to Authentication "Programmatic Access Token" and the PAT credential.
+	const withPat = ['examples/execute-sql.json', 'examples/demo-insert-merge-select.json', 'SQL error → error output', 'long statement: 202 → poll'];
+	for (const file of withPat) {
+		const base = list.find((testCase) => testCase.file === file);
+		if (!base) throw new Error(`no case ${file}`);
+		list.push({ ...base, file: `${file} [PAT]`, authentication: 'programmaticAccessToken', workflow: withAuthentication(base.workflow, 'programmaticAccessToken') });
+	}
 	return list;
+}
+
+function patSecret(): string {
+	if (!emulator.generatedPat) throw new Error('the emulator issued no programmatic access token');
+	return emulator.generatedPat.secret;
+}
+
+/** Requests the emulator verified, by credential kind. */
+function verified(): Record<Authentication, number> {
+	return { keyPair: emulator.stats.jwtsVerified, programmaticAccessToken: emulator.pats.verified, oAuth2: emulator.oauth.stats.accessTokensVerified };
 }
 
 const all = cases();
@@ -285,9 +311,7 @@ describe.each(targets())('$label', (target) => {
 		const imports = join(user.folder, 'imports');
 		mkdirSync(join(imports, 'workflows'), { recursive: true });
 		const credential = {
-			id: CREDENTIAL_ID,
-			name: 'Snowflake (emulator)',
-			type: 'snowflakeKeyPairApi',
+			...CREDENTIALS.keyPair,
 			data: {
 				account: emulator.account,
 				user: emulator.user,
@@ -301,7 +325,11 @@ describe.each(targets())('$label', (target) => {
 			},
 		};
 		const redirectingCredential = { ...credential, id: REDIRECTING_CREDENTIAL_ID, name: 'Snowflake (redirecting)', data: { ...credential.data, host: redirecting.url } };
-		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, redirectingCredential]), { mode: 0o600 });
+		const patCredential = {
+			...CREDENTIALS.programmaticAccessToken,
+			data: { account: emulator.account, token: patSecret(), host: emulator.url, role: '', warehouse: '', database: '', schema: '' },
+		};
+		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, redirectingCredential, patCredential]), { mode: 0o600 });
 		all.forEach((testCase, index) => {
 			const id = `e2eSnowflake${String(index).padStart(4, '0')}`;
 			ids.set(testCase.file, id);
@@ -323,8 +351,10 @@ describe.each(targets())('$label', (target) => {
 	it.each(all.map((testCase) => [testCase.file, testCase] as const))('%s', async (_name, testCase) => {
 		await testCase.seed?.();
 		const firstRequest = requestLog.length;
+		const before = verified();
 		const result = await user.n8n(['execute', `--id=${ids.get(testCase.file)}`, '--rawOutput']);
 		const requests = requestLog.slice(firstRequest);
+		const after = verified();
 		const output = `${result.stdout}\n${result.stderr}`;
 		let run: RawRun | undefined;
 		try {
@@ -338,6 +368,18 @@ describe.each(targets())('$label', (target) => {
 			expect(result.code, describeCommand(result)).toBe(0);
 			expect(run?.data.resultData.error, describeCommand(result)).toBeUndefined();
 		}
+		// Every request that reached the emulator was signed with the workflow's credential kind and no other:
+		// a workflow saved before the Authentication choice (no parameter) still signs with its key pair.
+		for (const kind of Object.keys(before) as Authentication[]) {
+			const count = after[kind] - before[kind];
+			if (kind === testCase.authentication) expect(count > 0, `${kind}: ${count} verified requests`).toBe(requests.length > 0);
+			else expect(count, `${kind}: requests signed with the wrong credential`).toBe(0);
+		}
+		if (testCase.authentication === 'keyPair') {
+			expect(testCase.workflow.nodes.filter((node) => node.type === SNOWFLAKE_TYPE && 'authentication' in node.parameters)).toEqual([]);
+		}
+		// The token never shows in n8n's output (run data, logs, error messages).
+		expect(output).not.toContain(patSecret());
 		try {
 			await testCase.check(run, output, requests, target.version);
 		} catch (error) {

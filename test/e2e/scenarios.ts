@@ -8,6 +8,22 @@ export const CREDENTIAL_ID = 'snowflake-emulator';
 /** A credential whose host is a local server that answers every request with a redirect to another host. */
 export const REDIRECTING_CREDENTIAL_ID = 'snowflake-redirecting';
 export const TRIGGER = "When clicking 'Execute workflow'";
+const TRIGGER_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApiTrigger';
+
+/** The node's Authentication options (its `authentication` parameter) and the credential each one reads. */
+export type Authentication = 'keyPair' | 'programmaticAccessToken' | 'oAuth2';
+
+export interface CredentialRef {
+	type: string;
+	id: string;
+	name: string;
+}
+
+export const CREDENTIALS: Record<Authentication, CredentialRef> = {
+	keyPair: { type: 'snowflakeKeyPairApi', id: CREDENTIAL_ID, name: 'Snowflake (emulator)' },
+	programmaticAccessToken: { type: 'snowflakePatApi', id: 'snowflake-pat', name: 'Snowflake PAT (emulator)' },
+	oAuth2: { type: 'snowflakeOAuth2Api', id: 'snowflake-oauth', name: 'Snowflake OAuth (emulator)' },
+};
 
 export interface WorkflowNode {
 	id: string;
@@ -82,6 +98,28 @@ export function executeSqlWorkflow(
 		},
 		pinData: { [TRIGGER]: items.map((json) => ({ json })) },
 		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * The same workflow signed another way: every Snowflake node (action and trigger) gets the Authentication
+ * choice the editor writes and that choice's credential (or `credential`; `only`: some nodes). Key Pair leaves the workflow as it is: the examples
+ * were saved before the choice existed (no `authentication` parameter) and must keep their key pair.
+ */
+export function withAuthentication(
+	workflow: WorkflowFile,
+	authentication: Authentication,
+	credential: CredentialRef = CREDENTIALS[authentication],
+	only?: (node: WorkflowNode) => boolean,
+): WorkflowFile {
+	if (authentication === 'keyPair') return workflow;
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			(node.type === SNOWFLAKE_TYPE || node.type === TRIGGER_TYPE) && (only?.(node) ?? true)
+				? { ...node, parameters: { ...node.parameters, authentication }, credentials: { [credential.type]: { id: credential.id, name: credential.name } } }
+				: node,
+		),
 	};
 }
 

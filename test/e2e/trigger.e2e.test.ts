@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { createUser, describeCommand, freePort, n8nEnvironment, packPackage, type N8nUser, type PackedPackage } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
-import { CREDENTIAL_ID, SNOWFLAKE_TYPE, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, SNOWFLAKE_TYPE, withAuthentication, type WorkflowFile } from './scenarios';
 
 const WORKFLOW_ID = 'e2eSnowflakeTrigger01';
 const CHANGES_WORKFLOW_ID = 'e2eSnowflakeChanges01';
@@ -32,12 +32,14 @@ afterAll(async () => {
 	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
 
-/** examples/triggers/trigger-new-rows.json, starting at ID 2 (inclusive), its rows inserted into POLLED_ORDERS. */
+/**
+ * examples/triggers/trigger-new-rows.json, starting at ID 2 (inclusive), its rows inserted into POLLED_ORDERS,
+ * both nodes on the programmatic access token (the changes workflow keeps the key pair it was saved with).
+ */
 function triggerWorkflow(): WorkflowFile {
 	const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'triggers', 'trigger-new-rows.json'), 'utf8')) as WorkflowFile;
 	const trigger = example.nodes.find((node) => node.type.endsWith('.snowflakeSqlApiTrigger'));
 	if (!trigger) throw new Error('the trigger example has no trigger node');
-	const credentials = { snowflakeKeyPairApi: { id: CREDENTIAL_ID, name: 'Snowflake (emulator)' } };
 	const insert = {
 		id: '0b4c7a10-0000-4000-8000-0000000001e2',
 		name: 'Copy Rows',
@@ -45,13 +47,13 @@ function triggerWorkflow(): WorkflowFile {
 		typeVersion: 1,
 		position: [220, 0] as [number, number],
 		parameters: { operation: 'insert', table: { __rl: true, mode: 'name', value: 'polled_orders' }, dataMode: 'autoMapInputData' },
-		credentials,
 	};
-	return {
+	const workflow: WorkflowFile = {
 		name: 'E2E: trigger → insert',
-		nodes: [{ ...trigger, parameters: { ...trigger.parameters, startFrom: 'value', startValue: '2' }, credentials }, insert],
+		nodes: [{ ...trigger, parameters: { ...trigger.parameters, startFrom: 'value', startValue: '2' } }, insert],
 		connections: { [trigger.name]: { main: [[{ node: insert.name, type: 'main', index: 0 }]] } },
 	};
+	return withAuthentication(workflow, 'programmaticAccessToken');
 }
 
 /**
@@ -60,7 +62,7 @@ function triggerWorkflow(): WorkflowFile {
  */
 function changesWorkflow(start: string): WorkflowFile {
 	const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'triggers', 'trigger-changes-sync.json'), 'utf8')) as WorkflowFile;
-	const credentials = { snowflakeKeyPairApi: { id: CREDENTIAL_ID, name: 'Snowflake (emulator)' } };
+	const credentials = { [CREDENTIALS.keyPair.type]: { id: CREDENTIALS.keyPair.id, name: CREDENTIALS.keyPair.name } };
 	const table = (value: string) => ({ __rl: true, mode: 'name', value });
 	const nodes = example.nodes.map((node) => {
 		if (node.type.endsWith('.snowflakeSqlApiTrigger')) {
@@ -76,6 +78,8 @@ describe.each(targets())('$label', (target) => {
 	let user: N8nUser;
 	let child: ChildProcess | undefined;
 	const logs: string[] = [];
+	/** Requests the emulator verified per credential before this n8n started (the emulator serves both versions). */
+	let before = { pat: 0, jwt: 0 };
 
 	beforeAll(async () => {
 		await emulator.sql([
@@ -98,12 +102,11 @@ describe.each(targets())('$label', (target) => {
 		const imports = join(user.folder, 'imports');
 		mkdirSync(imports, { recursive: true });
 		const credential = {
-			id: CREDENTIAL_ID,
-			name: 'Snowflake (emulator)',
-			type: 'snowflakeKeyPairApi',
+			...CREDENTIALS.keyPair,
 			data: { account: emulator.account, user: emulator.user, privateKey: emulator.generatedKey?.privateKeyPem, host: emulator.url },
 		};
-		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential]), { mode: 0o600 });
+		const patCredential = { ...CREDENTIALS.programmaticAccessToken, data: { account: emulator.account, token: emulator.generatedPat?.secret, host: emulator.url } };
+		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, patCredential]), { mode: 0o600 });
 		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...triggerWorkflow(), id: WORKFLOW_ID, active: false }));
 		writeFileSync(join(imports, 'changes.json'), JSON.stringify({ ...changesWorkflow(start), id: CHANGES_WORKFLOW_ID, active: false }));
 		const activate = (id: string) => (target.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
@@ -117,6 +120,7 @@ describe.each(targets())('$label', (target) => {
 			const result = await user.n8n(args);
 			if (result.code !== 0) throw new Error(`n8n ${target.version} ${args[0]} failed\n${describeCommand(result)}`);
 		}
+		before = { pat: emulator.pats.verified, jwt: emulator.stats.jwtsVerified };
 	});
 
 	afterAll(async () => {
@@ -156,6 +160,9 @@ describe.each(targets())('$label', (target) => {
 			['2', 'Grace', '30.00', 'paid'],
 			['3', 'Linus', '7.25', 'new'],
 		]);
+		// Its trigger and Insert node signed with the programmatic access token, which never reached n8n's log.
+		expect(emulator.pats.verified).toBeGreaterThan(before.pat);
+		expect(logs.join('')).not.toContain(emulator.generatedPat?.secret ?? '');
 	});
 
 	it('the changes trigger syncs its activation poll (insert, update, delete) into the copy through If, Delete Rows and Insert or Update Rows', async () => {
@@ -173,5 +180,7 @@ describe.each(targets())('$label', (target) => {
 			['3', 'Linus', '7.25', 'new'],
 		]);
 		expect(copy, logs.join('').slice(-4000)).toEqual(expected);
+		// Saved before the Authentication choice existed: its nodes sign with the key pair.
+		expect(emulator.stats.jwtsVerified).toBeGreaterThan(before.jwt);
 	});
 });
