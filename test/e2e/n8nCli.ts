@@ -5,7 +5,7 @@
  * folder for community packages; node type `n8n-nodes-snowflake-sql-api.snowflakeSqlApi`), then n8n's own
  * command line: `import:credentials`, `import:workflow` and `execute --id --rawOutput`.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,4 +179,48 @@ export async function freePort(): Promise<number> {
 			server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
 		});
 	});
+}
+
+export interface RunningN8n {
+	url: string;
+	child: ChildProcess;
+	/** Everything n8n printed so far. */
+	logs: string[];
+	/** SIGTERM, SIGKILL after 15 s; resolves once it exited. */
+	stop(): Promise<void>;
+}
+
+/** `n8n start` on a free loopback port for `user`; with `ready`, waits until `/healthz/readiness` answers. */
+export async function startN8n(user: N8nUser, options: { ready: boolean; env?: Record<string, string> }): Promise<RunningN8n> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const env = n8nEnvironment(user.install, user.folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1', N8N_EDITOR_BASE_URL: url, ...options.env });
+	const child = spawn(user.install.node, [user.install.bin, 'start'], { cwd: user.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const logs: string[] = [];
+	child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+	child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+	const stop = async () => {
+		// An n8n that already exited sends no 'exit' event to wait for.
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.on('exit', resolve));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+		await exited;
+		clearTimeout(timer);
+	};
+	const deadline = Date.now() + 180_000;
+	while (options.ready) {
+		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}:\n${logs.join('').slice(-4000)}`);
+		try {
+			if ((await fetch(`${url}/healthz/readiness`)).ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n did not become ready within 180 s:\n${logs.join('').slice(-4000)}`);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return { url, child, logs, stop };
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * The polling trigger in real n8n 1.x and 2.x. `n8n execute` runs workflows in 'cli' mode, where n8n-core
  * never calls a node's `poll`, so this test does what a user does: it activates the workflow (1.x
@@ -6,13 +6,12 @@
  * runs one poll at once; its rows start an execution whose Insert node copies them into another table of
  * the emulator, where the test reads them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type Emulator } from '../emulator/server';
-import { createUser, describeCommand, freePort, n8nEnvironment, packPackage, type N8nUser, type PackedPackage } from './n8nCli';
+import { createUser, describeCommand, packPackage, startN8n, type N8nUser, type PackedPackage, type RunningN8n } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { CREDENTIALS, SNOWFLAKE_TYPE, withAuthentication, type WorkflowFile } from './scenarios';
 
@@ -76,8 +75,7 @@ function changesWorkflow(start: string): WorkflowFile {
 
 describe.each(targets())('$label', (target) => {
 	let user: N8nUser;
-	let child: ChildProcess | undefined;
-	const logs: string[] = [];
+	let n8n: RunningN8n | undefined;
 	/** Requests the emulator verified per credential before this n8n started (the emulator serves both versions). */
 	let before = { pat: 0, jwt: 0 };
 
@@ -124,28 +122,18 @@ describe.each(targets())('$label', (target) => {
 	});
 
 	afterAll(async () => {
-		if (child && child.exitCode === null && child.signalCode === null) {
-			const exited = new Promise((resolve) => child?.on('exit', resolve));
-			child.kill('SIGTERM');
-			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-			if (child.exitCode === null) child.kill('SIGKILL');
-		}
+		await n8n?.stop();
 		user?.remove();
 	});
 
 	/** `n8n start` with both workflows active (once; either test may come first). */
-	async function started(): Promise<ChildProcess> {
-		if (child) return child;
-		const port = await freePort();
-		const env = n8nEnvironment(user.install, user.folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1' });
-		child = spawn(user.install.node, [user.install.bin, 'start'], { cwd: user.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
-		child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
-		return child;
+	async function started(): Promise<RunningN8n> {
+		n8n ??= await startN8n(user, { ready: false });
+		return n8n;
 	}
 
 	it('activation runs one poll: the rows from the start value on start an execution, each exactly once', async () => {
-		const child = await started();
+		const { child, logs } = await started();
 		const deadline = Date.now() + 150_000;
 		let polled: Array<Array<string | null>> = [];
 		while (Date.now() < deadline && child.exitCode === null) {
@@ -166,12 +154,12 @@ describe.each(targets())('$label', (target) => {
 	});
 
 	it('the changes trigger syncs its activation poll (insert, update, delete) into the copy through If, Delete Rows and Insert or Update Rows', async () => {
-		const n8n = await started();
+		const { child, logs } = await started();
 		const read = async (table: string) => (await emulator.sql(`SELECT id, customer, amount, status FROM ${table} ORDER BY id`)).data;
 		const expected = await read('cdc_orders');
 		const deadline = Date.now() + 150_000;
 		let copy = await read('cdc_orders_copy');
-		while (Date.now() < deadline && n8n.exitCode === null && JSON.stringify(copy) !== JSON.stringify(expected)) {
+		while (Date.now() < deadline && child.exitCode === null && JSON.stringify(copy) !== JSON.stringify(expected)) {
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 			copy = await read('cdc_orders_copy');
 		}
