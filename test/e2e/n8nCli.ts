@@ -194,7 +194,16 @@ export interface RunningN8n {
 export async function startN8n(user: N8nUser, options: { ready: boolean; env?: Record<string, string> }): Promise<RunningN8n> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const env = n8nEnvironment(user.install, user.folder, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: '127.0.0.1', N8N_EDITOR_BASE_URL: url, ...options.env });
+	// 2.x opens its task broker (5679 by default) even with runners off: a free port, so two n8n can run at once.
+	const env = n8nEnvironment(user.install, user.folder, {
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_EDITOR_BASE_URL: url,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		...options.env,
+	});
 	const child = spawn(user.install.node, [user.install.bin, 'start'], { cwd: user.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	const logs: string[] = [];
 	child.stdout.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
