@@ -3,7 +3,7 @@
  * (SNOWFLAKE_PAT) and an OAuth access token obtained outside the suite (SNOWFLAKE_OAUTH_TOKEN). The selects run
  * the built node through n8n-core with the Authentication parameter set; the refusals are raw requests shaped
  * by the package's own code (token type, Accept, User-Agent) with a mangled copy of the token, whose answers
- * (code, message) are what README § Unconfirmed item 10 and the OAuth section still lack. No token is printed:
+ * (code, message) are what README § Unconfirmed items 10 and 11 still lack. No token is printed:
  * run.ts hides both tokens and their mangled copies by value in every line and recorded file.
  */
 import { randomUUID } from 'node:crypto';
