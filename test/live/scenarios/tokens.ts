@@ -98,7 +98,8 @@ export const tokenScenarios: Scenario[] = [
 		run: async (ctx) => {
 			const credentials = patCredentials(ctx);
 			const { user, role } = await nodeSelect(ctx, 'programmaticAccessToken', credentials, 'auth/pat-select', ctx.config.pat);
-			if (credentials.role) same(role, credentials.role, 'CURRENT_ROLE() (the role the request named)');
+			// Upper-cased both: a restriction typed in lower case names the same unquoted role.
+			if (credentials.role) same(String(role).toUpperCase(), String(credentials.role).toUpperCase(), 'CURRENT_ROLE() (the role the request named)');
 			return `programmatic access token through the node: CURRENT_USER() ${JSON.stringify(user)}${String(user).toUpperCase() === ctx.config.patUser.toUpperCase() ? '' : ` (token of ${ctx.config.patUser})`}, role used ${JSON.stringify(role)}${credentials.role ? '' : " (the user's default)"}`;
 		},
 	},
