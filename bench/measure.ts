@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -112,11 +113,21 @@ class MemorySampler {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+/** With --cpu-prof: the file the profile is written to (bench/run.ts names it), for its timed window. */
+const profileFile = (() => {
+	const dir = process.execArgv.find((arg) => arg.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
+	const name = process.execArgv.find((arg) => arg.startsWith('--cpu-prof-name='))?.slice('--cpu-prof-name='.length);
+	return dir && name ? `${dir}/${name}` : undefined;
+})();
+
 function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
 	const cpu = process.cpuUsage();
 	const start = performance.now();
+	const startNs = process.hrtime.bigint();
 	return work().then((value) => {
 		const ms = performance.now() - start;
+		// the timed run's window, for bench/profileSummary.ts (the last timed run of the process wins)
+		if (profileFile) writeFileSync(`${profileFile}.window.json`, JSON.stringify({ startUs: Number(startNs / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) }));
 		const used = process.cpuUsage(cpu);
 		return { value, ms, cpuMs: (used.user + used.system) / 1000 };
 	});

@@ -46,11 +46,12 @@ export class FileSink {
 		this.size += bytes.length;
 	}
 
-	async write(text: string): Promise<void> {
-		if (text === '') return;
-		const bytes = Buffer.from(text, 'utf8');
+	/** Text is written as UTF-8. */
+	async write(text: Uint8Array | string): Promise<void> {
+		if (text.length === 0) return;
+		const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
 		// Waiting on the compressor bounds what is queued in front of it to about one partition.
-		if (this.gzip) await this.gzip.writer.write(bytes);
+		if (this.gzip) await this.gzip.writer.write(bytes as WrittenBytes);
 		else this.keep(bytes);
 	}
 
