@@ -136,4 +136,25 @@ describe('results written as files from the partitions\' bytes against rows deco
 		expect(csv.rendered).toBe(true);
 		expect(Buffer.from(csv.file ?? '', 'base64').toString()).toBe('B,1\r\nx,1\r\n,2\r\n');
 	});
+
+	it('collects a file of many megabytes (the buffer grows past its first capacity several times) byte for byte', async () => {
+		const bytes = seeded(0xb16);
+		const pieces: string[] = [];
+		let length = 0;
+		while (length < 5_500_000) {
+			// pieces of 0 to ~300 KB, ASCII and multi-byte characters
+			const piece = (bytes() < 0.5 ? 'a,b\r\n' : 'é€😀"\r\n').repeat(Math.floor(bytes() * bytes() * 25_000));
+			pieces.push(piece);
+			length += Buffer.byteLength(piece);
+		}
+		const item = await resultFileItem(context, 0, { format: 'jsonl', delimiter: ',', gzip: false, binaryPropertyName: 'data', fileName: 'big.jsonl' }, async (writer) => {
+			writer.open([], []);
+			// text and bytes, as the transport hands them over
+			await writer.write(pieces.map((piece, i) => (i % 2 === 0 ? piece : new TextEncoder().encode(piece))), 0, 0);
+			return success([]);
+		});
+		const file = Buffer.from(item.binary?.data.data ?? '', 'base64');
+		expect(file.length).toBe(length);
+		expect(file.equals(Buffer.from(pieces.join('')))).toBe(true);
+	});
 });
