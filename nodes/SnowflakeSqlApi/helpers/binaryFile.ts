@@ -26,13 +26,20 @@ const CHUNK_BYTES = 1 << 20;
 /** The first capacity of a file's Buffer; it doubles from there. */
 const FIRST_CAPACITY = 1 << 20;
 
+/** The most a size hint reserves (it comes from the server's partitionInfo). */
+const MAX_HINTED_CAPACITY = 1 << 30;
+
 /** Collects the bytes of a file being written, gzipped on the way when asked. */
 export class FileSink {
 	private file: Buffer | undefined;
 	private size = 0;
+	/** The capacity of the first Buffer. */
+	private readonly firstCapacity: number;
 	private readonly gzip?: { writer: ByteWriter; reading: Promise<void> };
 
-	constructor(compress: boolean) {
+	/** `expectedBytes`: about how big the file will be (0: unknown); a quarter more is reserved. */
+	constructor(compress: boolean, expectedBytes = 0) {
+		this.firstCapacity = Math.max(FIRST_CAPACITY, Math.min(MAX_HINTED_CAPACITY, Math.ceil(expectedBytes * 1.25)));
 		if (!compress) return;
 		const stream = new CompressionStream('gzip');
 		const reader = stream.readable.getReader();
@@ -51,7 +58,7 @@ export class FileSink {
 	private keep(bytes: Uint8Array): void {
 		const size = this.size + bytes.length;
 		if (this.file === undefined || size > this.file.length) {
-			let capacity = Math.max(FIRST_CAPACITY, this.file?.length ?? 0);
+			let capacity = this.file?.length ?? this.firstCapacity;
 			while (capacity < size) capacity *= 2;
 			// allocUnsafe: the bytes beyond what is written are never touched (the file is handed over as a view).
 			const grown = Buffer.allocUnsafe(capacity);

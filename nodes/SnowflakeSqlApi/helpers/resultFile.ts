@@ -53,14 +53,16 @@ export async function resultFileItem(
 	options: ResultFileOptions,
 	read: PartitionedRead,
 ): Promise<INodeExecutionData> {
-	const sink = new FileSink(options.gzip);
+	let sink = new FileSink(options.gzip);
 	/** The CSV header, written with the first partition. */
 	let header = '';
 	let written = 0;
 	let result: StatementResult | undefined;
 	try {
 		result = await read({
-			open: (keys, rowType) => {
+			open: (keys, rowType, bodyBytes) => {
+				// A CSV file is about as big as the JSON it comes from: room for it from the start saves the copies of growing.
+				if (!options.gzip && options.format === 'csv') sink = new FileSink(false, bodyBytes);
 				if (options.format === 'jsonl') return new JsonLinesWriter(keys);
 				const writer = new CsvWriter(keys, rowType, options.delimiter);
 				header = writer.header();

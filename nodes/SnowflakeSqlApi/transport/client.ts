@@ -397,6 +397,7 @@ export class SnowflakeClient {
 				whenAborted,
 				statementHandle: handle,
 				rowType: meta.rowType,
+				bodyBytes: announcedBytes(meta, plan.readCount),
 			},
 			writer,
 		);
@@ -484,4 +485,14 @@ export class SnowflakeClient {
 	private emit(event: TransportEvent): void {
 		this.options.onEvent?.(event);
 	}
+}
+
+/** What partitionInfo announces of partitions 0..count-1 (uncompressed), values that are not sizes counted as 0. */
+function announcedBytes(meta: ResultSetMetaData, count: number): number {
+	let bytes = 0;
+	for (let p = 0; p < count; p++) {
+		const size = meta.partitionInfo?.[p]?.uncompressedSize;
+		if (typeof size === 'number' && Number.isFinite(size) && size > 0) bytes += size;
+	}
+	return bytes;
 }

@@ -159,6 +159,8 @@ interface PartitionReading {
 	statementHandle: string;
 	/** The result's columns, handed to a PartitionWriter. */
 	rowType?: readonly RowType[];
+	/** partitionInfo's uncompressedSize of the partitions read, summed (0 when not announced), handed to a PartitionWriter. */
+	bodyBytes?: number;
 }
 
 /**
@@ -210,7 +212,7 @@ export async function forEachPartition(
 	reading: PartitionReading,
 	writer: PartitionWriter,
 ): Promise<void> {
-	const rowWriter = writer.open(decoder.keys, reading.rowType ?? []);
+	const rowWriter = writer.open(decoder.keys, reading.rowType ?? [], reading.bodyBytes ?? 0);
 	const first: DecodedRow[] = [];
 	decoder.decodeInto(inline, first, plan.keepRows[0]);
 	await writer.write(first.length > 0 ? [rowWriter.records(first)] : [], first.length, 0);

@@ -294,7 +294,8 @@ export interface RowWriter {
  * rendered ahead.
  */
 export interface PartitionWriter {
-	open(keys: readonly string[], rowType: readonly RowType[]): RowWriter;
+	/** `bodyBytes`: what partitionInfo announces of the partitions to read (uncompressed JSON), a hint of the text's size. */
+	open(keys: readonly string[], rowType: readonly RowType[], bodyBytes: number): RowWriter;
 	/** UTF-8 bytes, or text (the rows `records` wrote). */
 	write(chunks: ReadonlyArray<Uint8Array | string>, rows: number, partition: number): Promise<void> | void;
 }

@@ -91,7 +91,7 @@ export class ScriptedRunner implements Runner {
 	 */
 	private async each(answer: StatementResult & { partitions?: number[] }, writer: PartitionWriter): Promise<StatementResult> {
 		const { partitions = [answer.rows.length], ...result } = answer;
-		const rowWriter = writer.open(result.rowType.map((column) => column.name), result.rowType);
+		const rowWriter = writer.open(result.rowType.map((column) => column.name), result.rowType, 0);
 		let offset = 0;
 		for (const [partition, count] of partitions.entries()) {
 			await writer.write([rowWriter.records(result.rows.slice(offset, offset + count))], count, partition);

@@ -55,7 +55,7 @@ async function write(testCase: Case, format: 'csv' | 'jsonl', delimiter: string,
 	const decoder = createRowDecoder(testCase.rowType, testCase.options);
 	let rendered = false;
 	const read = async (writer: PartitionWriter) => {
-		const rowWriter = writer.open(decoder.keys, testCase.rowType);
+		const rowWriter = writer.open(decoder.keys, testCase.rowType, testCase.body.length);
 		if (fromBytes && rowWriter.format !== undefined) {
 			const chunks: Uint8Array[] = [];
 			const count = decoder.renderPartition(testCase.body, rowWriter.format, testCase.limit, chunks);
@@ -137,7 +137,11 @@ describe('results written as files from the partitions\' bytes against rows deco
 		expect(Buffer.from(csv.file ?? '', 'base64').toString()).toBe('B,1\r\nx,1\r\n,2\r\n');
 	});
 
-	it('collects a file of many megabytes (the buffer grows past its first capacity several times) byte for byte', async () => {
+	it.each([
+		['no size hint', 0],
+		['a size hint under the file\'s', 2_000_000],
+		['a size hint over the file\'s', 9_000_000],
+	])('collects a file of many megabytes (the buffer grows past its first capacity) byte for byte, %s', async (_, hint) => {
 		const bytes = seeded(0xb16);
 		const pieces: string[] = [];
 		let length = 0;
@@ -147,14 +151,15 @@ describe('results written as files from the partitions\' bytes against rows deco
 			pieces.push(piece);
 			length += Buffer.byteLength(piece);
 		}
-		const item = await resultFileItem(context, 0, { format: 'jsonl', delimiter: ',', gzip: false, binaryPropertyName: 'data', fileName: 'big.jsonl' }, async (writer) => {
-			writer.open([], []);
+		const item = await resultFileItem(context, 0, { format: 'csv', delimiter: ',', gzip: false, binaryPropertyName: 'data', fileName: 'big.csv' }, async (writer) => {
+			// no columns: the header is an empty line
+			writer.open([], [], hint);
 			// text and bytes, as the transport hands them over
 			await writer.write(pieces.map((piece, i) => (i % 2 === 0 ? piece : new TextEncoder().encode(piece))), 0, 0);
 			return success([]);
 		});
 		const file = Buffer.from(item.binary?.data.data ?? '', 'base64');
-		expect(file.length).toBe(length);
-		expect(file.equals(Buffer.from(pieces.join('')))).toBe(true);
+		expect(file.length).toBe(length + 2);
+		expect(file.equals(Buffer.from(`\r\n${pieces.join('')}`))).toBe(true);
 	});
 });
