@@ -11,6 +11,11 @@
  * exactly like JSON.parse, so string contents that happen to say NaN or undefined are untouched.
  * Text that even the lenient parser cannot read, or nested deeper than MAX_DEPTH, is returned as the
  * original string.
+ *
+ * A cell with a backslash also takes the lenient parser: JSON.parse of V8 13.6 (Node 24.21) misreads a
+ * one-character key written as an escape ("\t", "\u0041") as "\\" once it has parsed an object with
+ * the key "\\" in that place (`{"a":1,"\\":2}` then `{"a":1,"\t":2}` gives the key "\\"; whether it
+ * happens depends on what the process parsed before). The lenient parser reads keys as strings.
  */
 
 const MAYBE_UNSAFE_INTEGER = /\d{16}/;
@@ -21,7 +26,7 @@ export function parseVariant(cell: string): unknown {
 	// Deeper values stay text: n8n copies and serialises items recursively, and 100,000 levels (as
 	// JSON.parse would build) overflow its stack when the execution is saved.
 	if (cell.length > 2 * MAX_DEPTH && nestedDeeperThan(cell, MAX_DEPTH)) return cell;
-	if (cell.length < 16 || !MAYBE_UNSAFE_INTEGER.test(cell)) {
+	if ((cell.length < 16 || !MAYBE_UNSAFE_INTEGER.test(cell)) && !cell.includes('\\')) {
 		try {
 			return JSON.parse(cell);
 		} catch {

@@ -5,7 +5,7 @@ export { boundText } from './redact';
 export { isBodyStream, readBoundedBody } from './bodyLimit';
 export { KeyPairAuth, readCredentials, requestAuth } from './auth';
 export type { ContextDefaults, CredentialKind, RequestAuth } from './auth';
-export type { DecodedRow, DecodeOptions, RowType } from '../decoder';
+export type { DecodedRow, DecodeOptions, RowFormat, RowType } from '../decoder';
 export type {
 	Binding,
 	Bindings,
@@ -16,7 +16,8 @@ export type {
 	HttpFn,
 	HttpRequest,
 	HttpResponse,
-	PartitionConsumer,
+	PartitionWriter,
+	RowWriter,
 	QueryStatus,
 	ReadEachOptions,
 	SleepFn,
