@@ -18,6 +18,7 @@ export type Surface = 'node' | 'listSearch' | 'trigger' | 'credentialTest';
 /** The credential kind a case runs with: the key pair (every case), a programmatic access token or OAuth2 (subsets). */
 export type Kind = 'keyPair' | 'programmaticAccessToken' | 'oAuth2';
 
+// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- credential type names, not secrets
 const CREDENTIAL_TYPE: Record<Kind, string> = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi', oAuth2: 'snowflakeOAuth2Api' };
 
 const authenticated = (data: WorkflowJson, kind: Kind): WorkflowJson => (kind === 'keyPair' ? data : withAuthentication(data, kind));

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 /**
  * The Snowflake OAuth2 credential as n8n holds it: its hidden fields resolved from the form (what n8n's
  * CredentialsHelper.applyDefaultsAndOverwrites does before every token request), and the token data n8n stores
@@ -13,6 +13,7 @@ import { NodeHelpers, Workflow, type ICredentialDataDecryptedObject, type IDataO
 
 import { SnowflakeOAuth2Api } from '../../credentials/SnowflakeOAuth2Api.credentials';
 
+// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a credential type name, not a secret
 export const OAUTH2_CREDENTIAL_TYPE = 'snowflakeOAuth2Api';
 
 const credentialType = new SnowflakeOAuth2Api();

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/node-usable-as-tool, @n8n/community-nodes/no-deprecated-workflow-functions -- test-only code (the legacy helper is what it measures), never shipped */
+/* eslint-disable @n8n/community-nodes/node-usable-as-tool, @n8n/community-nodes/no-deprecated-workflow-functions -- test-only code (the legacy helper is what it measures), never shipped */
 /**
  * The Snowflake OAuth2 credential through n8n-core's own OAuth2 machinery (requestOAuth2, refreshOAuth2Token),
  * against the emulator's OAuth server and the local IdP, in real workflow runs. A test-only node calls

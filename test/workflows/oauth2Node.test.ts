@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
 /**
  * The Snowflake SQL API node and trigger with Authentication = OAuth2, through n8n-core (its requestOAuth2,
  * refreshOAuth2Token and legacy requestWithAuthentication) against the emulator's OAuth server and a local

@@ -12,8 +12,8 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
+	type IDataObject,
 	type IPollFunctions,
-	type IRequestOptions,
 } from 'n8n-workflow';
 
 import { checkDecodeOptions, createRowDecoder } from '../decoder';
@@ -225,12 +225,12 @@ function oauthFailure(error: unknown, signal: AbortSignal | undefined): unknown 
  * The request in the legacy helpers' (request-promise) terms: every status resolves with the full response,
  * no redirect followed, the decompressed body handed over as a stream for toFullResponse to read bounded.
  */
-function legacyOptions(request: HttpRequest, shaped: { baseURL: string; headers: Record<string, unknown> }): IRequestOptions {
+function legacyOptions(request: HttpRequest, shaped: { baseURL: string; headers: Record<string, unknown> }) {
 	return {
 		uri: shaped.baseURL.replace(/\/+$/, '') + request.path,
 		method: request.method,
 		qs: request.qs,
-		headers: shaped.headers as IRequestOptions['headers'],
+		headers: shaped.headers as IDataObject,
 		body: request.body,
 		json: true,
 		gzip: true,

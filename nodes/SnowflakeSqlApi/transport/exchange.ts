@@ -179,9 +179,9 @@ export class Exchanges {
 				);
 			} catch (error) {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
-				if (isCredentialFailure(error)) throw error;
 				failure = error;
 			}
+			if (isCredentialFailure(failure)) throw failure;
 			// Never retried: the same server would send the same oversized body (or bomb) again.
 			if (errorCode(failure) === RESPONSE_TOO_LARGE || (response !== undefined && bodySize(response.body) > maxBytes)) {
 				throw tooLargeError(request, maxBytes);
