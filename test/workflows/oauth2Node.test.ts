@@ -177,6 +177,14 @@ describe.each([snowflakeOAuth, externalOAuth])('every operation with OAuth2: $na
 		expectNoSecrets(everythingKept(result));
 	});
 
+	it('a SQL error on the error output: Snowflake\'s message, no secret in the item, the error or the logs', async () => {
+		const credentials = await grant.credentials();
+		const workflow = oauthWorkflow({ operation: 'executeQuery', query: 'SELECT * FROM NO_SUCH_TABLE' }, { onError: 'continueErrorOutput' });
+		const result = await runWorkflow(workflow, credentials);
+		expect(result.output(NODE, 1)[0].json).toMatchObject({ message: expect.stringMatching(/^SQL compilation error:/), error: { code: '002003' } });
+		expectNoSecrets(everythingKept(result));
+	});
+
 	it('the table picker lists tables through the token', async () => {
 		const credentials = await grant.credentials();
 		const context = listSearchContext(oauthWorkflow({ operation: 'insert' }), credentials);
