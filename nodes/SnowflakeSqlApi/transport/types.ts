@@ -243,8 +243,12 @@ export interface SnowflakeClientOptions {
 	 * it there is no total deadline, only the HttpFn's own timeout.
 	 */
 	deadlineSleep?: SleepFn;
-	/** Called once when Snowflake says the token expired (390198), before the single re-signed retry. */
-	onTokenExpired?: () => void;
+	/**
+	 * Called once when Snowflake says the token expired or is invalid (key pair 390198; OAuth 390318, 390303),
+	 * before the single retry with the renewed token; awaited (an OAuth refresh is a request). Its rejection is
+	 * the request's error.
+	 */
+	onTokenExpired?: () => void | Promise<void>;
 	/** Which credential signs the requests: 401 hints speak of its causes only. Default 'keyPair'. */
 	credentialKind?: CredentialKind;
 	/** The key fingerprint the auth layer sends (`SHA256:...`), quoted in 401 hints. */
