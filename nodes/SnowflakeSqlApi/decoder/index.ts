@@ -18,6 +18,7 @@ import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 
 export { daysFromCivil } from './calendar';
 export { DecodeError } from './errors';
+export { parseJson } from './json';
 export type { DecodedRow, DecodeOptions, RowDecoder, RowFormat, RowType } from './types';
 
 /** Checks DecodeOptions once, so an unknown time zone fails before any request. Throws a 'config' DecodeError. */

@@ -60,19 +60,40 @@ function nestedDeeperThan(text: string, max: number): boolean {
 	return false;
 }
 
-/** Throws SyntaxError when the text is not (lenient) JSON. */
-function parseLenientJson(text: string): unknown {
-	const parser = new LenientJsonParser(text);
+/**
+ * JSON.parse for JSON text a user supplied (a JSON Lines file): the same values, numbers included, but
+ * text with a backslash is read by the lenient parser, whose keys are exact (the V8 13.6 bug above would
+ * put a value under the wrong column). Throws SyntaxError for text that is not strict JSON.
+ */
+export function parseJson(text: string): unknown {
+	const value: unknown = JSON.parse(text);
+	if (!text.includes('\\')) return value;
+	try {
+		return parseLenientJson(text, 'native');
+	} catch {
+		return value; // nested deeper than the lenient parser reads: refused as too deep by the caller
+	}
+}
+
+/**
+ * Throws SyntaxError when the text is not (lenient) JSON. `numbers`: 'exact' keeps integers beyond the
+ * safe range and non-finite numbers as their text (VARIANT cells); 'native' makes every number what
+ * JSON.parse makes it.
+ */
+function parseLenientJson(text: string, numbers: 'exact' | 'native' = 'exact'): unknown {
+	const parser = new LenientJsonParser(text, numbers);
 	const value = parser.value(0);
 	parser.expectEnd();
 	return value;
 }
 
-
 class LenientJsonParser {
 	private i = 0;
 
-	constructor(private readonly text: string) {}
+	constructor(
+		private readonly text: string,
+		private readonly numbers: 'exact' | 'native',
+	) {}
 
 	value(depth: number): unknown {
 		if (depth > MAX_DEPTH) throw this.fail('nesting too deep');
@@ -193,6 +214,7 @@ class LenientJsonParser {
 		const token = this.text.slice(start, this.i);
 		if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token)) throw this.fail('malformed number');
 		const n = Number(token);
+		if (this.numbers === 'native') return n;
 		if (integer && !Number.isSafeInteger(n)) return token;
 		if (!Number.isFinite(n)) return token;
 		return n;

@@ -3,6 +3,7 @@
  * n8n items show them; read incrementally, each line an object whose keys are the columns. A line
  * ending in `\r\n` is read too, blank lines are skipped, and a line over MAX_RECORD_CHARS fails.
  */
+import { parseJson } from '../decoder';
 import type { RowFormat, RowWriter } from '../transport';
 import { MAX_RECORD_CHARS } from './csv';
 import { SqlInputError } from './inputErrors';
@@ -49,7 +50,7 @@ export class JsonLinesReader {
 		let value: unknown;
 		let invalid: Error | undefined;
 		try {
-			value = JSON.parse(body);
+			value = parseJson(body);
 		} catch (error) {
 			invalid = error as Error;
 		}
