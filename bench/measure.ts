@@ -8,12 +8,15 @@
  *                JSON.parse, nothing kept, over built-in fetch and over node:http + zlib (the faster counts)
  *   fetchDecode  SnowflakeClient.execute over fetch: every partition fetched and decoded
  *   node         the node's Execute SQL in a workflow run by n8n-core, output items counted
+ *   export       Execute SQL with Return Results As File (CSV) through n8n-core, n8n's default binary mode
+ *   exportFs     the same with n8n-core's binary data in filesystem mode (files under a temporary directory)
  *   signatures   1,000 requests with one credential; then 1,000 signings over 120 simulated minutes
  *   insert       Insert of N items through the node vs one hand-written bulk request with the same bindings
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { writeFileSync } from 'node:fs';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -114,11 +117,21 @@ class MemorySampler {
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
+/** With --cpu-prof: the file the profile is written to (bench/run.ts names it), for its timed window. */
+const profileFile = (() => {
+	const dir = process.execArgv.find((arg) => arg.startsWith('--cpu-prof-dir='))?.slice('--cpu-prof-dir='.length);
+	const name = process.execArgv.find((arg) => arg.startsWith('--cpu-prof-name='))?.slice('--cpu-prof-name='.length);
+	return dir && name ? `${dir}/${name}` : undefined;
+})();
+
 function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
 	const cpu = process.cpuUsage();
 	const start = performance.now();
+	const startNs = process.hrtime.bigint();
 	return work().then((value) => {
 		const ms = performance.now() - start;
+		// the timed run's window, for bench/profileSummary.ts (the last timed run of the process wins)
+		if (profileFile) writeFileSync(`${profileFile}.window.json`, JSON.stringify({ startUs: Number(startNs / 1000n), endUs: Number(process.hrtime.bigint() / 1000n) }));
 		const used = process.cpuUsage(cpu);
 		return { value, ms, cpuMs: (used.user + used.system) / 1000 };
 	});
@@ -336,6 +349,33 @@ async function exportFile() {
 	return { ms, cpuMs, memory, fileBytes };
 }
 
+/**
+ * The export with n8n-core's BinaryDataService in filesystem mode (as n8n runs it by default outside
+ * queue mode): the file is written to a temporary directory instead of kept as base64 in the item.
+ */
+async function exportFileSystem() {
+	const { createRequire } = await import('node:module');
+	const { mkdtempSync, rmSync } = await import('node:fs');
+	const { tmpdir } = await import('node:os');
+	const core = await import('n8n-core');
+	const { Container } = createRequire(createRequire(import.meta.url).resolve('n8n-core'))('@n8n/di') as typeof import('@n8n/di');
+	const service = Container.get(core.BinaryDataService);
+	const storage = mkdtempSync(`${tmpdir()}/bench-binary-`);
+	const config = (service as unknown as { config: { mode: string; localStoragePath: string } }).config;
+	config.mode = 'filesystem';
+	config.localStoragePath = storage;
+	await service.init();
+	try {
+		const { ms, cpuMs, memory, output } = await timedNodeRun({ returnAs: 'file', fileFormat: 'csv' });
+		const [item] = output;
+		if (item?.json.numRows !== rows) throw new Error(`the export says ${String(item?.json.numRows)} rows, expected ${rows}`);
+		if (!item.binary?.data?.id) throw new Error('the file was not stored in filesystem mode');
+		return { ms, cpuMs, memory, fileBytes: Number(item.binary.data.bytes) };
+	} finally {
+		rmSync(storage, { recursive: true, force: true });
+	}
+}
+
 /** `Bearer <jwt>` → `<jwt>`, from a fetch's headers. */
 function bearer(init: RequestInit | undefined): string {
 	return String((init?.headers as Record<string, string> | undefined)?.Authorization ?? '').replace(/^Bearer /, '');
@@ -433,7 +473,7 @@ async function insert() {
 	return { node: nodeRun, hand: handRun, ratio: nodeRun.ms / handRun.ms };
 }
 
-const phases: Record<string, () => Promise<unknown>> = { floor, untyped, fetchDecode, node, export: exportFile, signatures, insert };
+const phases: Record<string, () => Promise<unknown>> = { floor, untyped, fetchDecode, node, export: exportFile, exportFs: exportFileSystem, signatures, insert };
 
 void (async () => {
 	try {

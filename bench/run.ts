@@ -9,7 +9,7 @@
  *   BENCH_INSERT_REPEATS=1             runs of the Insert measurement (the emulator's DuckDB makes it slow)
  *   BENCH_PARTITION_ROWS=20000         rows per emulator partition (1M rows → 50 gzip partitions)
  *   BENCH_PROFILE=1                    write .cpuprofile files of the measurements to bench/profiles/
- *   BENCH_ONLY=floor,untyped,...       run only these phases (floor, untyped, fetchDecode, node, export, signatures, insert)
+ *   BENCH_ONLY=floor,untyped,...       run only these phases (floor, untyped, fetchDecode, node, export, exportFs, signatures, insert)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -145,6 +145,7 @@ interface SizeRuns {
 	fetchDecode: FetchDecode[];
 	node: Timed[];
 	export: Array<Timed & { fileBytes: number }>;
+	exportFs: Array<Timed & { fileBytes: number }>;
 }
 
 function summarise(size: SizeRuns) {
@@ -175,6 +176,8 @@ function summarise(size: SizeRuns) {
 				};
 	const exported = per(size.export);
 	const fileMB = size.export[0] ? size.export[0].fileBytes / 1024 / 1024 : NaN;
+	const exportedFs = per(size.exportFs);
+	const fsFileMB = size.exportFs[0] ? size.exportFs[0].fileBytes / 1024 / 1024 : NaN;
 	return {
 		rows: size.rows,
 		partitions: size.floor[0]?.partitions,
@@ -192,7 +195,9 @@ function summarise(size: SizeRuns) {
 		fetchDecode: per(size.fetchDecode),
 		node: per(size.node),
 		// The export's peak heap is compared with the file it makes (the issue's export heap figure).
-		export: exported && { ...exported, fileMB: round(fileMB, 1), heapToFile: round(exported.heapGrowthMB / fileMB) },
+		// heapUsed leaves out Buffers and the base64 string n8n keeps (Node makes a string over ~1 MB external): RSS growth counts them.
+		export: exported && { ...exported, fileMB: round(fileMB, 1), heapToFile: round(exported.heapGrowthMB / fileMB), rssToFile: round(exported.rssGrowthMB / fileMB) },
+		exportFs: exportedFs && { ...exportedFs, fileMB: round(fsFileMB, 1), heapToFile: round(exportedFs.heapGrowthMB / fsFileMB), rssToFile: round(exportedFs.rssGrowthMB / fsFileMB) },
 		raw: size,
 	};
 }
@@ -211,7 +216,7 @@ async function main(): Promise<void> {
 
 	const sizeRuns: SizeRuns[] = [];
 	for (const rows of sizes) {
-		const size: SizeRuns = { rows, floor: [], untyped: [], fetchDecode: [], node: [], export: [] };
+		const size: SizeRuns = { rows, floor: [], untyped: [], fetchDecode: [], node: [], export: [], exportFs: [] };
 		sizeRuns.push(size);
 		for (let r = 0; r < repeats; r++) {
 			if (wanted('floor')) size.floor.push(await measure<Floor>('floor', rows));
@@ -219,8 +224,9 @@ async function main(): Promise<void> {
 			if (wanted('fetchDecode')) size.fetchDecode.push(await measure<FetchDecode>('fetchDecode', rows));
 			if (wanted('node')) size.node.push(await measure<Timed>('node', rows));
 			if (wanted('export')) size.export.push(await measure<Timed & { fileBytes: number }>('export', rows));
+			if (wanted('exportFs')) size.exportFs.push(await measure<Timed & { fileBytes: number }>('exportFs', rows));
 			const last = (runs: Array<{ ms: number }>) => (runs.length ? `${round(runs[runs.length - 1].ms, 0)} ms` : '-');
-			console.log(`  ${rows} rows, run ${r + 1}: floor ${last(size.floor)}, untyped ${last(size.untyped)}, fetch+decode ${last(size.fetchDecode)}, node ${last(size.node)}, export ${last(size.export)}`);
+			console.log(`  ${rows} rows, run ${r + 1}: floor ${last(size.floor)}, untyped ${last(size.untyped)}, fetch+decode ${last(size.fetchDecode)}, node ${last(size.node)}, export ${last(size.export)}, export fs ${last(size.exportFs)}`);
 		}
 	}
 	const signatures = wanted('signatures') ? await measure<Record<string, number>>('signatures', 1000) : undefined;
@@ -263,6 +269,7 @@ async function main(): Promise<void> {
 	line('  ratio to floor (client CPU)', summaries.map((s) => s.fetchDecode && `${s.fetchDecode.cpuRatio}x`), '<= 1.5x');
 	line('  client CPU ms / emulator CPU ms', summaries.map((s) => s.fetchDecode && `${s.fetchDecode.cpuMs} / ${s.fetchDecode.emulatorCpuMs}`));
 	line('  ns/row (7: scaling)', summaries.map((s) => s.fetchDecode?.nsPerRow));
+	line('  untyped client floor ns/row', summaries.map((s) => (s.untypedMs === undefined ? undefined : round((s.untypedMs * 1e6) / s.rows, 0))));
 	line('3 node items ms', summaries.map((s) => s.node?.ms));
 	line('  ratio to untyped (wall)', summaries.map((s) => s.node && `${s.node.untypedRatio}x`), '<= 1.3x');
 	line('  ratio to untyped (client CPU)', summaries.map((s) => s.node && `${s.node.untypedCpuRatio}x`));
@@ -276,7 +283,15 @@ async function main(): Promise<void> {
 	line('  RSS growth MB fetch+decode / node', summaries.map((s) => `${s.fetchDecode?.rssGrowthMB ?? '-'} / ${s.node?.rssGrowthMB ?? '-'}`));
 	line('8 export to CSV ms', summaries.map((s) => s.export?.ms));
 	line('  ratio to untyped (wall)', summaries.map((s) => s.export && `${s.export.untypedRatio}x`), '<= 1.0x');
+	line('  ratio to untyped (client CPU)', summaries.map((s) => s.export && `${s.export.untypedCpuRatio}x`));
+	line('  client CPU ms / emulator CPU ms', summaries.map((s) => s.export && `${s.export.cpuMs} / ${s.export.emulatorCpuMs}`));
+	line('  ns/row (7: scaling)', summaries.map((s) => s.export?.nsPerRow));
 	line('  file MB / heap growth MB', summaries.map((s) => s.export && `${s.export.fileMB} / ${s.export.heapGrowthMB} (${s.export.heapToFile}x)`), '<= 1.2x file');
+	line('  RSS growth MB (x file)', summaries.map((s) => s.export && `${s.export.rssGrowthMB} (${s.export.rssToFile}x)`));
+	line('8b export, filesystem binary mode ms', summaries.map((s) => s.exportFs?.ms));
+	line('  ratio to untyped (wall)', summaries.map((s) => s.exportFs && `${s.exportFs.untypedRatio}x`));
+	line('  heap growth MB (x file)', summaries.map((s) => s.exportFs && `${s.exportFs.heapGrowthMB} (${s.exportFs.heapToFile}x)`), 'a few partitions');
+	line('  RSS growth MB (x file)', summaries.map((s) => s.exportFs && `${s.exportFs.rssGrowthMB} (${s.exportFs.rssToFile}x)`));
 	const widths = rowsOut[0].map((_, c) => Math.max(...rowsOut.map((r) => r[c].length)));
 	console.log('');
 	for (const [i, r] of rowsOut.entries()) {

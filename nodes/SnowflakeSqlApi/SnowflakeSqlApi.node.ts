@@ -18,15 +18,16 @@ export class SnowflakeSqlApi implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle,
-		description: 'Run SQL on Snowflake through the SQL API v2 with key-pair or programmatic access token authentication',
+		description: 'Run SQL on Snowflake through the SQL API v2 with key-pair, programmatic access token or OAuth2 authentication',
 		defaults: { name: 'Snowflake SQL API' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			// One entry per Authentication value (n8n's pattern); OAuth2 (snowflakeOAuth2Api) joins with its credential class.
+			// One entry per Authentication value (n8n's pattern). OAuth2 has no test: n8n's Connect button is its test.
 			{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['keyPair'] } } },
 			{ name: 'snowflakePatApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['programmaticAccessToken'] } } },
+			{ name: 'snowflakeOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 		],
 		parameterPane: 'wide',
 		properties,

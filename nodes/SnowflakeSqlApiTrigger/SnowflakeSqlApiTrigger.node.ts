@@ -25,9 +25,10 @@ export class SnowflakeSqlApiTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			// One entry per Authentication value (n8n's pattern); OAuth2 (snowflakeOAuth2Api) joins with its credential class.
+			// One entry per Authentication value (n8n's pattern). OAuth2 has no test: n8n's Connect button is its test.
 			{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['keyPair'] } } },
 			{ name: 'snowflakePatApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['programmaticAccessToken'] } } },
+			{ name: 'snowflakeOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 		],
 		properties,
 	};

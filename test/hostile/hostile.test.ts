@@ -12,11 +12,14 @@
  * times and the best measurement counts, because a loaded CI machine can deschedule the process once,
  * while a real stall (a super-linear parse, a bomb held in memory) repeats every time.
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { randomBytes } from 'node:crypto';
+
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { testKeys } from '../helpers/keys';
 import { logLines } from '../workflows/harness';
+import { connectSnowflakeOAuth } from '../workflows/oauth';
 import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
 import { leaks, secretsOf, tokenSecrets } from '../workflows/secretScan';
 import { useEmulator } from '../workflows/setup';
@@ -42,13 +45,28 @@ const instantSleep = async (_ms: number, signal?: AbortSignal): Promise<void> =>
 };
 
 const keys = testKeys();
-const env = useEmulator({ syncWaitMs: 50, partitionRows: 2, publicKeys: [keys.publicKeyPem] });
-const credentials = (kind: Kind): ICredentialDataDecryptedObject =>
-	kind === 'keyPair' ? env.credentials({ privateKey: keys.pkcs8Aes256, privateKeyPassphrase: keys.passphrase }) : env.patCredentials();
+const REDIRECT_URI = 'http://localhost:5678/rest/oauth2-credential/callback';
+// Generated, never committed. Tokens live an hour (Snowflake's longest): no case meets an expired one.
+const OAUTH_CLIENT = { clientId: 'n8n-client', clientSecret: randomBytes(24).toString('base64'), redirectUris: [REDIRECT_URI], accessTokenValiditySeconds: 3600 };
+const env = useEmulator({ syncWaitMs: 50, partitionRows: 2, publicKeys: [keys.publicKeyPem], oauthClients: [OAUTH_CLIENT] });
+/** A Snowflake OAuth credential as n8n holds it after Connect. */
+let oauth2: ICredentialDataDecryptedObject = {};
+const credentials = (kind: Kind): ICredentialDataDecryptedObject => {
+	if (kind === 'keyPair') return env.credentials({ privateKey: keys.pkcs8Aes256, privateKeyPassphrase: keys.passphrase });
+	return kind === 'oAuth2' ? oauth2 : env.patCredentials();
+};
 
-/** What must never show: the key material and every JWT sent, or the token and every 24-character window of it. */
+/**
+ * What must never show: the key material and every JWT sent; the token and every 24-character window of it;
+ * OAuth2: the access and refresh tokens (and their windows) and the client secret.
+ */
 function secretsFor(kind: Kind, sent: string[]): string[] {
 	if (kind === 'keyPair') return secretsOf(keys, sent);
+	if (kind === 'oAuth2') {
+		const tokenData = oauth2.oauthTokenData as IDataObject;
+		expect(sent).toEqual([tokenData.access_token]);
+		return [OAUTH_CLIENT.clientSecret, ...tokenSecrets(tokenData.access_token as string), ...tokenSecrets(tokenData.refresh_token as string)];
+	}
 	const token = env.emulator.generatedPat?.secret ?? '';
 	expect(sent).toEqual([token]);
 	return tokenSecrets(token);
@@ -58,6 +76,8 @@ let other: RecordingProxy | undefined;
 beforeAll(async () => {
 	other = await startRecordingProxy(env.emulator.url);
 	await loadBomb();
+	oauth2 = env.sharedCredentials({ grantType: 'pkce', clientId: OAUTH_CLIENT.clientId, clientSecret: OAUTH_CLIENT.clientSecret });
+	oauth2.oauthTokenData = await connectSnowflakeOAuth(oauth2, REDIRECT_URI);
 });
 afterAll(async () => {
 	await other?.close();
@@ -130,6 +150,21 @@ describe('a hostile server', () => {
 
 		it.each([...subset, ...PAT_ECHO_CASES].map((hostile) => [hostile.name, hostile] as const))('%s', async (name, hostile) => {
 			await measured(`${name} [PAT]`, hostile, 'programmaticAccessToken');
+		});
+	});
+
+	describe('with OAuth2 (Snowflake OAuth, connected)', () => {
+		// The same cases, but the credential test's: an OAuth2 credential has none (n8n's Connect is its test).
+		const subset = CASES.filter((hostile) => PAT_SUBSET.includes(hostile.name) && hostile.surface !== 'credentialTest');
+		const echoes = PAT_ECHO_CASES.filter((hostile) => hostile.surface !== 'credentialTest');
+
+		it('runs every case named in PAT_SUBSET but the credential test\'s', () => {
+			expect(subset).toHaveLength(PAT_SUBSET.length - 2);
+			expect(echoes).toHaveLength(PAT_ECHO_CASES.length - 1);
+		});
+
+		it.each([...subset, ...echoes].map((hostile) => [hostile.name, hostile] as const))('%s', async (name, hostile) => {
+			await measured(`${name} [OAuth2]`, hostile, 'oAuth2');
 		});
 	});
 

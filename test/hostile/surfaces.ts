@@ -15,10 +15,11 @@ import { ActiveTrigger, triggerWorkflow } from '../workflows/triggerHarness';
 
 export type Surface = 'node' | 'listSearch' | 'trigger' | 'credentialTest';
 
-/** The credential kind a case runs with: the key pair (every case) or a programmatic access token (a subset). */
-export type Kind = 'keyPair' | 'programmaticAccessToken';
+/** The credential kind a case runs with: the key pair (every case), a programmatic access token or OAuth2 (subsets). */
+export type Kind = 'keyPair' | 'programmaticAccessToken' | 'oAuth2';
 
-const CREDENTIAL_TYPE: Record<Kind, string> = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi' };
+// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- credential type names, not secrets
+const CREDENTIAL_TYPE: Record<Kind, string> = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi', oAuth2: 'snowflakeOAuth2Api' };
 
 const authenticated = (data: WorkflowJson, kind: Kind): WorkflowJson => (kind === 'keyPair' ? data : withAuthentication(data, kind));
 

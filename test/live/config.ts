@@ -15,6 +15,14 @@ export interface LiveConfig {
 	database: string;
 	/** SNOWFLAKE_HOST: empty means the host derived from the account, as a user's credential would. */
 	host: string;
+	/** SNOWFLAKE_PAT: a programmatic access token; empty: the auth/pat-* scenarios are skipped. */
+	pat: string;
+	/** Whose token it is: SNOWFLAKE_PAT_USER, else SNOWFLAKE_USER. */
+	patUser: string;
+	/** SNOWFLAKE_PAT_ROLE_RESTRICTION: the token's ROLE_RESTRICTION, when it has one. */
+	patRoleRestriction: string;
+	/** SNOWFLAKE_OAUTH_TOKEN: an OAuth access token obtained outside; empty: the auth/oauth-* scenarios are skipped. */
+	oauthToken: string;
 }
 
 export type ConfigResult = { ok: true; config: LiveConfig } | { ok: false; message: string; partial: boolean };
@@ -23,7 +31,7 @@ const REQUIRED = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_PRIVATE_KEY 
 
 /** The one line printed when the suite has nothing to run against. */
 export const HINT =
-	'live: not run; set SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY (or SNOWFLAKE_PRIVATE_KEY_PATH), SNOWFLAKE_WAREHOUSE and SNOWFLAKE_DATABASE (optional: SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, SNOWFLAKE_ROLE, SNOWFLAKE_HOST) to run it against your account (README: Confirm against your account)';
+	'live: not run; set SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY (or SNOWFLAKE_PRIVATE_KEY_PATH), SNOWFLAKE_WAREHOUSE and SNOWFLAKE_DATABASE (optional: SNOWFLAKE_PRIVATE_KEY_PASSPHRASE, SNOWFLAKE_ROLE, SNOWFLAKE_HOST, SNOWFLAKE_PAT, SNOWFLAKE_PAT_USER, SNOWFLAKE_PAT_ROLE_RESTRICTION, SNOWFLAKE_OAUTH_TOKEN) to run it against your account (README: Confirm against your account)';
 
 export function readLiveConfig(env: Record<string, string | undefined>): ConfigResult {
 	const value = (name: string): string => (env[name] ?? '').trim();
@@ -40,6 +48,11 @@ export function readLiveConfig(env: Record<string, string | undefined>): ConfigR
 	const missing = REQUIRED.filter((name) => !present[name as keyof typeof present]);
 	if (missing.length === REQUIRED.length) return { ok: false, message: HINT, partial: false };
 	if (missing.length > 0) return { ok: false, message: `live: not run; also set ${missing.join(', ')} (README: Confirm against your account)`, partial: true };
+	// Facts about a token without the token are a half-configured run, not a reason to skip quietly.
+	const patFacts = ['SNOWFLAKE_PAT_USER', 'SNOWFLAKE_PAT_ROLE_RESTRICTION'].filter((name) => value(name) !== '');
+	if (patFacts.length > 0 && value('SNOWFLAKE_PAT') === '') {
+		return { ok: false, message: `live: not run; ${patFacts.join(' and ')} describe a token: also set SNOWFLAKE_PAT (README: Confirm against your account)`, partial: true };
+	}
 	let privateKey = inlineKey;
 	if (privateKey.trim() === '') {
 		try {
@@ -59,6 +72,11 @@ export function readLiveConfig(env: Record<string, string | undefined>): ConfigR
 			warehouse: value('SNOWFLAKE_WAREHOUSE'),
 			database: value('SNOWFLAKE_DATABASE'),
 			host: value('SNOWFLAKE_HOST'),
+			// Trimmed like the names: a token copied into a variable often ends with a line break.
+			pat: value('SNOWFLAKE_PAT'),
+			patUser: value('SNOWFLAKE_PAT_USER') || value('SNOWFLAKE_USER'),
+			patRoleRestriction: value('SNOWFLAKE_PAT_ROLE_RESTRICTION'),
+			oauthToken: value('SNOWFLAKE_OAUTH_TOKEN'),
 		},
 	};
 }

@@ -17,7 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { HINT, isEmulatorHost, readLiveConfig } from './config';
 import { startLiveProxy, type LiveProxy } from './proxy';
-import { Redactor } from './redact';
+import { mangledToken, Redactor } from './redact';
 
 const ROOT = join(__dirname, '..', '..');
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
@@ -48,7 +48,37 @@ describe('readLiveConfig', () => {
 	it('reads the variables, optional ones empty', () => {
 		expect(readLiveConfig(full)).toEqual({
 			ok: true,
-			config: { account: 'myorg-myaccount', user: 'me', privateKey: 'PEM', privateKeyPassphrase: '', role: '', warehouse: 'WH', database: 'DB', host: '' },
+			config: {
+				account: 'myorg-myaccount',
+				user: 'me',
+				privateKey: 'PEM',
+				privateKeyPassphrase: '',
+				role: '',
+				warehouse: 'WH',
+				database: 'DB',
+				host: '',
+				pat: '',
+				patUser: 'me',
+				patRoleRestriction: '',
+				oauthToken: '',
+			},
+		});
+	});
+
+	it('reads the token variables: trimmed, the token of SNOWFLAKE_USER unless SNOWFLAKE_PAT_USER names another', () => {
+		const pat = `pat-${'a'.repeat(40)}`;
+		const oauthToken = `ver:1-hint:1234567-${'b'.repeat(40)}`;
+		const withTokens = readLiveConfig({ ...full, SNOWFLAKE_PAT: ` ${pat}\n`, SNOWFLAKE_PAT_ROLE_RESTRICTION: ' N8N_ROLE ', SNOWFLAKE_OAUTH_TOKEN: `${oauthToken}\n` });
+		expect(withTokens.ok && withTokens.config).toMatchObject({ pat, patUser: 'me', patRoleRestriction: 'N8N_ROLE', oauthToken });
+		const otherUser = readLiveConfig({ ...full, SNOWFLAKE_PAT: pat, SNOWFLAKE_PAT_USER: ' SVC_N8N ' });
+		expect(otherUser.ok && otherUser.config).toMatchObject({ pat, patUser: 'SVC_N8N', patRoleRestriction: '' });
+	});
+
+	it('refuses facts about a token without the token (a half-configured run, exit 2, not a quiet skip)', () => {
+		expect(readLiveConfig({ ...full, SNOWFLAKE_PAT_USER: 'SVC_N8N', SNOWFLAKE_PAT_ROLE_RESTRICTION: 'N8N_ROLE' })).toEqual({
+			ok: false,
+			partial: true,
+			message: 'live: not run; SNOWFLAKE_PAT_USER and SNOWFLAKE_PAT_ROLE_RESTRICTION describe a token: also set SNOWFLAKE_PAT (README: Confirm against your account)',
 		});
 	});
 
@@ -88,6 +118,44 @@ describe('Redactor', () => {
 		});
 		expect(redactor.redact(handle.toUpperCase())).toBe('<handle-1>');
 	});
+
+	// Shaped like the emulator's and Snowflake OAuth's tokens (nothing marks them as tokens), made up here.
+	const pat = `emulator-pat-${'Q7vX2mKp9'.repeat(7)}`;
+	const oauthToken = `ver:1-hint:4242424-${'zZ09yY8xXw'.repeat(7)}`;
+
+	it('hides a programmatic access token and an OAuth access token by value, whole, mangled or in pieces', () => {
+		const redactor = new Redactor({ user: 'ME_USER' }, { pat, 'oauth-token': oauthToken, unused: '' });
+		const text = [
+			`Bearer ${pat} for ME_USER`,
+			`wrong token ${mangledToken(pat)}`,
+			`quoted: "${oauthToken.slice(10, 40)}"`,
+			`mangled part ${mangledToken(oauthToken).slice(-30)}`,
+			`last 8 only: ...${oauthToken.slice(-8)}`,
+		].join('\n');
+		const secretsOnly = redactor.redactSecrets(text);
+		expect(secretsOnly.split('\n').slice(0, 2)).toEqual(['Bearer <pat> for ME_USER', 'wrong token <pat-mangled>']);
+		for (const clean of [secretsOnly, redactor.redact(text)]) {
+			for (const token of [pat, oauthToken, mangledToken(pat), mangledToken(oauthToken)]) {
+				for (let start = 0; start + 24 <= token.length; start++) expect(clean).not.toContain(token.slice(start, start + 24));
+			}
+			// What Snowflake itself quotes of a token (its last 8 characters) stays readable.
+			expect(clean).toContain(`last 8 only: ...${oauthToken.slice(-8)}`);
+		}
+		expect(secretsOnly).toContain('ME_USER');
+		expect(redactor.redact(text)).not.toContain('ME_USER');
+	});
+
+	it('mangles a token into a wrong one of the same length and alphabet', () => {
+		for (const token of [pat, oauthToken, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJNRSJ9.c2lnbmF0dXJl']) {
+			const wrong = mangledToken(token);
+			expect(wrong).not.toBe(token);
+			expect(wrong).toHaveLength(token.length);
+			expect(wrong).toMatch(/^[A-Za-z0-9:._-]+$/);
+			expect(wrong.slice(0, Math.floor(token.length / 3))).toBe(token.slice(0, Math.floor(token.length / 3)));
+		}
+		// The middle third (characters 3 to 6 of 11) rotated: xyzX → yzaY.
+		expect(mangledToken('abcxyzXYZ09')).toBe('abcyzaYYZ09');
+	});
 });
 
 describe('the proxy with --record', () => {
@@ -101,19 +169,20 @@ describe('the proxy with --record', () => {
 		if (dir) rmSync(dir, { recursive: true, force: true });
 	});
 
-	async function start(): Promise<LiveProxy> {
+	/** `answer`: fields of the upstream's JSON body in place of the defaults. */
+	async function start(answer: Record<string, unknown> = {}, redactor = new Redactor({ user: 'ME_USER' })): Promise<LiveProxy> {
 		const handle = '01b2c3d4-0000-1a2b-0000-00012a3b4c5d';
 		upstream = createServer((incoming, outgoing) => {
 			incoming.resume();
 			incoming.on('end', () => {
-				const body = JSON.stringify({ statementHandle: handle, data: [['1']], message: 'bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJNRSJ9.c2ln' });
+				const body = JSON.stringify({ statementHandle: handle, data: [['1']], message: 'bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJNRSJ9.c2ln', ...answer });
 				outgoing.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
 				outgoing.end(gzipSync(body));
 			});
 		});
 		await new Promise<void>((resolve) => upstream?.listen(0, '127.0.0.1', resolve));
 		dir = mkdtempSync(join(tmpdir(), 'live-record-'));
-		proxy = await startLiveProxy(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, { recordDir: dir, redactor: new Redactor({ user: 'ME_USER' }) });
+		proxy = await startLiveProxy(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, { recordDir: dir, redactor });
 		return proxy;
 	}
 
@@ -144,6 +213,17 @@ describe('the proxy with --record', () => {
 		});
 		expect(text).not.toMatch(/eyJ|01b2c3d4|ME_USER/);
 		expect(live.exchanges[0]?.token).toBe('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJNRSJ9.c2ln');
+	});
+
+	it('records a token the server quotes as its label, never the token', async () => {
+		const pat = `emulator-pat-${'Q7vX2mKp9'.repeat(7)}`;
+		const live = await start({ message: `Programmatic access token ${pat} is invalid; did you mean ${mangledToken(pat)}?` }, new Redactor({}, { pat }));
+		live.scenario = 'auth/pat-wrong-token';
+		await send(live.url, '/api/v2/statements');
+		const [file] = readdirSync(dir ?? '');
+		const text = readFileSync(join(dir ?? '', file), 'utf8');
+		expect(JSON.parse(text).response.body).toMatchObject({ message: 'Programmatic access token <pat> is invalid; did you mean <pat-mangled>?' });
+		expect(text).not.toContain(pat.slice(0, 24));
 	});
 
 	it('drops an answer after the server sent it in full, and records it as dropped', async () => {

@@ -5,6 +5,8 @@
  * through n8n-core workflows and raw SQL API requests, drops the schema (also after a failure or Ctrl-C),
  * prints one line per scenario and `live: N passed, M failed, K skipped`, and exits 1 on a failure.
  * Configured only by environment variables (config.ts); without them it prints one line and exits 0.
+ * The programmatic access token and the OAuth access token, when given, never appear in a printed line or a
+ * recorded file (redact.ts hides them by value).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,13 @@ const ROOT = resolve(__dirname, '..', '..');
 const SCENARIO_LIMIT_MS = 5 * 60_000;
 
 type Outcome = 'ok' | 'FAIL' | 'skip';
+
+/** Hides the tokens in what is printed, once the configuration named them. */
+let secrets: Pick<Redactor, 'redactSecrets'> = { redactSecrets: (text) => text };
+
+function say(text: string): void {
+	console.log(secrets.redactSecrets(text));
+}
 
 function line(outcome: Outcome, scenario: Scenario, detail: string): string {
 	const flat = detail.replace(/\s+/g, ' ').trim();
@@ -70,15 +79,17 @@ async function main(): Promise<number> {
 	const { values } = parseArgs({ options: { record: { type: 'string' }, 'no-build': { type: 'boolean' }, only: { type: 'string' } } });
 	const read = readLiveConfig(process.env);
 	if (!read.ok) {
-		console.log(read.message);
+		say(read.message);
 		return read.partial ? 2 : 0;
 	}
 	const { config } = read;
+	const tokens = { pat: config.pat, 'oauth-token': config.oauthToken };
+	secrets = new Redactor({}, tokens);
 
 	if (!values['no-build']) {
 		const build = spawnSync(process.execPath, [resolve(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
 		if (build.status !== 0) {
-			console.log(`live: npm run build failed:\n${build.stdout}${build.stderr}`);
+			say(`live: npm run build failed:\n${build.stdout}${build.stderr}`);
 			return 1;
 		}
 	}
@@ -88,7 +99,7 @@ async function main(): Promise<number> {
 	const user = credentialsFor(config, schema, config.host);
 	const target = pkg.KeyPairAuth.shared.describeCredentials(user);
 	const emulator = isEmulatorHost(target.baseUrl);
-	const redactor = new Redactor({ host: target.host, account: config.account, claimAccount: target.claimAccount, user: target.user });
+	const redactor = new Redactor({ host: target.host, account: config.account, claimAccount: target.claimAccount, user: target.user }, tokens);
 	const proxy: LiveProxy = await startLiveProxy(target.baseUrl, { recordDir: values.record ? resolve(values.record) : undefined, redactor });
 	const viaProxy = credentialsFor(config, schema, proxy.url);
 	// Creating and dropping the schema runs without it as the default (it does not exist yet, or any more).
@@ -96,7 +107,7 @@ async function main(): Promise<number> {
 	const wire = new Wire(proxy.url, viaProxy, pkg.KeyPairAuth.shared, { database: config.database, schema, warehouse: config.warehouse, role: config.role });
 	const ctx = createContext({ pkg, config, emulator, database: config.database, schema, credentials: viaProxy, directCredentials: user, proxy, wire });
 
-	console.log(`live: ${emulator ? 'emulator' : 'Snowflake'} at ${emulator ? target.baseUrl : target.host}, account claim ${target.claimAccount}, user ${target.user}, temporary schema ${config.database}.${schema}`);
+	say(`live: ${emulator ? 'emulator' : 'Snowflake'} at ${emulator ? target.baseUrl : target.host}, account claim ${target.claimAccount}, user ${target.user}, temporary schema ${config.database}.${schema}`);
 
 	let created = false;
 	const dropSchema = async (): Promise<string | undefined> => {
@@ -111,15 +122,15 @@ async function main(): Promise<number> {
 	const onSignal = (signal: string) => {
 		if (interrupted) return;
 		interrupted = true;
-		console.log(`live: ${signal}, dropping ${config.database}.${schema} before exiting`);
+		say(`live: ${signal}, dropping ${config.database}.${schema} before exiting`);
 		dropSchema()
 			.then((problem) => {
-				if (problem) console.log(`live: DROP SCHEMA failed (drop it by hand): ${problem}`);
-				else console.log(`live: dropped ${config.database}.${schema}`);
+				if (problem) say(`live: DROP SCHEMA failed (drop it by hand): ${problem}`);
+				else say(`live: dropped ${config.database}.${schema}`);
 			})
 			.finally(() => {
 				// The interrupted scenario counts as failed: the run proved less than it would have.
-				console.log(`live: ${counts.ok} passed, ${counts.FAIL + 1} failed, ${counts.skip} skipped`);
+				say(`live: ${counts.ok} passed, ${counts.FAIL + 1} failed, ${counts.skip} skipped`);
 				process.exit(130);
 			});
 	};
@@ -130,7 +141,7 @@ async function main(): Promise<number> {
 		proxy.scenario = 'setup';
 		const made = await runSnowflakeNode(pkg, setup, { operation: 'executeQuery', query: `CREATE SCHEMA ${qualifiedSchema(ctx)}` });
 		if (made.error) {
-			console.log(`FAIL setup: CREATE SCHEMA ${config.database}.${schema}: ${made.error.message}`);
+			say(`FAIL setup: CREATE SCHEMA ${config.database}.${schema}: ${made.error.message}`);
 			counts.FAIL++;
 			return 1;
 		}
@@ -140,16 +151,16 @@ async function main(): Promise<number> {
 			if (interrupted) break;
 			const { outcome, detail } = await runScenario(ctx, scenario);
 			counts[outcome]++;
-			console.log(line(outcome, scenario, detail));
+			say(line(outcome, scenario, detail));
 		}
 	} finally {
 		const problem = await dropSchema().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
 		if (problem) {
 			counts.FAIL++;
-			console.log(`FAIL cleanup: DROP SCHEMA ${config.database}.${schema} failed (drop it by hand): ${problem}`);
+			say(`FAIL cleanup: DROP SCHEMA ${config.database}.${schema} failed (drop it by hand): ${problem}`);
 		}
 		await proxy.close();
-		console.log(`live: ${counts.ok} passed, ${counts.FAIL} failed, ${counts.skip} skipped`);
+		say(`live: ${counts.ok} passed, ${counts.FAIL} failed, ${counts.skip} skipped`);
 	}
 	return counts.FAIL > 0 ? 1 : 0;
 }
@@ -157,8 +168,8 @@ async function main(): Promise<number> {
 main().then(
 	(code) => process.exit(code),
 	(error: unknown) => {
-		console.log(`live: ${error instanceof Error ? error.message : String(error)}`);
-		console.log('live: 0 passed, 1 failed, 0 skipped');
+		say(`live: ${error instanceof Error ? error.message : String(error)}`);
+		say('live: 0 passed, 1 failed, 0 skipped');
 		process.exit(1);
 	},
 );

@@ -1,8 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 /**
  * Raw SQL API requests for the wire questions n8n's node cannot ask (a request without User-Agent, a
- * requestId reused on purpose, a JWT signed with a skewed clock): signed by the package's own KeyPairAuth
- * from dist/, sent with node:http (which adds no header of its own, unlike fetch's User-Agent and Accept)
+ * requestId reused on purpose, a JWT signed with a skewed clock, a wrong token): signed by the package's own
+ * KeyPairAuth from dist/ (or its request shaping for a programmatic access token or OAuth token), sent with node:http (which adds no header of its own, unlike fetch's User-Agent and Accept)
  * through the suite's proxy (so `--record` saves them too).
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 import { sleep } from '../helpers/sleep';
-import type { DistKeyPairAuth } from './n8n';
+import type { DistSigner } from './n8n';
 
 export interface WireAnswer {
 	status: number;
@@ -28,8 +28,8 @@ export interface SubmitOptions {
 	parameters?: Record<string, string>;
 	/** Header names to leave out (User-Agent, Accept, Content-Type). */
 	omitHeaders?: string[];
-	/** Sign with this signer instead of the package's shared one (a skewed clock). */
-	auth?: DistKeyPairAuth;
+	/** Sign with this signer instead of the package's shared key pair (a skewed clock, another kind). */
+	auth?: DistSigner;
 	/** Replace the Authorization token (e.g. another claim spelling). */
 	token?: string;
 }
@@ -38,7 +38,7 @@ export class Wire {
 	constructor(
 		private readonly baseUrl: string,
 		private readonly credentials: Record<string, unknown>,
-		private readonly auth: DistKeyPairAuth,
+		private readonly auth: DistSigner,
 		private readonly context: { database: string; schema: string; warehouse: string; role: string },
 	) {}
 

@@ -35,7 +35,9 @@ import {
 } from 'n8n-workflow';
 
 import { SnowflakeKeyPairApi } from '../../credentials/SnowflakeKeyPairApi.credentials';
+import { SnowflakeOAuth2Api } from '../../credentials/SnowflakeOAuth2Api.credentials';
 import { SnowflakePatApi } from '../../credentials/SnowflakePatApi.credentials';
+import { OAUTH2_CREDENTIAL_TYPE, resolveOAuth2Credential } from './oauth';
 // `.js`: without an extension, Node's CommonJS resolver (tsx in scripts/demo.ts) finds SnowflakeSqlApi.node.json first.
 import { SnowflakeSqlApi } from '../../nodes/SnowflakeSqlApi/SnowflakeSqlApi.node.js';
 
@@ -128,10 +130,17 @@ LoggerProxy.init(captureLogger as unknown as Parameters<typeof LoggerProxy.init>
 
 const credentialType = new SnowflakeKeyPairApi();
 const patCredentialType = new SnowflakePatApi();
+const oauth2CredentialType = new SnowflakeOAuth2Api();
+
+/** Every `oauthTokenData` n8n-core saved (a first client-credentials token, each refresh), in order. */
+export const oauthTokenUpdates: IDataObject[] = [];
 
 /**
  * Serves the test's decrypted credential and signs requests with the own `authenticate` of the credential
- * type n8n asks for (key pair unless `type` names another; a PAT workflow asks for snowflakePatApi).
+ * type n8n asks for (key pair unless `type` names another; a PAT workflow asks for snowflakePatApi). The OAuth2
+ * credential is n8n's way: a child of oAuth2Api (n8n-core's requestOAuth2 signs and refreshes), its hidden
+ * fields resolved, and the token data n8n-core saves written back into the test's credential object, so the
+ * next execution reads it as n8n would from its database.
  */
 class TestCredentialsHelper extends ICredentialsHelper {
 	private readonly types: Map<string, ICredentialType>;
@@ -141,7 +150,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		type: ICredentialType = credentialType,
 	) {
 		super();
-		this.types = new Map([patCredentialType, type].map((known) => [known.name, known]));
+		this.types = new Map([patCredentialType, oauth2CredentialType, type].map((known) => [known.name, known]));
 	}
 
 	private typeNamed(name: string): ICredentialType {
@@ -150,8 +159,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return type;
 	}
 
-	getParentTypes(): string[] {
-		return [];
+	getParentTypes(type: string): string[] {
+		return type === OAUTH2_CREDENTIAL_TYPE ? ['oAuth2Api'] : [];
 	}
 
 	isCredentialUsableByNode(): boolean {
@@ -176,13 +185,16 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('getCredentials is not used by the harness');
 	}
 
-	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		return { ...this.data };
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		return type === OAUTH2_CREDENTIAL_TYPE ? resolveOAuth2Credential(this.data) : { ...this.data };
 	}
 
 	async updateCredentials(): Promise<void> {}
 
-	async updateCredentialsOauthTokenData(): Promise<void> {}
+	async updateCredentialsOauthTokenData(_nodeCredentials: unknown, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.data.oauthTokenData = data.oauthTokenData;
+		oauthTokenUpdates.push(data.oauthTokenData as IDataObject);
+	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
 		return this.typeNamed(type).properties;
@@ -355,7 +367,7 @@ export function snowflakeWorkflow(parameters: IDataObject, options: NodeOptions 
 }
 
 /** The credential type each value of the Authentication parameter selects. */
-const CREDENTIAL_TYPE_OF = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi' } as const;
+const CREDENTIAL_TYPE_OF = { keyPair: 'snowflakeKeyPairApi', programmaticAccessToken: 'snowflakePatApi', oAuth2: OAUTH2_CREDENTIAL_TYPE } as const;
 
 /**
  * `data` with every Snowflake node (action or trigger) authenticating with `kind`: the Authentication

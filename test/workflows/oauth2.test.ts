@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/node-usable-as-tool, @n8n/community-nodes/no-deprecated-workflow-functions -- test-only code (the legacy helper is what it measures), never shipped */
+/* eslint-disable @n8n/community-nodes/node-usable-as-tool, @n8n/community-nodes/no-deprecated-workflow-functions -- test-only code (the legacy helper is what it measures), never shipped */
 /**
  * The Snowflake OAuth2 credential through n8n-core's own OAuth2 machinery (requestOAuth2, refreshOAuth2Token),
  * against the emulator's OAuth server and the local IdP, in real workflow runs. A test-only node calls
@@ -14,14 +14,12 @@
  */
 import './env';
 
-import { createRequire } from 'node:module';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 import { WorkflowExecute, ExecutionLifecycleHooks } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeConnectionTypes,
-	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type ICredentials,
@@ -44,6 +42,7 @@ import { startEmulator, type Emulator } from '../emulator/server';
 import { generateRsaKeyPair } from '../emulator/harness';
 import { startIdp, type Idp } from '../oauth/idp';
 import { createAdditionalData, logLines, nodeTypes, TRIGGER_TYPE, type RunResult } from './harness';
+import { connectSnowflakeOAuth, resolveOAuth2Credential } from './oauth';
 import { everythingKept, leaks, oauthSecretsOf } from './secretScan';
 
 const PROBE_TYPE = 'n8n-nodes-snowflake-sql-api.oauthProbe';
@@ -130,7 +129,6 @@ const probeNodeTypes: INodeTypes = {
 };
 
 const credentialType = new SnowflakeOAuth2Api();
-const expressions = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: probeNodeTypes });
 
 /**
  * n8n's credentials helper, reduced to what requestOAuth2 uses: `snowflakeOAuth2Api` extends `oAuth2Api`,
@@ -149,16 +147,7 @@ class OAuthCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
-		const form = { ...NodeHelpers.getNodeParameters(credentialType.properties, this.data as never, true, false, null, null), ...this.data };
-		const resolved: ICredentialDataDecryptedObject = { ...this.data };
-		for (const property of credentialType.properties) {
-			const value = form[property.name];
-			resolved[property.name] =
-				typeof value === 'string' && value.startsWith('=')
-					? (expressions.expression.getParameterValue(value, null, 0, 0, 'credential', [], 'internal', {}, undefined, false, form) as string)
-					: (value as string);
-		}
-		return resolved;
+		return resolveOAuth2Credential(this.data);
 	}
 
 	async updateCredentialsOauthTokenData(_node: unknown, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
@@ -301,28 +290,11 @@ describe('External OAuth (client credentials) through n8n-core', () => {
 describe('Snowflake OAuth (authorization code with PKCE, refresh token) through n8n-core', () => {
 	/** What n8n's Connect button does (OAuth2CredentialController), with the credential's resolved fields. */
 	async function connect(helper: OAuthCredentialsHelper): Promise<void> {
-		const requireFromCore = createRequire(createRequire(import.meta.url).resolve('n8n-core'));
-		const { ClientOAuth2 } = requireFromCore('@n8n/client-oauth2') as typeof import('@n8n/client-oauth2');
 		const resolved = await helper.getDecrypted();
 		expect(resolved).toMatchObject({ authUrl: `${emulator.url}/oauth/authorize`, accessTokenUrl: `${emulator.url}/oauth/token-request`, authentication: 'body' });
-		const client = new ClientOAuth2({
-			clientId: CLIENT.clientId,
-			clientSecret: '',
-			accessTokenUri: resolved.accessTokenUrl as string,
-			authorizationUri: resolved.authUrl as string,
-			redirectUri: REDIRECT_URI,
-			scopes: [resolved.scope as string],
-			state: 'csrf-state',
-		});
-		const verifier = randomBytes(32).toString('base64url');
-		const authorizeUrl = client.code.getUri({ query: { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } });
-		const redirect = await fetch(authorizeUrl, { redirect: 'manual' });
-		expect(redirect.status).toBe(302);
-		const token = await client.code.getToken(redirect.headers.get('location')!, {
-			body: { code_verifier: verifier, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret },
-		});
-		helper.data = { ...helper.data, oauthTokenData: token.data };
-		helper.saved.push(token.data);
+		const tokenData = await connectSnowflakeOAuth(helper.data, REDIRECT_URI);
+		helper.data = { ...helper.data, oauthTokenData: tokenData };
+		helper.saved.push(tokenData);
 	}
 
 	const form = () => ({ grantType: 'pkce', account: emulator.account, host: emulator.url, role: 'ANALYST', clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret });

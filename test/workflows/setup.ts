@@ -17,14 +17,19 @@ export interface EmulatorFixture {
 	credentials(overrides?: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
 	/** The snowflakePatApi credential with the emulator's generated token, its host pointing at the proxy. */
 	patCredentials(overrides?: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
+	/** The fields every credential kind shares (account, the proxy as host, no context defaults) and `fields`. */
+	sharedCredentials(fields: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject;
 }
 
-/** Starts the emulator (its DuckDB engine unless `options.engine` is given) behind a recording proxy. */
-export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
+/**
+ * Starts the emulator (its DuckDB engine unless `options.engine` is given) behind a recording proxy. `options`
+ * may be a function, run first: it may start what the emulator must know about (an identity provider).
+ */
+export function useEmulator(options: EmulatorOptions | (() => Promise<EmulatorOptions>) = {}): EmulatorFixture {
 	let emulator: Emulator | undefined;
 	let proxy: RecordingProxy | undefined;
 	beforeAll(async () => {
-		emulator = await startEmulator(options);
+		emulator = await startEmulator(typeof options === 'function' ? await options() : options);
 		proxy = await startRecordingProxy(emulator.url);
 	});
 	afterAll(async () => {
@@ -54,6 +59,7 @@ export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
 			...overrides,
 		}),
 		patCredentials: (overrides = {}) => ({ ...shared(), token: fixture.emulator.generatedPat?.secret ?? '', ...overrides }),
+		sharedCredentials: (fields) => ({ ...shared(), ...fields }),
 	};
 	/** The fields every credential kind has: the emulator's account, the proxy as host, no context defaults. */
 	const shared = () => ({ account: fixture.emulator.account, host: fixture.proxy.url, role: '', warehouse: '', database: '', schema: '' });

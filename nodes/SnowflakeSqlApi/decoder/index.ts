@@ -12,13 +12,14 @@
  */
 import { columnCodec, type ConverterOptions } from './converters';
 import { DecodeError } from './errors';
-import { scanPartition, type ScanColumns } from './partitionScan';
+import { renderPartition, scanPartition, type ScanColumns } from './partitionScan';
 import { isKnownTimeZone } from './timeZone';
 import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
 
 export { daysFromCivil } from './calendar';
 export { DecodeError } from './errors';
-export type { DecodedRow, DecodeOptions, RowDecoder, RowType } from './types';
+export { parseJson } from './json';
+export type { DecodedRow, DecodeOptions, RowDecoder, RowFormat, RowType } from './types';
 
 /** Checks DecodeOptions once, so an unknown time zone fails before any request. Throws a 'config' DecodeError. */
 export function checkDecodeOptions(options?: DecodeOptions): void {
@@ -136,5 +137,6 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 			return out;
 		},
 		decodePartition: (body, out, offset, limit) => (scanColumns === undefined ? undefined : scanPartition(body, scanColumns, out, offset, limit)),
+		renderPartition: (body, format, limit, chunks) => (scanColumns === undefined ? undefined : renderPartition(body, scanColumns, format, limit, chunks)),
 	};
 }

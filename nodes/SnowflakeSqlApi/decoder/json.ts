@@ -11,6 +11,11 @@
  * exactly like JSON.parse, so string contents that happen to say NaN or undefined are untouched.
  * Text that even the lenient parser cannot read, or nested deeper than MAX_DEPTH, is returned as the
  * original string.
+ *
+ * A cell with a backslash also takes the lenient parser: JSON.parse of V8 13.6 (Node 24.21) misreads a
+ * one-character key written as an escape ("\t", "\u0041") as "\\" once it has parsed an object with
+ * the key "\\" in that place (`{"a":1,"\\":2}` then `{"a":1,"\t":2}` gives the key "\\"; whether it
+ * happens depends on what the process parsed before). The lenient parser reads keys as strings.
  */
 
 const MAYBE_UNSAFE_INTEGER = /\d{16}/;
@@ -21,7 +26,7 @@ export function parseVariant(cell: string): unknown {
 	// Deeper values stay text: n8n copies and serialises items recursively, and 100,000 levels (as
 	// JSON.parse would build) overflow its stack when the execution is saved.
 	if (cell.length > 2 * MAX_DEPTH && nestedDeeperThan(cell, MAX_DEPTH)) return cell;
-	if (cell.length < 16 || !MAYBE_UNSAFE_INTEGER.test(cell)) {
+	if ((cell.length < 16 || !MAYBE_UNSAFE_INTEGER.test(cell)) && !cell.includes('\\')) {
 		try {
 			return JSON.parse(cell);
 		} catch {
@@ -55,19 +60,40 @@ function nestedDeeperThan(text: string, max: number): boolean {
 	return false;
 }
 
-/** Throws SyntaxError when the text is not (lenient) JSON. */
-function parseLenientJson(text: string): unknown {
-	const parser = new LenientJsonParser(text);
+/**
+ * JSON.parse for JSON text a user supplied (a JSON Lines file): the same values, numbers included, but
+ * text with a backslash is read by the lenient parser, whose keys are exact (the V8 13.6 bug above would
+ * put a value under the wrong column). Throws SyntaxError for text that is not strict JSON.
+ */
+export function parseJson(text: string): unknown {
+	const value: unknown = JSON.parse(text);
+	if (!text.includes('\\')) return value;
+	try {
+		return parseLenientJson(text, 'native');
+	} catch {
+		return value; // nested deeper than the lenient parser reads: refused as too deep by the caller
+	}
+}
+
+/**
+ * Throws SyntaxError when the text is not (lenient) JSON. `numbers`: 'exact' keeps integers beyond the
+ * safe range and non-finite numbers as their text (VARIANT cells); 'native' makes every number what
+ * JSON.parse makes it.
+ */
+function parseLenientJson(text: string, numbers: 'exact' | 'native' = 'exact'): unknown {
+	const parser = new LenientJsonParser(text, numbers);
 	const value = parser.value(0);
 	parser.expectEnd();
 	return value;
 }
 
-
 class LenientJsonParser {
 	private i = 0;
 
-	constructor(private readonly text: string) {}
+	constructor(
+		private readonly text: string,
+		private readonly numbers: 'exact' | 'native',
+	) {}
 
 	value(depth: number): unknown {
 		if (depth > MAX_DEPTH) throw this.fail('nesting too deep');
@@ -188,6 +214,7 @@ class LenientJsonParser {
 		const token = this.text.slice(start, this.i);
 		if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(token)) throw this.fail('malformed number');
 		const n = Number(token);
+		if (this.numbers === 'native') return n;
 		if (integer && !Number.isSafeInteger(n)) return token;
 		if (!Number.isFinite(n)) return token;
 		return n;

@@ -35,6 +35,19 @@ export interface DecodeOptions {
 /** Decoded row: column name → JS value. Duplicate column names get `_2`, `_3`, ... suffixes. */
 export type DecodedRow = Record<string, unknown>;
 
+/**
+ * How rows are written as text, cell by cell, with no row object in between (a result written as a
+ * file): the text of row r is before[0] + text(cell 0) + before[1] + ... + text(cell n-1) + rowEnd,
+ * a NULL's text being nullText.
+ */
+export interface RowFormat {
+	readonly before: readonly string[];
+	readonly rowEnd: string;
+	readonly nullText: string;
+	/** The text of a non-null value of column `column`, the value as decodePartition makes it. */
+	text(value: unknown, column: number): string;
+}
+
 export interface RowDecoder {
 	/** Object keys in column order (duplicates suffixed `_2`, `_3`, ...). */
 	readonly keys: readonly string[];
@@ -54,4 +67,11 @@ export interface RowDecoder {
 	 * not JSON fails there, as it always did) and decodes the rows with consumeInto. Never throws.
 	 */
 	decodePartition(body: unknown, out: DecodedRow[], offset: number, limit: number): number | undefined;
+	/**
+	 * decodePartition writing each row as text in `format` instead of an object (a result written as a
+	 * file): the text of the first `limit` rows appended to `chunks` as UTF-8, in pieces of about 64 KB.
+	 * Undefined as decodePartition answers it, `chunks` then holding part of the partition, to be dropped
+	 * (the caller decodes the rows and writes them itself). Never throws, but for what `format.text` throws.
+	 */
+	renderPartition(body: unknown, format: RowFormat, limit: number, chunks: Uint8Array[]): number | undefined;
 }

@@ -12,6 +12,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
+	type IDataObject,
 	type IPollFunctions,
 } from 'n8n-workflow';
 
@@ -19,6 +20,7 @@ import { checkDecodeOptions, createRowDecoder } from '../decoder';
 import {
 	boundText,
 	isBodyStream,
+	oauthTokenFailure,
 	readBoundedBody,
 	requestAuth,
 	SnowflakeClient,
@@ -64,8 +66,20 @@ export async function loadCredential(context: IExecuteFunctions | ILoadOptionsFu
 		throw new NodeOperationError(context.getNode(), `Authentication "${String(kind)}" is not supported: choose Key Pair, Programmatic Access Token or OAuth2.`);
 	}
 	const type = CREDENTIAL_TYPES.get(kind) ?? '';
-	const { defaults, auth } = requestAuth(kind, await context.getCredentials(type));
+	const { defaults, auth } = requestAuth(kind, await context.getCredentials(type), kind === 'oAuth2' ? oauthRefresh(context, type) : undefined);
 	return { type, defaults, auth };
+}
+
+/**
+ * n8n's refresh of the credential's OAuth token, for the transport to call after Snowflake said the token
+ * expired (with ignoreHttpStatusErrors n8n-core never refreshes by itself). Executions, trigger polls and list
+ * searches all have it in n8n 1.x and 2.x (getRequestHelperFunctions); where a context has not, the transport
+ * says to reconnect. n8n-core 2.x refreshes one credential once even when several requests ask at once.
+ */
+function oauthRefresh(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions, type: string): (() => Promise<unknown>) | undefined {
+	const helpers = context.helpers as Partial<Pick<IExecuteFunctions['helpers'], 'refreshOAuth2Token'>>;
+	const refresh = helpers.refreshOAuth2Token;
+	return typeof refresh === 'function' ? async () => await refresh.call(context, type) : undefined;
 }
 
 /** The credential a credential test is given, by its type (undefined: not one of ours). */
@@ -159,15 +173,17 @@ function eitherSignal(...signals: Array<AbortSignal | undefined>): AbortSignal |
  * signal on purpose: n8n-core puts the execution's cancel signal on every httpRequestWithAuthentication
  * call, which would cut the submit whose 202 reveals the handle to cancel, and the cancel itself
  * sent after the execution was stopped. Those two are signed by the same authenticateRequest the
- * credential's `authenticate` uses (key pair and PAT alike) and sent with httpRequest. OAuth2 always goes
- * through n8n, which holds and refreshes its access token: the request is only shaped here (token type, base
- * URL), and the two signal-less requests then carry the execution's signal too.
+ * credential's `authenticate` uses (key pair and PAT alike) and sent with httpRequest. OAuth2 goes through
+ * n8n, which holds its access token: the request is only shaped here (token type, base URL), and the two
+ * signal-less requests go through the legacy requestWithAuthentication, which adds no cancel signal.
  */
 export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions, credential: NodeCredential): HttpFn {
 	const { auth, type } = credential;
 	const forcesCancelSignal = typeof (context as Partial<IExecuteFunctions>).getExecutionCancelSignal === 'function';
 	const signsItself = auth.kind !== 'oAuth2';
+	const legacyOAuth2 = createLegacyOAuth2Http(context, credential);
 	return async (request: HttpRequest) => {
+		if (!signsItself && request.signal === undefined && forcesCancelSignal) return await legacyOAuth2(request);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: request.path,
@@ -189,7 +205,63 @@ export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions
 					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options));
 			return await toFullResponse(raw, request);
 		} catch (error) {
-			throw transportFailure(error, request.signal);
+			throw signsItself ? transportFailure(error, request.signal) : oauthFailure(error, request.signal);
+		}
+	};
+}
+
+/**
+ * A failed OAuth2 request: a system error (reset, refused, timeout, too large) is a transport failure the
+ * exchange may retry; anything else came from n8n's OAuth2 machinery (no token, refresh or first
+ * client-credentials token refused) and would fail the same on every attempt: said so, not retried.
+ */
+function oauthFailure(error: unknown, signal: AbortSignal | undefined): unknown {
+	if (signal?.aborted) return signal.reason;
+	const code = (systemError(error) as { code?: unknown } | undefined)?.code;
+	return typeof code === 'string' && code !== 'EAUTH' ? transportFailure(error, signal) : oauthTokenFailure(error);
+}
+
+/**
+ * The request in the legacy helpers' (request-promise) terms: every status resolves with the full response,
+ * no redirect followed, the decompressed body handed over as a stream for toFullResponse to read bounded.
+ */
+function legacyOptions(request: HttpRequest, shaped: { baseURL: string; headers: Record<string, unknown> }) {
+	return {
+		uri: shaped.baseURL.replace(/\/+$/, '') + request.path,
+		method: request.method,
+		qs: request.qs,
+		headers: shaped.headers as IDataObject,
+		body: request.body,
+		json: true,
+		gzip: true,
+		timeout: request.timeoutMs,
+		resolveWithFullResponse: true,
+		simple: false,
+		// The legacy helper follows GET redirects unless told not to (n8n 1.x and 2.x alike).
+		followRedirect: false,
+		followAllRedirects: false,
+		maxRedirects: 0,
+		sendCredentialsOnCrossOriginRedirect: false,
+		useStream: true,
+	};
+}
+
+/**
+ * OAuth2 requests that must outlive the execution's cancel signal (the submit whose 202 reveals the handle,
+ * the cancel sent after a stop): n8n-core's legacy requestWithAuthentication signs them with the credential's
+ * token (fetching a first client-credentials token, refreshing after a 401 and retrying once by itself) and,
+ * unlike httpRequestWithAuthentication, adds no cancel signal. Redirects off and the body read bounded, as
+ * everywhere else.
+ */
+function createLegacyOAuth2Http(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions, credential: NodeCredential): HttpFn {
+	const { auth, type } = credential;
+	return async (request: HttpRequest) => {
+		try {
+			const shaped = await auth.authenticateRequest({ url: request.path, headers: { ...request.headers } });
+			const raw: unknown = await context.helpers.requestWithAuthentication.call(context, type, legacyOptions(request, shaped));
+			return await toFullResponse(raw, request);
+		} catch (error) {
+			throw oauthFailure(error, request.signal);
 		}
 	};
 }
@@ -202,24 +274,7 @@ export function createCredentialTestHttp(context: ICredentialTestFunctions, auth
 	return async (request: HttpRequest) => {
 		const signed = await auth.authenticateRequest({ url: request.path, headers: { ...request.headers } });
 		try {
-			const raw: unknown = await context.helpers.request({
-				uri: signed.baseURL.replace(/\/+$/, '') + request.path,
-				method: request.method,
-				qs: request.qs,
-				headers: signed.headers,
-				body: request.body,
-				json: true,
-				gzip: true,
-				timeout: request.timeoutMs,
-				resolveWithFullResponse: true,
-				simple: false,
-				// The legacy helper follows GET redirects unless told not to (n8n 1.x and 2.x alike).
-				followRedirect: false,
-				followAllRedirects: false,
-				maxRedirects: 0,
-				sendCredentialsOnCrossOriginRedirect: false,
-				useStream: true,
-			});
+			const raw: unknown = await context.helpers.request(legacyOptions(request, signed));
 			return await toFullResponse(raw, request);
 		} catch (error) {
 			throw transportFailure(error, request.signal);
@@ -239,7 +294,8 @@ const abortableSleep: SleepFn = async (ms, signal) => {
 
 /**
  * One client per execution, decoding with decoder/: the credential's kind and non-secret facts (key pair:
- * fingerprint, user, account) shape 401 hints; an expired key-pair token is re-signed.
+ * fingerprint, user, account) shape 401 hints; an expired key-pair token is re-signed, an expired or invalid
+ * OAuth token refreshed.
  */
 export function createClient(
 	http: HttpFn,
@@ -258,7 +314,8 @@ export function createClient(
 		user: described.user,
 		claimAccount: described.account,
 		host: described.host,
-		onTokenExpired: auth.kind === 'keyPair' ? () => auth.invalidateToken() : undefined,
+		// Key pair: re-sign; OAuth2: n8n refreshes the token. A programmatic access token cannot be renewed.
+		onTokenExpired: auth.kind === 'programmaticAccessToken' ? undefined : async () => await auth.invalidateToken(),
 		onEvent,
 		...overrides,
 	});

@@ -5,8 +5,12 @@
  * node:zlib is not allowed in a community node). n8n-workflow's helpers offer no compression.
  *
  * Writing: n8n's prepareBinaryData takes a Buffer or a Node Readable; a Readable cannot be built
- * without node:stream, so the file is collected as the chunks of each partition and handed over as
- * one Buffer at the end (n8n's default binary mode keeps it in memory as base64 anyway).
+ * without node:stream, so the file is collected into one Buffer and handed over at the end (n8n's
+ * default binary mode keeps it in memory as base64 anyway: 4/3 of the file, next to the Buffer it is
+ * encoded from). The Buffer grows by doubling as chunks arrive and each chunk is copied in at once,
+ * so the chunks and a copy of the whole file never coexist (collecting the chunks and concatenating
+ * them at the end held the file twice); the bytes not yet written of a doubling are never touched,
+ * and the file is handed over as a view of its written part (no final copy).
  * Reading: a stored binary (filesystem, S3, database modes) is streamed with getBinaryStream, chunk by
  * chunk; in the default mode it is base64 in the item and decoded once, then read in slices.
  */
@@ -19,13 +23,23 @@ type WrittenBytes = Parameters<ByteWriter['write']>[0];
 /** Slices of an in-memory binary, and the chunk size asked of getBinaryStream. */
 const CHUNK_BYTES = 1 << 20;
 
+/** The first capacity of a file's Buffer; it doubles from there. */
+const FIRST_CAPACITY = 1 << 20;
+
+/** The most a size hint reserves (it comes from the server's partitionInfo). */
+const MAX_HINTED_CAPACITY = 1 << 30;
+
 /** Collects the bytes of a file being written, gzipped on the way when asked. */
 export class FileSink {
-	private readonly chunks: Uint8Array[] = [];
+	private file: Buffer | undefined;
 	private size = 0;
+	/** The capacity of the first Buffer. */
+	private readonly firstCapacity: number;
 	private readonly gzip?: { writer: ByteWriter; reading: Promise<void> };
 
-	constructor(compress: boolean) {
+	/** `expectedBytes`: about how big the file will be (0: unknown); a quarter more is reserved. */
+	constructor(compress: boolean, expectedBytes = 0) {
+		this.firstCapacity = Math.max(FIRST_CAPACITY, Math.min(MAX_HINTED_CAPACITY, Math.ceil(expectedBytes * 1.25)));
 		if (!compress) return;
 		const stream = new CompressionStream('gzip');
 		const reader = stream.readable.getReader();
@@ -42,15 +56,25 @@ export class FileSink {
 	}
 
 	private keep(bytes: Uint8Array): void {
-		this.chunks.push(bytes);
-		this.size += bytes.length;
+		const size = this.size + bytes.length;
+		if (this.file === undefined || size > this.file.length) {
+			let capacity = this.file?.length ?? this.firstCapacity;
+			while (capacity < size) capacity *= 2;
+			// allocUnsafe: the bytes beyond what is written are never touched (the file is handed over as a view).
+			const grown = Buffer.allocUnsafe(capacity);
+			if (this.file !== undefined) grown.set(this.file.subarray(0, this.size));
+			this.file = grown;
+		}
+		this.file.set(bytes, this.size);
+		this.size = size;
 	}
 
-	async write(text: string): Promise<void> {
-		if (text === '') return;
-		const bytes = Buffer.from(text, 'utf8');
+	/** Text is written as UTF-8. */
+	async write(text: Uint8Array | string): Promise<void> {
+		if (text.length === 0) return;
+		const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
 		// Waiting on the compressor bounds what is queued in front of it to about one partition.
-		if (this.gzip) await this.gzip.writer.write(bytes);
+		if (this.gzip) await this.gzip.writer.write(bytes as WrittenBytes);
 		else this.keep(bytes);
 	}
 
@@ -59,14 +83,14 @@ export class FileSink {
 			await this.gzip.writer.close();
 			await this.gzip.reading;
 		}
-		const file = Buffer.concat(this.chunks, this.size);
-		this.chunks.length = 0;
+		const file = this.file?.subarray(0, this.size) ?? Buffer.alloc(0);
+		this.file = undefined;
 		return file;
 	}
 
 	/** Stops a failed write: the compressor is released and nothing is kept. */
 	abort(reason: unknown): void {
-		this.chunks.length = 0;
+		this.file = undefined;
 		this.gzip?.writer.abort(reason).catch(() => undefined);
 	}
 }

@@ -7,6 +7,7 @@
  *   unquoted empty cell reads as null, a quoted one as ''. Blank lines are skipped. A record over
  *   MAX_RECORD_CHARS fails (an unclosed quote would otherwise swallow the rest of the file).
  */
+import type { RowFormat, RowWriter } from '../transport';
 import { SqlInputError } from './inputErrors';
 
 const QUOTE = 34;
@@ -43,11 +44,12 @@ function cellText(value: unknown, json: boolean): string | null {
 	return JSON.stringify(value);
 }
 
-/** Renders rows (objects keyed by column) as CSV records with one delimiter. */
-export class CsvWriter {
+/** Renders rows (objects keyed by column) as CSV records with one delimiter, or cell by cell from partitions (`format`). */
+export class CsvWriter implements RowWriter {
 	private readonly delimiterCode: number;
 	/** Per column: a JSON column, whose values are all written as JSON. */
 	private readonly json: boolean[];
+	readonly format: RowFormat;
 
 	constructor(
 		private readonly keys: readonly string[],
@@ -60,6 +62,13 @@ export class CsvWriter {
 			// GEOGRAPHY and GEOMETRY are carried as "object" but may be WKT text: written as decoded.
 			return column !== undefined && JSON_TYPES.has(String(column.type).toLowerCase()) && !column.extTypeName;
 		});
+		// The same text as records() gives each row, written without the row.
+		this.format = {
+			before: keys.map((_, index) => (index === 0 ? '' : delimiter)),
+			rowEnd: '\r\n',
+			nullText: '',
+			text: (value, column) => this.cell(cellText(value, this.json[column])),
+		};
 	}
 
 	private cell(text: string | null): string {

@@ -138,7 +138,6 @@ export const REQUEST_OPTIONS = {
 /**
  * Authentication, as n8n's own nodes offer a choice of credentials: one credential entry per value, shown
  * only for it. Key Pair is the default, so a workflow saved before the choice existed keeps its key pair.
- * OAuth2 (snowflakeOAuth2Api, adapters.ts' CREDENTIAL_TYPES.oAuth2) joins the options with its credential class.
  */
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
@@ -151,6 +150,11 @@ export const authenticationProperty: INodeProperties = {
 			name: 'Programmatic Access Token',
 			value: 'programmaticAccessToken',
 			description: 'A token generated for the user (ALTER USER ... ADD PROGRAMMATIC ACCESS TOKEN); needs a network policy.',
+		},
+		{
+			name: 'OAuth2',
+			value: 'oAuth2',
+			description: 'Snowflake OAuth (a user signs in once) or External OAuth from your identity provider (Entra ID, Okta, ...)',
 		},
 	],
 	default: 'keyPair',

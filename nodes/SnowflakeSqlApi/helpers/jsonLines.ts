@@ -3,13 +3,34 @@
  * n8n items show them; read incrementally, each line an object whose keys are the columns. A line
  * ending in `\r\n` is read too, blank lines are skipped, and a line over MAX_RECORD_CHARS fails.
  */
+import { parseJson } from '../decoder';
+import type { RowFormat, RowWriter } from '../transport';
 import { MAX_RECORD_CHARS } from './csv';
 import { SqlInputError } from './inputErrors';
 
-export function jsonLines(rows: ReadonlyArray<Record<string, unknown>>): string {
-	let out = '';
-	for (const row of rows) out += `${JSON.stringify(row)}\n`;
-	return out;
+/** A key JSON.stringify writes before the others, whatever its column's place: an array index. */
+const isArrayIndex = (key: string) => key.length <= 10 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+
+/** Rows as JSON Lines: JSON.stringify of each row, or, cell by cell from partitions (`format`), the same text. */
+export class JsonLinesWriter implements RowWriter {
+	readonly format?: RowFormat;
+
+	constructor(keys: readonly string[]) {
+		// An object writes array-index keys first (out of column order): such rows are written as objects.
+		if (keys.some(isArrayIndex)) return;
+		this.format = {
+			before: keys.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`),
+			rowEnd: '}\n',
+			nullText: 'null',
+			text: (value) => JSON.stringify(value),
+		};
+	}
+
+	records(rows: ReadonlyArray<Record<string, unknown>>): string {
+		let out = '';
+		for (const row of rows) out += `${JSON.stringify(row)}\n`;
+		return out;
+	}
 }
 
 type JsonLineHandler = (row: Record<string, unknown>, line: number) => void;
@@ -29,7 +50,7 @@ export class JsonLinesReader {
 		let value: unknown;
 		let invalid: Error | undefined;
 		try {
-			value = JSON.parse(body);
+			value = parseJson(body);
 		} catch (error) {
 			invalid = error as Error;
 		}

@@ -6,11 +6,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { DecodedRow, PartitionConsumer, StatementResult } from '../transport';
+import type { PartitionWriter, StatementResult } from '../transport';
 import { CsvWriter, csvDelimiter } from './csv';
 import { FileSink } from './binaryFile';
 import { SqlInputError } from './inputErrors';
-import { jsonLines } from './jsonLines';
+import { JsonLinesWriter } from './jsonLines';
 
 type FileFormat = 'csv' | 'jsonl';
 
@@ -40,8 +40,8 @@ export function readResultFileOptions(context: IExecuteFunctions, itemIndex: num
 	};
 }
 
-/** Reads a result, handing each partition's rows to the consumer (executeEach or readEach bound to a statement). */
-type PartitionedRead = (onPartition: PartitionConsumer) => Promise<StatementResult>;
+/** Reads a result, each partition written as text with the writer (executeEach or readEach bound to a statement). */
+type PartitionedRead = (writer: PartitionWriter) => Promise<StatementResult>;
 
 /**
  * Writes what `read` hands over into the item's file. A statement still running (Get Statement
@@ -53,23 +53,27 @@ export async function resultFileItem(
 	options: ResultFileOptions,
 	read: PartitionedRead,
 ): Promise<INodeExecutionData> {
-	const sink = new FileSink(options.gzip);
-	let render: ((rows: DecodedRow[]) => string) | undefined;
+	let sink = new FileSink(options.gzip);
+	/** The CSV header, written with the first partition. */
+	let header = '';
 	let written = 0;
 	let result: StatementResult | undefined;
 	try {
-		result = await read(async (rows, _partition, keys, rowType) => {
-			if (render === undefined) {
-				if (options.format === 'csv') {
-					const writer = new CsvWriter(keys, rowType, options.delimiter);
-					await sink.write(writer.header());
-					render = (batch) => writer.records(batch);
-				} else {
-					render = jsonLines;
-				}
-			}
-			written += rows.length;
-			await sink.write(render(rows));
+		result = await read({
+			open: (keys, rowType, bodyBytes) => {
+				// A CSV file is about as big as the JSON it comes from: room for it from the start saves the copies of growing.
+				if (!options.gzip && options.format === 'csv') sink = new FileSink(false, bodyBytes);
+				if (options.format === 'jsonl') return new JsonLinesWriter(keys);
+				const writer = new CsvWriter(keys, rowType, options.delimiter);
+				header = writer.header();
+				return writer;
+			},
+			write: async (chunks, rows) => {
+				if (header !== '') await sink.write(header);
+				header = '';
+				written += rows;
+				for (const chunk of chunks) await sink.write(chunk);
+			},
 		});
 	} finally {
 		// Failed, or nothing to write: the compressor is released and no bytes are kept.

@@ -5,7 +5,7 @@
 import type {
 	ExecuteOptions,
 	GetStatementOptions,
-	PartitionConsumer,
+	PartitionWriter,
 	QueryStatus,
 	ReadEachOptions,
 	StatementPage,
@@ -21,9 +21,9 @@ export interface StatementRunner {
 	submit(request: StatementRequest, options?: ExecuteOptions): Promise<SubmitResponse>;
 	/** The status of a statement submitted earlier and, once it succeeded, one partition of its rows. */
 	getStatement(statementHandle: string, options?: GetStatementOptions): Promise<StatementPage>;
-	/** `execute` handing the rows to `onPartition` one partition at a time; the result carries no rows. */
-	executeEach(request: StatementRequest, options: ExecuteOptions, onPartition: PartitionConsumer): Promise<StatementResult>;
-	/** Every partition of a statement submitted earlier to `onPartition` (status 'running' when not waiting and not done). */
-	readEach(statementHandle: string, options: ReadEachOptions, onPartition: PartitionConsumer): Promise<StatementResult>;
+	/** `execute` writing the rows as text with `writer`, one partition at a time; the result carries no rows. */
+	executeEach(request: StatementRequest, options: ExecuteOptions, writer: PartitionWriter): Promise<StatementResult>;
+	/** Every partition of a statement submitted earlier written with `writer` (status 'running' when not waiting and not done). */
+	readEach(statementHandle: string, options: ReadEachOptions, writer: PartitionWriter): Promise<StatementResult>;
 	cancel(statementHandle: string, options?: { signal?: AbortSignal }): Promise<QueryStatus>;
 }

@@ -30,7 +30,7 @@ import type { DecodedRow } from '../decoder';
 import type {
 	ExecuteOptions,
 	GetStatementOptions,
-	PartitionConsumer,
+	PartitionWriter,
 	PollPolicy,
 	QueryStatus,
 	ReadEachOptions,
@@ -241,11 +241,11 @@ export class SnowflakeClient {
 	}
 
 	/**
-	 * `execute` for results too big to hold at once: the rows go to `onPartition` one partition at a
+	 * `execute` for results too big to hold at once: the rows go to `writer` as text one partition at a
 	 * time, in order, and the result comes back with no rows. Aborting `signal` cancels the statement
 	 * (also while partitions are read). The children of a multi-statement request are not read.
 	 */
-	async executeEach(request: StatementRequest, options: ExecuteOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+	async executeEach(request: StatementRequest, options: ExecuteOptions, writer: PartitionWriter): Promise<StatementResult> {
 		this.decoding.checkDecodeOptions(options.decode);
 		checkMaxRows(options);
 		const submitted = await this.submit(request, { ...options, async: false });
@@ -259,15 +259,15 @@ export class SnowflakeClient {
 		} else {
 			resultSet = submitted.resultSet;
 		}
-		return await this.collectEach(resultSet, submitted.requestId, options, onPartition);
+		return await this.collectEach(resultSet, submitted.requestId, options, writer);
 	}
 
 	/**
-	 * A statement submitted earlier, every partition of it to `onPartition` (like `getStatement`, but all
+	 * A statement submitted earlier, every partition of it to `writer` (like `getStatement`, but all
 	 * partitions, one at a time). Not waiting, a statement still running comes back with status
 	 * 'running' and nothing is read. Never cancels the statement.
 	 */
-	async readEach(statementHandle: string, options: ReadEachOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+	async readEach(statementHandle: string, options: ReadEachOptions, writer: PartitionWriter): Promise<StatementResult> {
 		const handle = checkHandle(statementHandle);
 		this.decoding.checkDecodeOptions(options.decode);
 		const { signal } = options;
@@ -278,7 +278,7 @@ export class SnowflakeClient {
 		if (!step.done) return runningResult(step.running ?? { statementHandle: handle, code: '', message: '' }, undefined);
 		const resultSet = step.value;
 		const requestId = requestIdFromStatusUrl(resultSet.statementStatusUrl) ?? '';
-		return await this.collectEach(resultSet, requestId, { ...options, signal }, onPartition, () => readingStatementCanceled(handle, signal?.reason));
+		return await this.collectEach(resultSet, requestId, { ...options, signal }, writer, () => readingStatementCanceled(handle, signal?.reason));
 	}
 
 	/** `POST /api/v2/statements/{handle}/cancel`. Resolves with Snowflake's status; throws on any other answer (422 000709 = no such running statement). */
@@ -374,12 +374,12 @@ export class SnowflakeClient {
 		return result;
 	}
 
-	/** `collect` handing each partition's rows to `onPartition` instead of keeping them. */
+	/** `collect` writing each partition as text with `writer` instead of keeping rows. */
 	private async collectEach(
 		resultSet: ResultSet,
 		requestId: string,
 		options: ResultOptions,
-		onPartition: PartitionConsumer,
+		writer: PartitionWriter,
 		whenAborted = () => readingResultCanceled(resultSet.statementHandle, options.signal?.reason),
 	): Promise<StatementResult> {
 		const handle = resultSet.statementHandle;
@@ -397,8 +397,9 @@ export class SnowflakeClient {
 				whenAborted,
 				statementHandle: handle,
 				rowType: meta.rowType,
+				bodyBytes: announcedBytes(meta, plan.readCount),
 			},
-			onPartition,
+			writer,
 		);
 		return {
 			...resultFields(resultSet),
@@ -429,8 +430,17 @@ export class SnowflakeClient {
 		// An empty partition is not fetched: partitionInfo already says all there is to know.
 		if (meta.partitionInfo?.[partition]?.rowCount === 0) return;
 		const maxBytes = partitionMaxBytes(meta.partitionInfo?.[partition]?.uncompressedSize);
+		const { text } = sink;
 		const decodeBody = (body: unknown): PartitionBody => {
-			const decodedRows = sink.decoder.decodePartition(body, sink.out, sink.offset, sink.limit);
+			let decodedRows: number | undefined;
+			if (text === undefined) {
+				decodedRows = sink.decoder.decodePartition(body, sink.out, sink.offset, sink.limit);
+			} else {
+				// A retried body starts over; one that cannot be rendered is decoded to rows below.
+				text.chunks.length = 0;
+				if (text.writer.format !== undefined) decodedRows = sink.decoder.renderPartition(body, text.writer.format, sink.limit, text.chunks);
+				if (decodedRows === undefined) text.chunks.length = 0;
+			}
 			return decodedRows === undefined ? { json: parseBody(body) } : { decodedRows };
 		};
 		const sent = await this.exchanges.send(
@@ -476,4 +486,14 @@ export class SnowflakeClient {
 	private emit(event: TransportEvent): void {
 		this.options.onEvent?.(event);
 	}
+}
+
+/** What partitionInfo announces of partitions 0..count-1 (uncompressed), values that are not sizes counted as 0. */
+function announcedBytes(meta: ResultSetMetaData, count: number): number {
+	let bytes = 0;
+	for (let p = 0; p < count; p++) {
+		const size = meta.partitionInfo?.[p]?.uncompressedSize;
+		if (typeof size === 'number' && Number.isFinite(size) && size > 0) bytes += size;
+	}
+	return bytes;
 }

@@ -37,6 +37,7 @@ export function withTransportErrors(decoding: RowDecoding): RowDecoding {
 				consumeInto: (data, out: DecodedRow[], limit, offset) => reporting(() => decoder.consumeInto(data, out, limit, offset)),
 				decode: (data, limit) => reporting(() => decoder.decode(data, limit)),
 				decodePartition: (body, out: DecodedRow[], offset, limit) => reporting(() => decoder.decodePartition(body, out, offset, limit)),
+				renderPartition: (body, format, limit, chunks) => reporting(() => decoder.renderPartition(body, format, limit, chunks)),
 			};
 		},
 	};

@@ -1,6 +1,7 @@
 /**
  * One HTTP exchange with Snowflake: an attempt, then retries per the pure `decideRetry` (network
- * errors, 429, 5xx; never 408/422) and one re-signed attempt on an expired token (390198). A POST is
+ * errors, 429, 5xx; never 408/422) and one attempt with a renewed token after Snowflake refused the token as
+ * expired or invalid (key pair 390198: re-signed; OAuth 390318/390303: refreshed by the caller). A POST is
  * resubmitted with the same requestId plus `retry=true` (the caller's `build`), so a statement never
  * runs twice. The exchange reports through what it returns: the outcome record, and while it runs, a
  * small state its caller may read (a submit abandoned by an abort says what it was doing). A 3xx is
@@ -10,7 +11,7 @@ import { bodySize, MAX_STATUS_BYTES, RESPONSE_TOO_LARGE } from './bodyLimit';
 import { SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
 import { isRedirect, redirectRefused } from './redirect';
-import { isMarkup, parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODE } from './responses';
+import { isMarkup, parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODES } from './responses';
 import { parseRetryAfter } from './retryAfter';
 import { decideRetry, type AttemptOutcome } from './retryPolicy';
 import type { HttpFn, HttpRequest, HttpResponse, RetryPolicy, SleepFn, TransportEvent } from './types';
@@ -66,7 +67,8 @@ interface ExchangeSettings {
 	retryPolicy: RetryPolicy;
 	/** The host requests go to, named when a redirect is refused. */
 	host?: string;
-	onTokenExpired?: () => void;
+	/** Renews the token (re-sign, or an OAuth refresh); a rejection ends the exchange with its error. */
+	onTokenExpired?: () => void | Promise<void>;
 	emit: (event: TransportEvent) => void;
 }
 
@@ -79,10 +81,17 @@ function deadlineError(deadlineMs: number): Error {
 /** Failures that happen before a connection exists: the request never reached Snowflake. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** Starts exchanges for one client; they share the token generation so concurrent 390198s re-sign once. */
+/** A failure the HTTP layer raised about the credential itself (no token to send): the same on every attempt. */
+function isCredentialFailure(error: unknown): boolean {
+	return error instanceof SnowflakeError && (error.kind === 'auth' || error.kind === 'config');
+}
+
+/** Starts exchanges for one client; they share the token generation so concurrent expiries renew once. */
 export class Exchanges {
-	/** Bumped on each re-sign, so concurrent requests that all hit 390198 re-sign only once. */
+	/** Bumped on each renewal, so concurrent requests that all hit an expired token renew only once. */
 	private tokenGeneration = 0;
+	/** The latest renewal: requests refused with the token it replaces wait for it before their retry. */
+	private renewal: Promise<void> = Promise.resolve();
 
 	constructor(private readonly settings: ExchangeSettings) {}
 
@@ -172,6 +181,7 @@ export class Exchanges {
 				if (options.signal?.aborted && !options.detachHttp) throw options.signal.reason;
 				failure = error;
 			}
+			if (isCredentialFailure(failure)) throw failure;
 			// Never retried: the same server would send the same oversized body (or bomb) again.
 			if (errorCode(failure) === RESPONSE_TOO_LARGE || (response !== undefined && bodySize(response.body) > maxBytes)) {
 				throw tooLargeError(request, maxBytes);
@@ -207,13 +217,18 @@ export class Exchanges {
 				outcome = { networkError: true };
 				if (!NOT_CONNECTED.has(errorCode(failure) ?? '')) state.mayHaveReachedSnowflake = true;
 			} else {
-				if (response.status === 401 && onTokenExpired && !renewed && statusFields(readBody(response).json).code === TOKEN_EXPIRED_CODE) {
+				if (response.status === 401 && onTokenExpired && !renewed && TOKEN_EXPIRED_CODES.has(statusFields(readBody(response).json).code ?? '')) {
 					renewed = true;
 					if (generation === this.tokenGeneration) {
 						this.tokenGeneration++;
-						onTokenExpired();
-						emit({ type: 'tokenRenewed' });
+						this.renewal = (async () => {
+							await onTokenExpired();
+							emit({ type: 'tokenRenewed' });
+						})();
 					}
+					// Concurrent requests refused with the same token wait for the one renewal (an OAuth refresh
+					// takes a round trip), then retry; a failed renewal fails each of them with its error.
+					await this.renewal;
 					continue;
 				}
 				if (options.runningOn429 && response.status === 429) {

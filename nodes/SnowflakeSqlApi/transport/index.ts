@@ -3,9 +3,9 @@ export { SnowflakeClient } from './client';
 export { SnowflakeError } from './errors';
 export { boundText } from './redact';
 export { isBodyStream, readBoundedBody } from './bodyLimit';
-export { KeyPairAuth, readCredentials, requestAuth } from './auth';
+export { KeyPairAuth, oauthTokenFailure, readCredentials, requestAuth } from './auth';
 export type { ContextDefaults, CredentialKind, RequestAuth } from './auth';
-export type { DecodedRow, DecodeOptions, RowType } from '../decoder';
+export type { DecodedRow, DecodeOptions, RowFormat, RowType } from '../decoder';
 export type {
 	Binding,
 	Bindings,
@@ -16,7 +16,8 @@ export type {
 	HttpFn,
 	HttpRequest,
 	HttpResponse,
-	PartitionConsumer,
+	PartitionWriter,
+	RowWriter,
 	QueryStatus,
 	ReadEachOptions,
 	SleepFn,

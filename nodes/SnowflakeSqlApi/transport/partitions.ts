@@ -8,7 +8,7 @@
 import type { DecodedRow, RowDecoder, RowType } from '../decoder';
 import { abortAware } from './abort';
 import { SnowflakeConfigError, SnowflakeMaxRowsError, SnowflakeProtocolError, type SnowflakeCancelledError } from './errors';
-import type { ExecuteOptions, PartitionConsumer, ResultSetMetaData } from './types';
+import type { ExecuteOptions, PartitionWriter, ResultSetMetaData, RowWriter } from './types';
 
 export interface PartitionPlan {
 	/** Partitions in the result. */
@@ -129,12 +129,17 @@ async function loadAll(count: number, concurrency: number, load: (index: number,
 	if (signal?.aborted) throw signal.reason;
 }
 
-/** Where a partition's rows go: out[offset], out[offset + 1], ... for its first `limit` rows. */
+/**
+ * Where a partition's rows go: out[offset], out[offset + 1], ... for its first `limit` rows; with
+ * `text`, as text into its chunks instead when the writer has a format and the body is canonical
+ * (else still as rows into `out`, for the writer's `records`).
+ */
 export interface PartitionSink {
 	decoder: RowDecoder;
 	out: DecodedRow[];
 	offset: number;
 	limit: number;
+	text?: { writer: RowWriter; chunks: Uint8Array[] };
 }
 
 /**
@@ -152,8 +157,10 @@ interface PartitionReading {
 	/** The error to throw when `signal` aborts the reading. */
 	whenAborted: () => SnowflakeCancelledError;
 	statementHandle: string;
-	/** The result's columns, handed to a PartitionConsumer. */
+	/** The result's columns, handed to a PartitionWriter. */
 	rowType?: readonly RowType[];
+	/** partitionInfo's uncompressedSize of the partitions read, summed (0 when not announced), handed to a PartitionWriter. */
+	bodyBytes?: number;
 }
 
 /**
@@ -192,34 +199,38 @@ export async function readPartitions(
 }
 
 /**
- * readPartitions for results too big to hold: each partition's rows go to `onRows` in order, and the
- * next one is handed over only once `onRows` has finished with the previous one. Up to `concurrency`
- * partitions download and decode ahead into arrays of their own, so a few partitions' rows exist at a
- * time, whatever the result's size. A failure, or `onRows` throwing, stops the downloads still in flight.
+ * readPartitions for results too big to hold, written as text: each partition's text goes to `writer`
+ * in order, and the next one is handed over only once `writer` has finished with the previous one. Up
+ * to `concurrency` partitions download and render ahead, straight from their bytes where the writer
+ * has a format, so a few partitions' text exists at a time, whatever the result's size. A failure, or
+ * `writer` throwing, stops the downloads still in flight.
  */
 export async function forEachPartition(
 	plan: PartitionPlan,
 	inline: Array<Array<string | null>>,
 	decoder: RowDecoder,
 	reading: PartitionReading,
-	onRows: PartitionConsumer,
+	writer: PartitionWriter,
 ): Promise<void> {
-	const rowType = reading.rowType ?? [];
+	const rowWriter = writer.open(decoder.keys, reading.rowType ?? [], reading.bodyBytes ?? 0);
 	const first: DecodedRow[] = [];
 	decoder.decodeInto(inline, first, plan.keepRows[0]);
-	await onRows(first, 0, decoder.keys, rowType);
+	await writer.write(first.length > 0 ? [rowWriter.records(first)] : [], first.length, 0);
 	if (plan.readCount === 1) return;
 	const { signal } = reading;
 	await abortAware(signal, reading.whenAborted, async () => {
 		const stop = new AbortController();
 		const loadSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-		const ahead: Array<Promise<DecodedRow[]>> = [];
+		const ahead: Array<Promise<ReadonlyArray<Uint8Array | string>>> = [];
 		let next = 1;
 		const fetchNext = () => {
 			const partition = next++;
 			const rows: DecodedRow[] = [];
-			// load checks the partition's row count against partitionInfo.
-			const loading = reading.load(partition, loadSignal, { decoder, out: rows, offset: 0, limit: plan.keepRows[partition] }).then(() => rows);
+			const chunks: Uint8Array[] = [];
+			// load checks the partition's row count against partitionInfo; rows come back only when the body could not be rendered.
+			const loading = reading
+				.load(partition, loadSignal, { decoder, out: rows, offset: 0, limit: plan.keepRows[partition], text: { writer: rowWriter, chunks } })
+				.then(() => (rows.length > 0 ? [rowWriter.records(rows)] : chunks));
 			// Awaited in order below; one that fails after the reading stopped is no longer wanted.
 			loading.catch(() => undefined);
 			ahead.push(loading);
@@ -227,9 +238,9 @@ export async function forEachPartition(
 		try {
 			while (next < plan.readCount && ahead.length < reading.concurrency) fetchNext();
 			for (let partition = 1; partition < plan.readCount; partition++) {
-				const rows = await (ahead.shift() as Promise<DecodedRow[]>);
+				const chunks = await (ahead.shift() as Promise<ReadonlyArray<Uint8Array | string>>);
 				if (next < plan.readCount) fetchNext();
-				await onRows(rows, partition, decoder.keys, rowType);
+				await writer.write(chunks, plan.keepRows[partition], partition);
 				if (signal?.aborted) throw signal.reason;
 			}
 		} finally {

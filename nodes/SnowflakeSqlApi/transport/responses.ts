@@ -8,11 +8,16 @@ import {
 	SnowflakeTimeoutError,
 } from './errors';
 import { boundCode, boundHandle, boundText } from './redact';
-import type { CredentialKind } from './auth';
+import { OAUTH_RECONNECT_HINT, type CredentialKind } from './auth';
 import type { DmlStats, HttpResponse, QueryStatus, ResultSet } from './types';
 
-/** Snowflake's code for an expired key-pair JWT (401). */
-export const TOKEN_EXPIRED_CODE = '390198';
+/**
+ * 401 codes that mean "the token this client sent is no longer good, a new one may be": an expired key-pair JWT
+ * (390198), an expired OAuth access token (390318) and an invalid one (390303: revoked or rotated, which a
+ * refresh may also cure). snowflakedb/snowflake-connector-nodejs PR #1392 refreshes an OAuth token on these two
+ * (OAUTH_TOKEN_EXPIRED, OAUTH_TOKEN_INVALID) and retries once; so does the exchange, for whichever kind applies.
+ */
+export const TOKEN_EXPIRED_CODES: ReadonlySet<string> = new Set(['390198', '390318', '390303']);
 
 const utf8 = new TextDecoder();
 
@@ -143,7 +148,7 @@ function authHint(context: ErrorContext, code: string | undefined): string {
 		case 'programmaticAccessToken':
 			return patHint(context, code);
 		case 'oAuth2':
-			return OAUTH_HINT;
+			return oauthHint(context, code);
 		default:
 			return keyPairHint(context);
 	}
@@ -187,8 +192,35 @@ function patHint(context: ErrorContext, code: string | undefined): string {
 	].join('\n');
 }
 
-const OAUTH_HINT =
-	'Snowflake refused the OAuth access token: it expired and could not be refreshed, was revoked, or was issued for another account or security integration. Reconnect the credential (sign in again), and check that the security integration is enabled and allows this role.';
+/**
+ * Snowflake's OAuth refusals (snowflake-connector-nodejs PR #1392: 390318 expired, 390303 invalid; the role and
+ * user ones are the login messages drivers print, their codes unconfirmed for the SQL API: captures/README.md).
+ * An expired or invalid token was refreshed once already when these come back.
+ */
+function oauthHint(context: ErrorContext, code: string | undefined): string {
+	switch (code) {
+		case '390317':
+			return [
+				"The role for this statement (Options > Role, else the credential's Role) is not one the OAuth token allows.",
+				"- Snowflake OAuth: the role is part of the scope asked for at sign-in (session:role:<ROLE>, from the credential's Role): set the credential's Role to the role you need and reconnect, or leave Role empty in Options to use the token's role.",
+				"- External OAuth: the token's scp (or scope) claim must list session:role:<ROLE> (Entra ID: an app role assigned to the client), or the security integration needs EXTERNAL_OAUTH_ANY_ROLE_MODE = ENABLE.",
+			].join('\n');
+		case '390100':
+			return 'Snowflake found no user for the OAuth token: the External OAuth integration maps the claim named by EXTERNAL_OAUTH_TOKEN_USER_MAPPING_CLAIM (sub unless set) to a user\'s LOGIN_NAME (or EMAIL_ADDRESS, per EXTERNAL_OAUTH_SNOWFLAKE_USER_MAPPING_ATTRIBUTE). Create the user or fix the mapping.';
+		case '390318':
+			if (context.expiredAfterRenewal) {
+				return `Snowflake said the OAuth access token expired even though n8n had just renewed it: the clock of the identity provider or of this machine is probably wrong, or the token lives only seconds. ${OAUTH_RECONNECT_HINT}`;
+			}
+			break;
+		default:
+			break;
+	}
+	return [
+		'Snowflake refused the OAuth access token: it was revoked, or issued for another account, security integration or audience (n8n renews an expired or invalid token once before this).',
+		OAUTH_RECONNECT_HINT,
+		'External OAuth: the integration must list the token\'s issuer (EXTERNAL_OAUTH_ISSUER) and audience (EXTERNAL_OAUTH_AUDIENCE_LIST) and reach its signing keys (EXTERNAL_OAUTH_JWS_KEYS_URL).',
+	].join('\n');
+}
 
 const TIMEOUT_HINT =
 	'The statement reached its timeout and Snowflake cancelled it. Set the Statement Timeout option to a larger value (up to 604800 seconds, 7 days; when it is empty or 0, the STATEMENT_TIMEOUT_IN_SECONDS parameter of the account or user applies, 2 days unless changed, and a lower STATEMENT_TIMEOUT_IN_SECONDS on the warehouse still wins), or make the statement faster, e.g. with a larger warehouse.';

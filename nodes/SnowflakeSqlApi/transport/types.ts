@@ -3,7 +3,7 @@
  * so the same client runs inside n8n (httpRequestWithAuthentication + sleep from n8n-workflow)
  * and in tests or scripts (a fetch adapter + a timer sleep).
  */
-import type { DecodedRow, DecodeOptions, RowDecoder, RowType } from '../decoder';
+import type { DecodedRow, DecodeOptions, RowDecoder, RowFormat, RowType } from '../decoder';
 import type { CredentialKind } from './auth';
 
 type HttpMethod = 'GET' | 'POST';
@@ -243,8 +243,12 @@ export interface SnowflakeClientOptions {
 	 * it there is no total deadline, only the HttpFn's own timeout.
 	 */
 	deadlineSleep?: SleepFn;
-	/** Called once when Snowflake says the token expired (390198), before the single re-signed retry. */
-	onTokenExpired?: () => void;
+	/**
+	 * Called once when Snowflake says the token expired or is invalid (key pair 390198; OAuth 390318, 390303),
+	 * before the single retry with the renewed token; awaited (an OAuth refresh is a request). Its rejection is
+	 * the request's error.
+	 */
+	onTokenExpired?: () => void | Promise<void>;
 	/** Which credential signs the requests: 401 hints speak of its causes only. Default 'keyPair'. */
 	credentialKind?: CredentialKind;
 	/** The key fingerprint the auth layer sends (`SHA256:...`), quoted in 401 hints. */
@@ -278,18 +282,30 @@ export interface GetStatementOptions {
 	wait?: boolean;
 }
 
+/** How a result's rows become text (a file's records), decided once its columns are known. */
+export interface RowWriter {
+	/**
+	 * The cells' format: partitions fetched as bytes are written from them without row objects
+	 * (RowDecoder.renderPartition). Undefined: every partition is decoded to rows and written by `records`.
+	 */
+	format?: RowFormat;
+	/** The text of decoded rows: the inline partition, and a partition outside the canonical form. */
+	records(rows: readonly DecodedRow[]): string;
+}
+
 /**
- * Receives a result one partition at a time (`executeEach`, `readEach`): the partition's decoded rows,
- * in order, the rows' keys in column order and the rowType (also for an empty result). The next
- * partition is handed over only after the returned promise settles; up to the client's partition
- * concurrency are downloaded and decoded ahead.
+ * Receives a result as text one partition at a time (`executeEach`, `readEach`). `open` comes first,
+ * once, with the rows' keys in column order and the rowType (also for an empty result); then each
+ * partition's text in order, in chunks, with the rows it holds. The next partition is handed over only
+ * after `write`'s promise settles; up to the client's partition concurrency are downloaded and
+ * rendered ahead.
  */
-export type PartitionConsumer = (
-	rows: DecodedRow[],
-	partition: number,
-	keys: readonly string[],
-	rowType: readonly RowType[],
-) => Promise<void> | void;
+export interface PartitionWriter {
+	/** `bodyBytes`: what partitionInfo announces of the partitions to read (uncompressed JSON), a hint of the text's size. */
+	open(keys: readonly string[], rowType: readonly RowType[], bodyBytes: number): RowWriter;
+	/** UTF-8 bytes, or text (the rows `records` wrote). */
+	write(chunks: ReadonlyArray<Uint8Array | string>, rows: number, partition: number): Promise<void> | void;
+}
 
 /** Options of `readEach`: how to read a statement submitted earlier, all its partitions. */
 export type ReadEachOptions = Omit<GetStatementOptions, 'partition'>;

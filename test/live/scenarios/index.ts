@@ -5,7 +5,8 @@ import { bindingScenarios } from './bindings';
 import { changeScenarios } from './changes';
 import { resultScenarios } from './results';
 import { statementScenarios } from './statements';
+import { tokenScenarios } from './tokens';
 import { typeScenarios } from './types';
 import { writeScenarios } from './writes';
 
-export const scenarios: Scenario[] = [...authScenarios, ...typeScenarios, ...bindingScenarios, ...resultScenarios, ...writeScenarios, ...changeScenarios, ...statementScenarios];
+export const scenarios: Scenario[] = [...authScenarios, ...tokenScenarios, ...typeScenarios, ...bindingScenarios, ...resultScenarios, ...writeScenarios, ...changeScenarios, ...statementScenarios];

@@ -168,6 +168,14 @@ describe('reading a CSV or JSON Lines file', () => {
 		expect((await rejection(fake(`{"id":1}\n${deep}\n`))).message).toBe('Line 2 of the JSON Lines file nests its values too deeply to be sent to Snowflake.');
 	});
 
+	// V8 13.6 (Node 24.21): JSON.parse reads an escaped one-character key ("\t", "\u0041") as "\\" once an earlier
+	// line had the key "\\" in that place; the loader must send each line's own keys.
+	it('JSON Lines: escaped keys are read exactly, whatever the lines before held', async () => {
+		const file = ['{"id":1,"doc":{"a":1,"\\\\":2}}', '{"id":2,"doc":{"a":1,"\\t":3}}', '{"id":3,"doc":{"a":1,"\\u0041":4}}'].join('\n');
+		const loaded = await load(file, { fileFormat: 'jsonl' });
+		expect(loaded).toEqual([['1', '{"a":1,"\\\\":2}', '2', '{"a":1,"\\t":3}', '3', '{"a":1,"A":4}']]);
+	});
+
 	it('a column name that is no identifier, and a missing binary field, fail before any statement', async () => {
 		expect((await rejection(load('id,\n1,2\n'))).message).toBe('The CSV header (line 1) has no name for column 2.');
 		const fake = withBinaryHelpers(fakeContext({ parameters: [{ table: { __rl: true, mode: 'name', value: 'T' }, dataMode: 'file' }] }));

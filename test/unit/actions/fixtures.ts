@@ -11,7 +11,7 @@ import {
 	SnowflakeError,
 	type ExecuteOptions,
 	type GetStatementOptions,
-	type PartitionConsumer,
+	type PartitionWriter,
 	type QueryStatus,
 	type ReadEachOptions,
 	type StatementPage,
@@ -89,28 +89,28 @@ export class ScriptedRunner implements Runner {
 	 * A scripted result handed over in partitions: `partitions` (row counts, default all rows in one)
 	 * cut its rows; keys come from its rowType names.
 	 */
-	private async each(answer: StatementResult & { partitions?: number[] }, onPartition: PartitionConsumer): Promise<StatementResult> {
+	private async each(answer: StatementResult & { partitions?: number[] }, writer: PartitionWriter): Promise<StatementResult> {
 		const { partitions = [answer.rows.length], ...result } = answer;
-		const keys = result.rowType.map((column) => column.name);
+		const rowWriter = writer.open(result.rowType.map((column) => column.name), result.rowType, 0);
 		let offset = 0;
 		for (const [partition, count] of partitions.entries()) {
-			await onPartition(result.rows.slice(offset, offset + count), partition, keys, result.rowType);
+			await writer.write([rowWriter.records(result.rows.slice(offset, offset + count))], count, partition);
 			offset += count;
 		}
 		return { ...result, rows: [] };
 	}
 
-	async executeEach(request: StatementRequest, options: ExecuteOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+	async executeEach(request: StatementRequest, options: ExecuteOptions, writer: PartitionWriter): Promise<StatementResult> {
 		this.calls.push({ method: 'executeEach', request, options });
-		return await this.each(await this.next(() => result({ statementHandle: `handle-${this.calls.length}` })), onPartition);
+		return await this.each(await this.next(() => result({ statementHandle: `handle-${this.calls.length}` })), writer);
 	}
 
-	async readEach(statementHandle: string, options: ReadEachOptions, onPartition: PartitionConsumer): Promise<StatementResult> {
+	async readEach(statementHandle: string, options: ReadEachOptions, writer: PartitionWriter): Promise<StatementResult> {
 		this.calls.push({ method: 'readEach', statementHandle, options });
 		const answer = await this.next<StatementResult>(() => {
 			throw new Error('readEach has no scripted answer');
 		});
-		return answer.status === 'running' ? answer : await this.each(answer, onPartition);
+		return answer.status === 'running' ? answer : await this.each(answer, writer);
 	}
 
 	async cancel(statementHandle: string, options: { signal?: AbortSignal } = {}): Promise<QueryStatus> {

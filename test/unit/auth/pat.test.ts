@@ -117,6 +117,58 @@ describe('OAuth2 request shaping (n8n sets Authorization and refreshes the token
 		});
 		expect(auth.describe()).toEqual({ kind: 'oAuth2', account: 'MYORG-MYACCOUNT', host: 'myorg-myaccount.snowflakecomputing.com', baseUrl: 'https://myorg-myaccount.snowflakecomputing.com' });
 	});
+
+	/** Made-up OAuth values, built here so that nothing in the source looks like a secret. */
+	const opaque = (name: string) => ['ver:1-hint:1234567', name, '0123456789abcdefghijklmnopqrstuvwxyz'].join('-');
+	const oauth = (fields: Record<string, unknown>, refresh?: () => Promise<unknown>) =>
+		requestAuth('oAuth2', { account: 'myorg-myaccount', grantType: 'pkce', ...fields }, refresh).auth;
+
+	it('Snowflake OAuth before Connect: refused before anything is sent; External OAuth fetches its first token itself', () => {
+		expect(() => oauth({}).describe()).toThrow(
+			'The Snowflake OAuth2 credential is not connected yet: open it and click Connect my account to sign in to Snowflake once (or choose External OAuth for a service user).',
+		);
+		expect(oauth({ grantType: 'clientCredentials' }).describe().kind).toBe('oAuth2');
+	});
+
+	it('the client secret and the tokens n8n holds are redacted from server text once a request was shaped', async () => {
+		const tokens = { access_token: opaque('access'), refresh_token: opaque('refresh') };
+		const clientSecret = ['client', 'secret', '0123456789abcdef'].join('-');
+		await oauth({ clientSecret, oauthTokenData: tokens }).authenticateRequest({ url: '/x' });
+		expect(boundText(`a ${tokens.access_token} r ${tokens.refresh_token} s ${clientSecret}`)).toBe('a [redacted-token] r [redacted-token] s [redacted-token]');
+	});
+
+	it('an expired token is refreshed through the injected refresh, and the new token redacted too', async () => {
+		const renewed = { access_token: opaque('renewed'), refresh_token: opaque('renewed-refresh') };
+		let calls = 0;
+		const auth = oauth({ oauthTokenData: { access_token: opaque('old') } }, async () => {
+			calls++;
+			return renewed;
+		});
+		await auth.invalidateToken();
+		expect(calls).toBe(1);
+		expect(boundText(`echo ${renewed.access_token}`)).toBe('echo [redacted-token]');
+	});
+
+	it('a refused refresh says so in the user\'s terms, keeps no cause and quotes no secret', async () => {
+		const refreshToken = opaque('refused');
+		const auth = oauth({ oauthTokenData: { access_token: opaque('old-2'), refresh_token: refreshToken } }, async () => {
+			throw Object.assign(new Error(`invalid_grant for ${refreshToken}`), { config: { data: `refresh_token=${refreshToken}` } });
+		});
+		await auth.authenticateRequest({ url: '/x' });
+		const error = await captureError(async () => await auth.invalidateToken());
+		expect(error).toMatchObject({ name: 'SnowflakeAuthError', message: 'n8n could not get a new OAuth access token for Snowflake: invalid_grant for [redacted-token]' });
+		expect((error as Error).cause).toBeUndefined();
+		expect((error as { hint?: string }).hint).toMatch(/^Open the credential and reconnect it\./);
+	});
+
+	it('no refresh in this context: the message says to reconnect instead of failing obscurely', async () => {
+		const error = await captureError(async () => await oauth({ oauthTokenData: { access_token: opaque('old-3') } }).invalidateToken());
+		expect(error).toMatchObject({
+			name: 'SnowflakeAuthError',
+			message:
+				'Snowflake said the OAuth access token expired, and n8n offers no token refresh here: run the workflow once (n8n refreshes the token then) or reconnect the credential.',
+		});
+	});
 });
 
 describe('the key pair through the same RequestAuth', () => {

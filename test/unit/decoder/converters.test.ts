@@ -280,6 +280,14 @@ describe('TIMESTAMP_TZ', () => {
 });
 
 describe('VARIANT, OBJECT, ARRAY, MAP, VECTOR', () => {
+	// V8 13.6 (Node 24.21): JSON.parse reads the escaped one-character key "\t" as "\\" after an object with the key "\\" in that place.
+	it('reads escaped one-character keys exactly, whatever objects were parsed before', () => {
+		const cells = ['{"a":1,"\\\\":2}', '{"a":1,"\\t":2}', '{"a":1,"\\u0041":3}', '{"a":1,"\\"":4}', '{"a":1,"\\\\":5}'];
+		const rows = decodeRows([{ name: 'V', type: 'variant' }], cells.map((cell) => [cell]));
+		expect(rows.map((row) => Object.keys(row.V as object))).toEqual([['a', '\\'], ['a', '\t'], ['a', 'A'], ['a', '"'], ['a', '\\']]);
+		expect(rows.map((row) => Object.values(row.V as object)[1])).toEqual([2, 2, 3, 4, 5]);
+	});
+
 	it.each<[string, string, unknown]>([
 		['variant', '{"a": 1, "b": [true, null, "x"]}', { a: 1, b: [true, null, 'x'] }],
 		['variant', '"just a string"', 'just a string'],

@@ -39,9 +39,12 @@ describe('node description', () => {
 			credentials: [
 				{ name: 'snowflakeKeyPairApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['keyPair'] } } },
 				{ name: 'snowflakePatApi', required: true, testedBy: 'snowflakeConnectionTest', displayOptions: { show: { authentication: ['programmaticAccessToken'] } } },
+				// n8n's Connect button (and its first token request) is the OAuth2 credential's test.
+				{ name: 'snowflakeOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 			],
 		});
-		for (const credential of description.credentials ?? []) {
+		expect(description.credentials?.[2].testedBy).toBeUndefined();
+		for (const credential of (description.credentials ?? []).filter((entry) => entry.testedBy !== undefined)) {
 			expect(typeof node.methods.credentialTest[credential.testedBy as 'snowflakeConnectionTest']).toBe('function');
 		}
 	});
@@ -49,7 +52,7 @@ describe('node description', () => {
 	it('Authentication chooses the credential; Key Pair is the default, so workflows saved before it keep their key pair', () => {
 		const authentication = description.properties.find((property) => property.name === 'authentication');
 		expect(authentication).toMatchObject({ type: 'options', default: 'keyPair', noDataExpression: true });
-		expect(authentication?.options?.map((option) => (option as { value: string }).value)).toEqual(['keyPair', 'programmaticAccessToken']);
+		expect(authentication?.options?.map((option) => (option as { value: string }).value)).toEqual(['keyPair', 'programmaticAccessToken', 'oAuth2']);
 		expect(description.properties[0]).toBe(authentication);
 	});
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import type { SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
+import { oauthTokenFailure, type SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
 import { HANDLE, harness, json, later, networkError, partition, resultSet, running, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
@@ -391,5 +391,78 @@ describe('authentication', () => {
 			httpStatus: 403,
 			hint: expect.stringMatching(/network policy/),
 		});
+	});
+});
+
+describe('OAuth token renewal (390318 expired, 390303 invalid: refreshed once through the injected renewal)', () => {
+	const oauthExpired = json(401, { code: '390318', message: 'OAuth access token expired. [1234567]' });
+	const oauthInvalid = json(401, { code: '390303', message: 'Invalid OAuth access token. ...abcdefgh' });
+
+	it('partitions that meet an expired token at once wait for the one refresh, then retry with the new token', async () => {
+		let release: () => void = () => undefined;
+		const refreshed = new Promise<void>((resolve) => (release = resolve));
+		const onTokenExpired = vi.fn(async () => await refreshed);
+		const { fake, client, events } = harness({ credentialKind: 'oAuth2', onTokenExpired, partitionConcurrency: 4 });
+		const counts = [1, 1, 1, 1, 1];
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		for (let i = 1; i < counts.length; i++) fake.on('GET', statementPath(), [later(oauthExpired, 2), partition(counts, i)], i);
+		const executing = client.execute({ statement: 'select n' });
+		await vi.waitFor(() => expect(onTokenExpired).toHaveBeenCalledTimes(1));
+		for (let turn = 0; turn < 50; turn++) await Promise.resolve();
+		// Nobody retried with the old token while the refresh was under way.
+		expect(fake.sent('GET', statementPath())).toHaveLength(4);
+		release();
+		await expect(executing).resolves.toMatchObject({ numRows: 5 });
+		expect(onTokenExpired).toHaveBeenCalledTimes(1);
+		expect(fake.sent('GET', statementPath())).toHaveLength(8);
+		expect(events.filter((event) => event.type === 'tokenRenewed')).toHaveLength(1);
+	});
+
+	it('an invalid token (390303) is refreshed once; refused again, the error says what to do, not retried further', async () => {
+		const onTokenExpired = vi.fn(async () => undefined);
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired });
+		fake.on('POST', SUBMIT, [oauthInvalid]);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeError;
+		expect(error).toEqual(snowflakeError('auth'));
+		expect(error).toMatchObject({ code: '390303', httpStatus: 401 });
+		expect(error.hint).toMatch(/^Snowflake refused the OAuth access token: it was revoked/);
+		expect(error.hint).toContain('click Connect my account and sign in again');
+		expect(onTokenExpired).toHaveBeenCalledTimes(1);
+		expect(fake.requests).toHaveLength(2);
+	});
+
+	it('still expired right after the refresh: the hint points at a clock', async () => {
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired: async () => undefined });
+		fake.on('POST', SUBMIT, [oauthExpired]);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeError;
+		expect(error.hint).toMatch(/^Snowflake said the OAuth access token expired even though n8n had just renewed it/);
+	});
+
+	it('a refresh that fails ends the request with its error, nothing retried', async () => {
+		const refusal = oauthTokenFailure(new Error('The credential "Snowflake" needs to be reconnected.'));
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired: async () => Promise.reject(refusal) });
+		fake.on('POST', SUBMIT, [oauthExpired, resultSet([1])]);
+		await expect(client.execute({ statement: 'select 1' })).rejects.toBe(refusal);
+		expect(refusal.message).toBe('n8n could not get a new OAuth access token for Snowflake: The credential "Snowflake" needs to be reconnected.');
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('the HTTP layer failing on the credential itself (no token to send) is not retried like a network error', async () => {
+		const { fake, client } = harness({ credentialKind: 'oAuth2' });
+		fake.on('POST', SUBMIT, [oauthTokenFailure(new Error('invalid_client')), resultSet([1])]);
+		await expect(client.execute({ statement: 'select 1' })).rejects.toMatchObject({ name: 'SnowflakeAuthError', message: expect.stringMatching(/invalid_client$/) });
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it.each([
+		['390317', /External OAuth: the token's scp \(or scope\) claim must list session:role:<ROLE>/],
+		['390100', /EXTERNAL_OAUTH_TOKEN_USER_MAPPING_CLAIM/],
+	])('401 %s gets its own hint, never a key-pair one', async (code, hint) => {
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired: vi.fn() });
+		fake.on('POST', SUBMIT, [json(401, { code, message: 'refused' })]);
+		const error = (await client.execute({ statement: 'select 1' }).catch((e: unknown) => e)) as SnowflakeError;
+		expect(error.hint).toMatch(hint);
+		expect(error.hint).not.toMatch(/fingerprint|RSA_PUBLIC_KEY/);
+		expect(fake.requests).toHaveLength(1);
 	});
 });

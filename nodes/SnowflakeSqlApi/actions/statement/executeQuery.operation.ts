@@ -134,7 +134,7 @@ const runToFile: RunStatement = async function (this: IExecuteFunctions, request
 	}
 	const file = readResultFileOptions(this, itemIndex);
 	const read = { signal: runtime.signal, decode: decodeOptions(options), ...rowLimit(options) };
-	return [await resultFileItem(this, itemIndex, file, (onPartition) => runtime.runner.executeEach(request, read, onPartition))];
+	return [await resultFileItem(this, itemIndex, file, (writer) => runtime.runner.executeEach(request, read, writer))];
 };
 
 async function runSingle(

@@ -57,7 +57,7 @@ export async function execute(
 				signal: runtime.signal,
 				decode: decodeOptions(readOptions(this, itemIndex)),
 			};
-			return [await resultFileItem(this, itemIndex, file, (onPartition) => runtime.runner.readEach(handle, read, onPartition))];
+			return [await resultFileItem(this, itemIndex, file, (writer) => runtime.runner.readEach(handle, read, writer))];
 		}
 		const partition = this.getNodeParameter('partition', itemIndex, 0) as number;
 		const page = await runtime.runner.getStatement(handle, {

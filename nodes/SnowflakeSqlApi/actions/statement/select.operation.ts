@@ -202,7 +202,7 @@ export async function execute(
 		const read = { signal: runtime.signal, decode: decodeOptions(options), ...limit };
 		if (asFile) {
 			const file = readResultFileOptions(this, itemIndex);
-			return [await resultFileItem(this, itemIndex, file, (onPartition) => runtime.runner.executeEach(request, read, onPartition))];
+			return [await resultFileItem(this, itemIndex, file, (writer) => runtime.runner.executeEach(request, read, writer))];
 		}
 		const result = await runtime.runner.execute(request, read);
 		results.push({ result, maxRows: limit.maxRows, itemIndex });

@@ -5,8 +5,8 @@
  * code all go through the same RequestAuth, so every request of a kind is authenticated the same way.
  * Plain TypeScript: nothing here imports n8n.
  */
-import { SnowflakeConfigError } from '../errors';
-import { rememberSecret } from '../redact';
+import { SnowflakeAuthError, SnowflakeConfigError } from '../errors';
+import { boundText, rememberSecret } from '../redact';
 import { USER_AGENT } from '../version';
 import { parseAccount, parseUser } from './account';
 import { parseHostOverride, type Endpoint } from './host';
@@ -42,11 +42,23 @@ interface SnowflakePatCredentials extends ContextDefaults {
 	host?: string;
 }
 
-/** The fields of the `snowflakeOAuth2Api` credential this layer reads (n8n keeps the tokens). */
+/** The fields of the `snowflakeOAuth2Api` credential this layer reads (n8n keeps and sends the tokens). */
 interface SnowflakeOAuth2Credentials extends ContextDefaults {
 	account: string;
 	host?: string;
+	/** 'pkce' (Snowflake OAuth: a user signs in) or 'clientCredentials' (External OAuth: n8n fetches tokens). */
+	grantType?: string;
+	/** Read only to be redacted wherever server text or an n8n error quotes one of them. */
+	secrets: string[];
+	/** The access token n8n holds (after Connect, or after its first client-credentials request). */
+	connected: boolean;
 }
+
+/**
+ * How an OAuth token is renewed: n8n's helpers.refreshOAuth2Token, injected by the node (this layer imports
+ * nothing of n8n). Resolves with the new token data; undefined where the context offers no refresh.
+ */
+type RefreshOAuth2 = () => Promise<unknown>;
 
 /**
  * Minimal request shape shared with n8n's IHttpRequestOptions. No index signature: an interface such as
@@ -86,8 +98,12 @@ export interface RequestAuth {
 	 * User-Agent and, except for OAuth (n8n sets it), Authorization. Rejects with SnowflakeConfigError.
 	 */
 	authenticateRequest<T extends AuthRequestOptions>(request: T): Promise<AuthenticatedRequest<T>>;
-	/** Forgets a cached token after Snowflake said it expired (390198): only a key-pair JWT can be renewed here. */
-	invalidateToken(): void;
+	/**
+	 * Renews the token after Snowflake said it expired: a key pair forgets its cached JWT (390198; the next
+	 * request signs a new one), OAuth refreshes through n8n (390318, 390303) and rejects with SnowflakeAuthError
+	 * naming the fix when it cannot. A programmatic access token cannot be renewed: nothing happens.
+	 */
+	invalidateToken(): void | Promise<void>;
 	/** Throws SnowflakeConfigError for a credential that cannot authenticate. */
 	describe(): CredentialFacts;
 }
@@ -238,19 +254,82 @@ function patAuth(credentials: SnowflakePatCredentials): RequestAuth {
 	};
 }
 
+/** What to do when n8n has no usable OAuth token: the same for a refresh and a first token that failed. */
+export const OAUTH_RECONNECT_HINT =
+	'Open the credential and reconnect it. Snowflake OAuth: click Connect my account and sign in again (the refresh token expired, after OAUTH_REFRESH_TOKEN_VALIDITY, 90 days unless set, or it was revoked, or the security integration was disabled or changed). External OAuth: check the Client ID, Client Secret, Token URL and Scope with your identity provider.';
+
+/** n8n's wrapper around a failed request says less than what it wraps: the first message that is not the wrapper's. */
+function reasonOf(error: unknown): string {
+	let current = error;
+	for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+		if (current.name !== 'NodeApiError' || !(current.cause instanceof Error)) return current.message;
+		current = current.cause;
+	}
+	return String(current);
+}
+
 /**
- * OAuth: n8n's OAuth2 machinery (httpRequestWithAuthentication with the OAuth2 credential) sets Authorization
- * and refreshes an expired access token itself; this adds the base URL, token type OAUTH, Accept and User-Agent.
+ * n8n could not give the request an OAuth access token (a refresh or a first client-credentials token failed,
+ * or the refresh token was refused): said in the user's terms, n8n's own reason bounded and redacted, the error
+ * itself not kept (an HTTP library's error carries the token request, client secret included). Never retried.
  */
-function oAuth2Auth(credentials: SnowflakeOAuth2Credentials): RequestAuth {
+export function oauthTokenFailure(error: unknown): SnowflakeAuthError {
+	return new SnowflakeAuthError(`n8n could not get a new OAuth access token for Snowflake: ${boundText(reasonOf(error), 300)}`, { hint: OAUTH_RECONNECT_HINT });
+}
+
+/**
+ * OAuth: n8n's OAuth2 machinery (httpRequestWithAuthentication with the OAuth2 credential) sets Authorization;
+ * this adds the base URL, token type OAUTH, Accept and User-Agent. With ignoreHttpStatusErrors n8n never
+ * refreshes by itself, so an expired token is refreshed here through the injected `refresh`.
+ */
+function oAuth2Auth(credentials: SnowflakeOAuth2Credentials, refresh: RefreshOAuth2 | undefined): RequestAuth {
+	const remember = (secrets: unknown[]) => {
+		for (const secret of secrets) if (typeof secret === 'string') rememberSecret(secret);
+	};
 	return {
 		kind: 'oAuth2',
-		authenticateRequest: async (request) => withAuthHeaders(request, endpointOf(credentials.account, credentials.host).baseUrl, 'OAUTH', undefined),
-		invalidateToken: () => undefined,
+		authenticateRequest: async (request) => {
+			// n8n adds the token; a server quoting it back (or the refresh token) is redacted by value.
+			remember(credentials.secrets);
+			return withAuthHeaders(request, endpointOf(credentials.account, credentials.host).baseUrl, 'OAUTH', undefined);
+		},
+		invalidateToken: async () => {
+			if (refresh === undefined) {
+				throw new SnowflakeAuthError(
+					'Snowflake said the OAuth access token expired, and n8n offers no token refresh here: run the workflow once (n8n refreshes the token then) or reconnect the credential.',
+					{ hint: OAUTH_RECONNECT_HINT },
+				);
+			}
+			let renewed: unknown;
+			try {
+				renewed = await refresh();
+			} catch (error) {
+				throw oauthTokenFailure(error);
+			}
+			const data = (renewed ?? {}) as Record<string, unknown>;
+			remember([data.access_token, data.refresh_token]);
+		},
 		describe: () => {
 			const { account, host, baseUrl } = endpointOf(credentials.account, credentials.host);
+			// Snowflake OAuth needs one sign-in; before it n8n-core has no token to sign with (and fails obscurely).
+			if (credentials.grantType !== 'clientCredentials' && !credentials.connected) {
+				throw new SnowflakeConfigError(
+					'The Snowflake OAuth2 credential is not connected yet: open it and click Connect my account to sign in to Snowflake once (or choose External OAuth for a service user).',
+				);
+			}
 			return { kind: 'oAuth2', account, host, baseUrl };
 		},
+	};
+}
+
+/** The OAuth fields of n8n's credential data: the grant, whether a token is held, and every secret in it. */
+function oauthFields(data: Record<string, unknown>): Pick<SnowflakeOAuth2Credentials, 'grantType' | 'secrets' | 'connected'> {
+	const tokenData = (typeof data.oauthTokenData === 'object' && data.oauthTokenData !== null ? data.oauthTokenData : {}) as Record<string, unknown>;
+	const accessToken = textField(tokenData, 'access_token');
+	return {
+		grantType: textField(data, 'grantType'),
+		secrets: [textField(data, 'clientSecret'), accessToken, textField(tokenData, 'refresh_token')].filter((secret): secret is string => !!secret),
+		connected: !!accessToken,
 	};
 }
 
@@ -270,9 +349,14 @@ function contextDefaults(data: Record<string, unknown>): ContextDefaults {
 
 /**
  * The credential of `kind` from n8n's decrypted credential data: its context defaults and its RequestAuth
- * (the key pair's signs with KeyPairAuth.shared). Reading never throws; using `auth` may.
+ * (the key pair's signs with KeyPairAuth.shared; OAuth refreshes with `refreshOAuth2`, when given). Reading
+ * never throws; using `auth` may.
  */
-export function requestAuth(kind: CredentialKind, data: Record<string, unknown>): { defaults: ContextDefaults; auth: RequestAuth } {
+export function requestAuth(
+	kind: CredentialKind,
+	data: Record<string, unknown>,
+	refreshOAuth2?: RefreshOAuth2,
+): { defaults: ContextDefaults; auth: RequestAuth } {
 	const defaults = contextDefaults(data);
 	const account = textField(data, 'account') ?? '';
 	const host = textField(data, 'host');
@@ -282,7 +366,7 @@ export function requestAuth(kind: CredentialKind, data: Record<string, unknown>)
 		case 'programmaticAccessToken':
 			return { defaults, auth: patAuth({ ...defaults, account, host, token: textField(data, 'token') ?? '' }) };
 		case 'oAuth2':
-			return { defaults, auth: oAuth2Auth({ ...defaults, account, host }) };
+			return { defaults, auth: oAuth2Auth({ ...defaults, account, host, ...oauthFields(data) }, refreshOAuth2) };
 		default:
 			throw new SnowflakeConfigError(`Authentication "${String(kind)}" is not supported: choose Key Pair, Programmatic Access Token or OAuth2.`);
 	}
