@@ -22,10 +22,9 @@ import { startEmulator, type Emulator } from '../emulator/server';
 import { startIdp, type Idp } from '../oauth/idp';
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, startN8n, type N8nUser, type PackedPackage, type RunningN8n } from './n8nCli';
 import { ensureN8n, targets } from './n8nInstall';
-import { CREDENTIALS, executeSqlWorkflow, TRIGGER, withAuthentication, type CredentialRef, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, executeSqlWorkflow, EXTERNAL_OAUTH_CREDENTIAL, TRIGGER, withAuthentication, type CredentialRef, type WorkflowFile } from './scenarios';
 
 const WORKFLOW_ID = 'e2eSnowflakeOAuth01';
-const EXTERNAL: CredentialRef = { type: 'snowflakeOAuth2Api', id: 'snowflake-external-oauth', name: 'Snowflake External OAuth (IdP)' };
 // Generated, never committed; the Snowflake one holds `+` and `/` as Snowflake's base64 secrets do.
 const CLIENT = { clientId: 'n8n-e2e', clientSecret: `${randomBytes(24).toString('base64')}+/=` };
 /**
@@ -76,7 +75,7 @@ function oauthWorkflow(snowflakeCredential: CredentialRef): WorkflowFile {
 	workflow.nodes.push({ ...first, id: '0b4c7a10-0000-4000-8000-0000000002a1', name: 'External OAuth', position: [220, 200] });
 	workflow.connections[TRIGGER].main[0].push({ node: 'External OAuth', type: 'main', index: 0 });
 	const snowflakeOAuth = withAuthentication(workflow, 'oAuth2', snowflakeCredential, (node) => node.name === 'Execute SQL');
-	return withAuthentication(snowflakeOAuth, 'oAuth2', EXTERNAL, (node) => node.name === 'External OAuth');
+	return withAuthentication(snowflakeOAuth, 'oAuth2', EXTERNAL_OAUTH_CREDENTIAL, (node) => node.name === 'External OAuth');
 }
 
 interface Session {
@@ -137,7 +136,7 @@ describe.each(targets())('$label', (target) => {
 			data: { grantType: 'pkce', account: emulator.account, host: emulator.url, clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, ...context },
 		};
 		const externalOAuth = {
-			...EXTERNAL,
+			...EXTERNAL_OAUTH_CREDENTIAL,
 			data: {
 				grantType: 'clientCredentials',
 				account: emulator.account,

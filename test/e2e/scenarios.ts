@@ -25,6 +25,9 @@ export const CREDENTIALS: Record<Authentication, CredentialRef> = {
 	oAuth2: { type: 'snowflakeOAuth2Api', id: 'snowflake-oauth', name: 'Snowflake OAuth (emulator)' },
 };
 
+/** The OAuth2 credential's other variant: External OAuth, client credentials from the test IdP (test/oauth/idp.ts). */
+export const EXTERNAL_OAUTH_CREDENTIAL: CredentialRef = { type: 'snowflakeOAuth2Api', id: 'snowflake-external-oauth', name: 'Snowflake External OAuth (IdP)' };
+
 export interface WorkflowNode {
 	id: string;
 	name: string;

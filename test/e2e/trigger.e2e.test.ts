@@ -4,8 +4,11 @@
  * never calls a node's `poll`, so this test does what a user does: it activates the workflow (1.x
  * `update:workflow --active=true`, 2.x `publish:workflow`) and starts n8n. Activating a polling workflow
  * runs one poll at once; its rows start an execution whose Insert node copies them into another table of
- * the emulator, where the test reads them.
+ * the emulator, where the test reads them. Three workflows run in the same n8n: new rows on the programmatic
+ * access token, the same on External OAuth (token fetched by n8n from the test IdP), and the changes example
+ * as saved before the Authentication choice existed (key pair).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,29 +16,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { createUser, describeCommand, packPackage, startN8n, type N8nUser, type PackedPackage, type RunningN8n } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
-import { CREDENTIALS, SNOWFLAKE_TYPE, withAuthentication, type WorkflowFile } from './scenarios';
+import { startIdp, type Idp } from '../oauth/idp';
+import { generateRsaKeyPair } from '../emulator/harness';
+import { CREDENTIALS, EXTERNAL_OAUTH_CREDENTIAL, SNOWFLAKE_TYPE, withAuthentication, type Authentication, type CredentialRef, type WorkflowFile } from './scenarios';
 
 const WORKFLOW_ID = 'e2eSnowflakeTrigger01';
 const CHANGES_WORKFLOW_ID = 'e2eSnowflakeChanges01';
+const IDP_WORKFLOW_ID = 'e2eSnowflakeTriggerIdp01';
+// Generated, never committed.
+const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 
 let emulator: Emulator;
+let idp: Idp;
 let pack: PackedPackage;
 
 beforeAll(async () => {
 	pack = packPackage();
-	emulator = await startEmulator({ syncWaitMs: 2000 });
+	idp = await startIdp({ clients: [IDP_CLIENT] });
+	emulator = await startEmulator({
+		syncWaitMs: 2000,
+		users: [{ user: 'SVC_N8N', publicKeys: [generateRsaKeyPair().publicKeyPem] }],
+		externalOAuth: { issuer: idp.issuer, audience: [idp.audience], jwksUrl: idp.jwksUrl },
+	});
 });
 
 afterAll(async () => {
 	await emulator?.stop();
+	await idp?.stop();
 	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
 
 /**
- * examples/triggers/trigger-new-rows.json, starting at ID 2 (inclusive), its rows inserted into POLLED_ORDERS,
- * both nodes on the programmatic access token (the changes workflow keeps the key pair it was saved with).
+ * examples/triggers/trigger-new-rows.json, starting at ID 2 (inclusive), its rows inserted into `table`, both
+ * nodes on `credential` (the changes workflow keeps the key pair it was saved with).
  */
-function triggerWorkflow(): WorkflowFile {
+function triggerWorkflow(table: string, authentication: Authentication, credential: CredentialRef): WorkflowFile {
 	const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'triggers', 'trigger-new-rows.json'), 'utf8')) as WorkflowFile;
 	const trigger = example.nodes.find((node) => node.type.endsWith('.snowflakeSqlApiTrigger'));
 	if (!trigger) throw new Error('the trigger example has no trigger node');
@@ -45,14 +60,14 @@ function triggerWorkflow(): WorkflowFile {
 		type: SNOWFLAKE_TYPE,
 		typeVersion: 1,
 		position: [220, 0] as [number, number],
-		parameters: { operation: 'insert', table: { __rl: true, mode: 'name', value: 'polled_orders' }, dataMode: 'autoMapInputData' },
+		parameters: { operation: 'insert', table: { __rl: true, mode: 'name', value: table }, dataMode: 'autoMapInputData' },
 	};
 	const workflow: WorkflowFile = {
-		name: 'E2E: trigger → insert',
+		name: `E2E: trigger → insert into ${table}`,
 		nodes: [{ ...trigger, parameters: { ...trigger.parameters, startFrom: 'value', startValue: '2' } }, insert],
 		connections: { [trigger.name]: { main: [[{ node: insert.name, type: 'main', index: 0 }]] } },
 	};
-	return withAuthentication(workflow, 'programmaticAccessToken');
+	return withAuthentication(workflow, authentication, credential);
 }
 
 /**
@@ -77,13 +92,14 @@ describe.each(targets())('$label', (target) => {
 	let user: N8nUser;
 	let n8n: RunningN8n | undefined;
 	/** Requests the emulator verified per credential before this n8n started (the emulator serves both versions). */
-	let before = { pat: 0, jwt: 0 };
+	let before = { pat: 0, jwt: 0, oauth: 0, idpTokens: 0 };
 
 	beforeAll(async () => {
 		await emulator.sql([
 			'CREATE OR REPLACE TABLE demo_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
 			"INSERT INTO demo_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'paid'), (3, 'Linus', 7.25, 'new')",
 			'CREATE OR REPLACE TABLE polled_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
+			'CREATE OR REPLACE TABLE oauth_polled_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR)',
 			'CREATE OR REPLACE TABLE cdc_orders (id NUMBER(10, 0), customer VARCHAR, amount NUMBER(10, 2), status VARCHAR) CHANGE_TRACKING = TRUE',
 			"INSERT INTO cdc_orders VALUES (1, 'Ada', 12.5, 'new'), (2, 'Grace', 30, 'new')",
 			'CREATE OR REPLACE TABLE cdc_orders_copy AS SELECT * FROM cdc_orders',
@@ -104,21 +120,39 @@ describe.each(targets())('$label', (target) => {
 			data: { account: emulator.account, user: emulator.user, privateKey: emulator.generatedKey?.privateKeyPem, host: emulator.url },
 		};
 		const patCredential = { ...CREDENTIALS.programmaticAccessToken, data: { account: emulator.account, token: emulator.generatedPat?.secret, host: emulator.url } };
-		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, patCredential]), { mode: 0o600 });
-		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...triggerWorkflow(), id: WORKFLOW_ID, active: false }));
+		// Imported without token data: n8n fetches its client-credentials token itself at activation.
+		const externalOAuth = {
+			...EXTERNAL_OAUTH_CREDENTIAL,
+			data: {
+				grantType: 'clientCredentials',
+				account: emulator.account,
+				host: emulator.url,
+				externalTokenUrl: idp.tokenUrl,
+				externalScope: 'session:role:ANALYST',
+				clientId: IDP_CLIENT.clientId,
+				clientSecret: IDP_CLIENT.clientSecret,
+			},
+		};
+		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, patCredential, externalOAuth]), { mode: 0o600 });
+		const pat = triggerWorkflow('polled_orders', 'programmaticAccessToken', CREDENTIALS.programmaticAccessToken);
+		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...pat, id: WORKFLOW_ID, active: false }));
+		const oauth = triggerWorkflow('oauth_polled_orders', 'oAuth2', EXTERNAL_OAUTH_CREDENTIAL);
+		writeFileSync(join(imports, 'oauth.json'), JSON.stringify({ ...oauth, id: IDP_WORKFLOW_ID, active: false }));
 		writeFileSync(join(imports, 'changes.json'), JSON.stringify({ ...changesWorkflow(start), id: CHANGES_WORKFLOW_ID, active: false }));
 		const activate = (id: string) => (target.version.startsWith('1.') ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
 		for (const args of [
 			['import:credentials', `--input=${join(imports, 'credentials.json')}`],
 			['import:workflow', `--input=${join(imports, 'workflow.json')}`],
 			['import:workflow', `--input=${join(imports, 'changes.json')}`],
+			['import:workflow', `--input=${join(imports, 'oauth.json')}`],
 			activate(WORKFLOW_ID),
 			activate(CHANGES_WORKFLOW_ID),
+			activate(IDP_WORKFLOW_ID),
 		]) {
 			const result = await user.n8n(args);
 			if (result.code !== 0) throw new Error(`n8n ${target.version} ${args[0]} failed\n${describeCommand(result)}`);
 		}
-		before = { pat: emulator.pats.verified, jwt: emulator.stats.jwtsVerified };
+		before = { pat: emulator.pats.verified, jwt: emulator.stats.jwtsVerified, oauth: emulator.oauth.stats.accessTokensVerified, idpTokens: idp.issued.length };
 	});
 
 	afterAll(async () => {
@@ -132,25 +166,38 @@ describe.each(targets())('$label', (target) => {
 		return n8n;
 	}
 
-	it('activation runs one poll: the rows from the start value on start an execution, each exactly once', async () => {
+	/** Waits for the activation poll's two rows in `table`, then a little longer: a second emission would show up. */
+	async function copiedRows(table: string): Promise<{ rows: Array<Array<string | null>>; logs: string }> {
 		const { child, logs } = await started();
+		const read = async () => (await emulator.sql(`SELECT id, customer, amount, status FROM ${table} ORDER BY id`)).data;
 		const deadline = Date.now() + 150_000;
-		let polled: Array<Array<string | null>> = [];
-		while (Date.now() < deadline && child.exitCode === null) {
-			polled = (await emulator.sql('SELECT id, customer, amount, status FROM polled_orders ORDER BY id')).data;
-			if (polled.length >= 2) break;
+		while (Date.now() < deadline && child.exitCode === null && (await read()).length < 2) {
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		}
-		// A little longer: a second emission of the same rows would show up here.
 		await new Promise((resolve) => setTimeout(resolve, 3000));
-		polled = (await emulator.sql('SELECT id, customer, amount, status FROM polled_orders ORDER BY id')).data;
-		expect(polled, logs.join('').slice(-4000)).toEqual([
-			['2', 'Grace', '30.00', 'paid'],
-			['3', 'Linus', '7.25', 'new'],
-		]);
+		return { rows: await read(), logs: logs.join('') };
+	}
+
+	const POLLED = [
+		['2', 'Grace', '30.00', 'paid'],
+		['3', 'Linus', '7.25', 'new'],
+	];
+
+	it('activation runs one poll: the rows from the start value on start an execution, each exactly once (programmatic access token)', async () => {
+		const { rows, logs } = await copiedRows('polled_orders');
+		expect(rows, logs.slice(-4000)).toEqual(POLLED);
 		// Its trigger and Insert node signed with the programmatic access token, which never reached n8n's log.
 		expect(emulator.pats.verified).toBeGreaterThan(before.pat);
-		expect(logs.join('')).not.toContain(emulator.generatedPat?.secret ?? '');
+		expect(logs).not.toContain(emulator.generatedPat?.secret ?? '');
+	});
+
+	it('the same on External OAuth: n8n fetches the client-credentials token itself at activation', async () => {
+		const { rows, logs } = await copiedRows('oauth_polled_orders');
+		expect(rows, logs.slice(-4000)).toEqual(POLLED);
+		expect(emulator.oauth.stats.accessTokensVerified).toBeGreaterThan(before.oauth);
+		const fetched = idp.issued.slice(before.idpTokens);
+		expect(fetched.length).toBeGreaterThan(0);
+		for (const secret of [IDP_CLIENT.clientSecret, ...fetched]) expect(logs).not.toContain(secret);
 	});
 
 	it('the changes trigger syncs its activation poll (insert, update, delete) into the copy through If, Delete Rows and Insert or Update Rows', async () => {
