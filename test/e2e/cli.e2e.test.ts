@@ -6,8 +6,12 @@
  * against the emulator on loopback. Every examples/ workflow runs (tables seeded per workflow), plus an SQL
  * error routed to the error output (and the same error stopping a workflow), a long statement answered 202
  * and polled, a result in several partitions, and a host that redirects to another (refused, the other host
- * receives nothing). Run with `npm run test:e2e`.
+ * receives nothing). The scenarios that matter run again with a programmatic access token and with External
+ * OAuth (the OAuth2 credential, client credentials: n8n fetches the token from the test IdP); every run checks
+ * which credential signed the requests the emulator verified, so the examples, saved before the Authentication
+ * choice existed, are proven to keep their key pair. Run with `npm run test:e2e`.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +20,19 @@ import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, type N8nUser, type PackedPackage, type RawItem, type RawRun } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
-import { CREDENTIALS, executeSqlWorkflow, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withAuthentication, withPinnedItemsAsNodes, type Authentication, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, executeSqlWorkflow, EXTERNAL_OAUTH_CREDENTIAL, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withAuthentication, withPinnedItemsAsNodes, type Authentication, type CredentialRef, type WorkflowFile } from './scenarios';
+import { startIdp, type Idp } from '../oauth/idp';
+import { generateRsaKeyPair } from '../emulator/harness';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const PARTITION_ROWS = 10;
 const SYNC_WAIT_MS = 300;
 
 let emulator: Emulator;
+/** The External OAuth identity provider (client credentials). */
+let idp: Idp;
+// Generated, never committed.
+const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 let pack: PackedPackage;
 const requestLog: RequestLogEntry[] = [];
 /** The redirecting credential's host: answers every request with a 307 to `elsewhere`, a working host in front of the emulator. */
@@ -31,7 +41,14 @@ let elsewhere: RecordingProxy;
 
 beforeAll(async () => {
 	pack = packPackage();
-	emulator = await startEmulator({ syncWaitMs: SYNC_WAIT_MS, partitionRows: PARTITION_ROWS, onRequest: (entry) => requestLog.push(entry) });
+	idp = await startIdp({ clients: [IDP_CLIENT] });
+	emulator = await startEmulator({
+		syncWaitMs: SYNC_WAIT_MS,
+		partitionRows: PARTITION_ROWS,
+		onRequest: (entry) => requestLog.push(entry),
+		users: [{ user: 'SVC_N8N', publicKeys: [generateRsaKeyPair().publicKeyPem] }],
+		externalOAuth: { issuer: idp.issuer, audience: [idp.audience], jwksUrl: idp.jwksUrl },
+	});
 	elsewhere = await startRecordingProxy(emulator.url);
 	redirecting = await startRecordingProxy(emulator.url);
 	redirecting.respond = (request) => ({ status: 307, headers: { location: `${elsewhere.url}${request.path}` } });
@@ -41,6 +58,7 @@ afterAll(async () => {
 	await redirecting?.close();
 	await elsewhere?.close();
 	await emulator?.stop();
+	await idp?.stop();
 	if (pack) rmSync(pack.folder, { recursive: true, force: true });
 });
 
@@ -278,13 +296,18 @@ function cases(): Case[] {
 			},
 		},
 	);
-	// The scenarios that matter, again with a programmatic access token: the same workflows and checks, the
-	// nodes set to Authentication "Programmatic Access Token" and the PAT credential.
-	const withPat = ['examples/execute-sql.json', 'examples/demo-insert-merge-select.json', 'SQL error → error output', 'long statement: 202 → poll'];
-	for (const file of withPat) {
-		const base = list.find((testCase) => testCase.file === file);
-		if (!base) throw new Error(`no case ${file}`);
-		list.push({ ...base, file: `${file} [PAT]`, authentication: 'programmaticAccessToken', workflow: withAuthentication(base.workflow, 'programmaticAccessToken') });
+	// The scenarios that matter, again on the other credentials: the same workflows and checks, the nodes set to
+	// Authentication "Programmatic Access Token" or "OAuth2" (External OAuth: n8n fetches the token from the IdP).
+	const again: Array<[string, Authentication, CredentialRef, string[]]> = [
+		['PAT', 'programmaticAccessToken', CREDENTIALS.programmaticAccessToken, ['examples/execute-sql.json', 'examples/demo-insert-merge-select.json', 'SQL error → error output', 'long statement: 202 → poll']],
+		['External OAuth', 'oAuth2', EXTERNAL_OAUTH_CREDENTIAL, ['examples/demo-insert-merge-select.json', 'SQL error → error output', 'long statement: 202 → poll']],
+	];
+	for (const [label, authentication, credential, files] of again) {
+		for (const file of files) {
+			const base = list.find((testCase) => testCase.file === file);
+			if (!base) throw new Error(`no case ${file}`);
+			list.push({ ...base, file: `${file} [${label}]`, authentication, workflow: withAuthentication(base.workflow, authentication, credential) });
+		}
 	}
 	return list;
 }
@@ -329,7 +352,20 @@ describe.each(targets())('$label', (target) => {
 			...CREDENTIALS.programmaticAccessToken,
 			data: { account: emulator.account, token: patSecret(), host: emulator.url, role: '', warehouse: '', database: '', schema: '' },
 		};
-		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, redirectingCredential, patCredential]), { mode: 0o600 });
+		// Imported without token data: n8n fetches its client-credentials token itself.
+		const externalOAuth = {
+			...EXTERNAL_OAUTH_CREDENTIAL,
+			data: {
+				grantType: 'clientCredentials',
+				account: emulator.account,
+				host: emulator.url,
+				externalTokenUrl: idp.tokenUrl,
+				externalScope: 'session:role:ANALYST',
+				clientId: IDP_CLIENT.clientId,
+				clientSecret: IDP_CLIENT.clientSecret,
+			},
+		};
+		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, redirectingCredential, patCredential, externalOAuth]), { mode: 0o600 });
 		all.forEach((testCase, index) => {
 			const id = `e2eSnowflake${String(index).padStart(4, '0')}`;
 			ids.set(testCase.file, id);
@@ -378,8 +414,8 @@ describe.each(targets())('$label', (target) => {
 		if (testCase.authentication === 'keyPair') {
 			expect(testCase.workflow.nodes.filter((node) => node.type === SNOWFLAKE_TYPE && 'authentication' in node.parameters)).toEqual([]);
 		}
-		// The token never shows in n8n's output (run data, logs, error messages).
-		expect(output).not.toContain(patSecret());
+		// No token or secret shows in n8n's output (run data, logs, error messages).
+		for (const secret of [patSecret(), IDP_CLIENT.clientSecret, ...idp.issued]) expect(output).not.toContain(secret);
 		try {
 			await testCase.check(run, output, requests, target.version);
 		} catch (error) {
