@@ -6,9 +6,10 @@
  * (test: success), one with an encrypted PEM and its passphrase (success), one with a key the user
  * does not have (error showing the fingerprint sent); a programmatic access token credential (form filled,
  * test succeeds) and one whose token expired (the error says so); the OAuth2 credential's form in its two
- * variants (Snowflake OAuth, External OAuth); a workflow where the node is added from the node
- * panel by searching "Snowflake", Execute SQL with a query parameter, executed; the rows read from the
- * output panel. Screenshots go to docs/screenshots/ (committed, shown in the README).
+ * variants (Snowflake OAuth connected through the emulator's sign-in, External OAuth); a workflow where the
+ * node is added from the node panel by searching "Snowflake", its one Credential list over the three types, Execute SQL with a
+ * query parameter, executed; the rows read from the output panel. Screenshots go to docs/screenshots/
+ * (committed, shown in the README).
  *
  * Needs `apt-get install -y chromium` (or CHROMIUM=/path/to/chrome).
  */
@@ -262,6 +263,14 @@ async function main(): Promise<void> {
 			await page.locator('[data-test-id=item-iterator-item]', { hasText: 'Snowflake SQL API' }).first().click();
 			await page.locator('[data-test-id=item-iterator-item]', { hasText: 'Execute SQL' }).first().click();
 			await page.locator('[data-test-id=ndv]').waitFor();
+		});
+
+		await step('one Credential list holds the key-pair, PAT and OAuth2 credentials (the editor hides Authentication and sets it from the pick)', async () => {
+			check((await page.locator('[data-test-id=parameter-input-authentication]').filter({ visible: true }).count()) === 0, 'the editor shows the Authentication parameter');
+			await page.click('[data-test-id=node-credentials-select]');
+			for (const name of ['Snowflake (emulator, encrypted key)', 'Snowflake PAT (emulator)', 'Snowflake OAuth (emulator)', 'Snowflake External OAuth (IdP)']) await option(name).waitFor();
+			await shot('node-credential-choice');
+			await page.keyboard.press('Escape');
 		});
 
 		await step('Execute SQL configured with a query parameter', async () => {
