@@ -11,7 +11,6 @@
  * which credential signed the requests the emulator verified, so the examples, saved before the Authentication
  * choice existed, are proven to keep their key pair. Run with `npm run test:e2e`.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,9 +19,8 @@ import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator/
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, type N8nUser, type PackedPackage, type RawItem, type RawRun } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { startRecordingProxy, type RecordingProxy } from '../workflows/recordingProxy';
-import { CREDENTIALS, executeSqlWorkflow, EXTERNAL_OAUTH_CREDENTIAL, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withAuthentication, withPinnedItemsAsNodes, type Authentication, type CredentialRef, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, executeSqlWorkflow, EXTERNAL_OAUTH_CREDENTIAL, externalOAuthCredential, externalOAuthEmulatorOptions, IDP_CLIENT, REDIRECTING_CREDENTIAL_ID, SNOWFLAKE_TYPE, withAuthentication, withPinnedItemsAsNodes, type Authentication, type CredentialRef, type WorkflowFile } from './scenarios';
 import { startIdp, type Idp } from '../oauth/idp';
-import { generateRsaKeyPair } from '../emulator/harness';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const PARTITION_ROWS = 10;
@@ -31,8 +29,6 @@ const SYNC_WAIT_MS = 300;
 let emulator: Emulator;
 /** The External OAuth identity provider (client credentials). */
 let idp: Idp;
-// Generated, never committed.
-const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 let pack: PackedPackage;
 const requestLog: RequestLogEntry[] = [];
 /** The redirecting credential's host: answers every request with a 307 to `elsewhere`, a working host in front of the emulator. */
@@ -46,8 +42,7 @@ beforeAll(async () => {
 		syncWaitMs: SYNC_WAIT_MS,
 		partitionRows: PARTITION_ROWS,
 		onRequest: (entry) => requestLog.push(entry),
-		users: [{ user: 'SVC_N8N', publicKeys: [generateRsaKeyPair().publicKeyPem] }],
-		externalOAuth: { issuer: idp.issuer, audience: [idp.audience], jwksUrl: idp.jwksUrl },
+		...externalOAuthEmulatorOptions(idp),
 	});
 	elsewhere = await startRecordingProxy(emulator.url);
 	redirecting = await startRecordingProxy(emulator.url);
@@ -352,19 +347,7 @@ describe.each(targets())('$label', (target) => {
 			...CREDENTIALS.programmaticAccessToken,
 			data: { account: emulator.account, token: patSecret(), host: emulator.url, role: '', warehouse: '', database: '', schema: '' },
 		};
-		// Imported without token data: n8n fetches its client-credentials token itself.
-		const externalOAuth = {
-			...EXTERNAL_OAUTH_CREDENTIAL,
-			data: {
-				grantType: 'clientCredentials',
-				account: emulator.account,
-				host: emulator.url,
-				externalTokenUrl: idp.tokenUrl,
-				externalScope: 'session:role:ANALYST',
-				clientId: IDP_CLIENT.clientId,
-				clientSecret: IDP_CLIENT.clientSecret,
-			},
-		};
+		const externalOAuth = externalOAuthCredential(emulator, idp);
 		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, redirectingCredential, patCredential, externalOAuth]), { mode: 0o600 });
 		all.forEach((testCase, index) => {
 			const id = `e2eSnowflake${String(index).padStart(4, '0')}`;

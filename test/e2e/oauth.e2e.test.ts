@@ -17,12 +17,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { generateRsaKeyPair } from '../emulator/harness';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { startIdp, type Idp } from '../oauth/idp';
 import { createUser, describeCommand, nodeOutput, packPackage, parseRawOutput, startN8n, type N8nUser, type PackedPackage, type RunningN8n } from './n8nCli';
 import { ensureN8n, targets } from './n8nInstall';
-import { CREDENTIALS, executeSqlWorkflow, EXTERNAL_OAUTH_CREDENTIAL, TRIGGER, withAuthentication, type CredentialRef, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, executeSqlWorkflow, EXTERNAL_OAUTH_CREDENTIAL, externalOAuthCredential, externalOAuthEmulatorOptions, IDP_CLIENT, TRIGGER, withAuthentication, type CredentialRef, type WorkflowFile } from './scenarios';
 
 const WORKFLOW_ID = 'e2eSnowflakeOAuth01';
 // Generated, never committed; the Snowflake one holds `+` and `/` as Snowflake's base64 secrets do.
@@ -34,7 +33,6 @@ const CLIENT = { clientId: 'n8n-e2e', clientSecret: `${randomBytes(24).toString(
  */
 const CLIENT_WITHOUT_PLUS = { clientId: 'n8n-e2e-hex', clientSecret: randomBytes(24).toString('hex') };
 const WITHOUT_PLUS: CredentialRef = { type: 'snowflakeOAuth2Api', id: 'snowflake-oauth-hex', name: 'Snowflake OAuth (secret without +)' };
-const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 /** Snowflake's OAUTH_ACCESS_TOKEN_VALIDITY default (600 s) and the IdP's token lifetime: the clocks jump past both. */
 const ACCESS_TOKEN_SECONDS = 600;
 const IDP_TOKEN_SECONDS = 300;
@@ -52,8 +50,7 @@ beforeAll(async () => {
 	emulator = await startEmulator({
 		syncWaitMs: 2000,
 		clock,
-		users: [{ user: 'SVC_N8N', publicKeys: [generateRsaKeyPair().publicKeyPem] }],
-		externalOAuth: { issuer: idp.issuer, audience: [idp.audience], jwksUrl: idp.jwksUrl },
+		...externalOAuthEmulatorOptions(idp),
 	});
 });
 
@@ -135,19 +132,7 @@ describe.each(targets())('$label', (target) => {
 			...CREDENTIALS.oAuth2,
 			data: { grantType: 'pkce', account: emulator.account, host: emulator.url, clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, ...context },
 		};
-		const externalOAuth = {
-			...EXTERNAL_OAUTH_CREDENTIAL,
-			data: {
-				grantType: 'clientCredentials',
-				account: emulator.account,
-				host: emulator.url,
-				externalTokenUrl: idp.tokenUrl,
-				externalScope: 'session:role:ANALYST',
-				clientId: IDP_CLIENT.clientId,
-				clientSecret: IDP_CLIENT.clientSecret,
-				...context,
-			},
-		};
+		const externalOAuth = externalOAuthCredential(emulator, idp);
 		const withoutPlus = { ...WITHOUT_PLUS, data: { ...snowflakeOAuth.data, ...CLIENT_WITHOUT_PLUS } };
 		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([snowflakeOAuth, withoutPlus, externalOAuth]), { mode: 0o600 });
 		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...oauthWorkflow(snowflakeCredential), id: WORKFLOW_ID, active: false }));

@@ -3,6 +3,12 @@
  * pinned items → Snowflake SQL API node → No Operation nodes), built from one template so the node
  * parameters stay the ones the editor writes.
  */
+import { randomBytes } from 'node:crypto';
+
+import { generateRsaKeyPair } from '../emulator/harness';
+import type { Emulator, EmulatorOptions } from '../emulator/server';
+import type { Idp } from '../oauth/idp';
+
 export const SNOWFLAKE_TYPE = 'n8n-nodes-snowflake-sql-api.snowflakeSqlApi';
 export const CREDENTIAL_ID = 'snowflake-emulator';
 /** A credential whose host is a local server that answers every request with a redirect to another host. */
@@ -27,6 +33,33 @@ export const CREDENTIALS: Record<Authentication, CredentialRef> = {
 
 /** The OAuth2 credential's other variant: External OAuth, client credentials from the test IdP (test/oauth/idp.ts). */
 export const EXTERNAL_OAUTH_CREDENTIAL: CredentialRef = { type: 'snowflakeOAuth2Api', id: 'snowflake-external-oauth', name: 'Snowflake External OAuth (IdP)' };
+
+/** The IdP's client for External OAuth (secret generated, never committed); its tokens' subject is the emulator user SVC_N8N. */
+export const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
+
+/** The emulator's side of External OAuth with `idp`: the integration (issuer, audience, JWKS) and the user its tokens map to. */
+export function externalOAuthEmulatorOptions(idp: Idp): Pick<EmulatorOptions, 'users' | 'externalOAuth'> {
+	return {
+		users: [{ user: 'SVC_N8N', publicKeys: [generateRsaKeyPair().publicKeyPem] }],
+		externalOAuth: { issuer: idp.issuer, audience: [idp.audience], jwksUrl: idp.jwksUrl },
+	};
+}
+
+/** The External OAuth credential as `n8n import:credentials` reads it, without token data: n8n fetches the token itself. */
+export function externalOAuthCredential(emulator: Pick<Emulator, 'account' | 'url'>, idp: Idp) {
+	return {
+		...EXTERNAL_OAUTH_CREDENTIAL,
+		data: {
+			grantType: 'clientCredentials',
+			account: emulator.account,
+			host: emulator.url,
+			externalTokenUrl: idp.tokenUrl,
+			externalScope: 'session:role:ANALYST',
+			clientId: IDP_CLIENT.clientId,
+			clientSecret: IDP_CLIENT.clientSecret,
+		},
+	};
+}
 
 export interface WorkflowNode {
 	id: string;

@@ -8,7 +8,6 @@
  * access token, the same on External OAuth (token fetched by n8n from the test IdP), and the changes example
  * as saved before the Authentication choice existed (key pair).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,14 +16,11 @@ import { startEmulator, type Emulator } from '../emulator/server';
 import { createUser, describeCommand, packPackage, startN8n, type N8nUser, type PackedPackage, type RunningN8n } from './n8nCli';
 import { ensureN8n, REPO_ROOT, targets } from './n8nInstall';
 import { startIdp, type Idp } from '../oauth/idp';
-import { generateRsaKeyPair } from '../emulator/harness';
-import { CREDENTIALS, EXTERNAL_OAUTH_CREDENTIAL, SNOWFLAKE_TYPE, withAuthentication, type Authentication, type CredentialRef, type WorkflowFile } from './scenarios';
+import { CREDENTIALS, EXTERNAL_OAUTH_CREDENTIAL, externalOAuthCredential, externalOAuthEmulatorOptions, IDP_CLIENT, SNOWFLAKE_TYPE, withAuthentication, type Authentication, type CredentialRef, type WorkflowFile } from './scenarios';
 
 const WORKFLOW_ID = 'e2eSnowflakeTrigger01';
 const CHANGES_WORKFLOW_ID = 'e2eSnowflakeChanges01';
 const IDP_WORKFLOW_ID = 'e2eSnowflakeTriggerIdp01';
-// Generated, never committed.
-const IDP_CLIENT = { clientId: 'svc-client', clientSecret: randomBytes(16).toString('hex'), subject: 'svc_n8n' };
 
 let emulator: Emulator;
 let idp: Idp;
@@ -35,8 +31,7 @@ beforeAll(async () => {
 	idp = await startIdp({ clients: [IDP_CLIENT] });
 	emulator = await startEmulator({
 		syncWaitMs: 2000,
-		users: [{ user: 'SVC_N8N', publicKeys: [generateRsaKeyPair().publicKeyPem] }],
-		externalOAuth: { issuer: idp.issuer, audience: [idp.audience], jwksUrl: idp.jwksUrl },
+		...externalOAuthEmulatorOptions(idp),
 	});
 });
 
@@ -120,19 +115,7 @@ describe.each(targets())('$label', (target) => {
 			data: { account: emulator.account, user: emulator.user, privateKey: emulator.generatedKey?.privateKeyPem, host: emulator.url },
 		};
 		const patCredential = { ...CREDENTIALS.programmaticAccessToken, data: { account: emulator.account, token: emulator.generatedPat?.secret, host: emulator.url } };
-		// Imported without token data: n8n fetches its client-credentials token itself at activation.
-		const externalOAuth = {
-			...EXTERNAL_OAUTH_CREDENTIAL,
-			data: {
-				grantType: 'clientCredentials',
-				account: emulator.account,
-				host: emulator.url,
-				externalTokenUrl: idp.tokenUrl,
-				externalScope: 'session:role:ANALYST',
-				clientId: IDP_CLIENT.clientId,
-				clientSecret: IDP_CLIENT.clientSecret,
-			},
-		};
+		const externalOAuth = externalOAuthCredential(emulator, idp);
 		writeFileSync(join(imports, 'credentials.json'), JSON.stringify([credential, patCredential, externalOAuth]), { mode: 0o600 });
 		const pat = triggerWorkflow('polled_orders', 'programmaticAccessToken', CREDENTIALS.programmaticAccessToken);
 		writeFileSync(join(imports, 'workflow.json'), JSON.stringify({ ...pat, id: WORKFLOW_ID, active: false }));
