@@ -11,6 +11,8 @@
  * never show up in what n8n keeps.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -293,6 +295,10 @@ const RECONNECT =
 const RECONNECT_HINT =
 	'Open the credential and reconnect it. Snowflake OAuth: click Connect my account and sign in again (the refresh token expired, after OAUTH_REFRESH_TOKEN_VALIDITY, 90 days unless set, or it was revoked, or the security integration was disabled or changed). External OAuth: check the Client ID, Client Secret, Token URL and Scope with your identity provider.';
 
+/** What to check when the token URL itself failed (nothing reached Snowflake). */
+const TOKEN_URL_HINT =
+	"The token request failed before anything was sent to Snowflake, so no statement ran. External OAuth: check the credential's Token URL (your identity provider's token endpoint, reachable from n8n, answering JSON) and that the identity provider is up. Snowflake OAuth: check the credential's Account and Host.";
+
 describe('a refresh that cannot succeed: the message names the fix', () => {
 	const refusedRefreshToken: Array<[string, (credentials: ICredentialDataDecryptedObject) => void]> = [
 		['revoked', (credentials) => env.emulator.oauth.revoke((credentials.oauthTokenData as IDataObject).refresh_token as string)],
@@ -330,6 +336,48 @@ describe('a refresh that cannot succeed: the message names the fix', () => {
 		);
 		expect(result.error()?.description).toBe(RECONNECT_HINT);
 		expect(apiRequests()).toEqual([]);
+	});
+
+	/** The identity provider's token URL answers with a page, or nothing listens there. */
+	const brokenTokenUrls: Array<[string, () => Promise<{ url: string; hits: () => number; close: () => Promise<void> }>, string]> = [
+		[
+			'an HTML page',
+			async () => {
+				let hits = 0;
+				const server = createServer((_request, response) => {
+					hits++;
+					response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to continue</body></html>');
+				});
+				await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+				const { port } = server.address() as AddressInfo;
+				return { url: `http://127.0.0.1:${port}/token`, hits: () => hits, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
+			},
+			'n8n could not get an OAuth access token for Snowflake from the Token URL: Failed to acquire OAuth2 access token: Expected JSON response from OAuth2 token endpoint (content-type: text/html) but received: <html><body>Sign in to continue</body></html>',
+		],
+		[
+			'a refused connection',
+			// Port 9 (discard): nothing listens there on a test machine.
+			async () => ({ url: 'http://127.0.0.1:9/token', hits: () => 1, close: async () => undefined }), // counted by the request log lines
+			'n8n could not get an OAuth access token for Snowflake from the Token URL: Failed to acquire OAuth2 access token: connect ECONNREFUSED 127.0.0.1:9',
+		],
+	];
+
+	it.each(brokenTokenUrls)('External OAuth, Token URL answering with %s: one token request, nothing sent to Snowflake, the Token URL named', async (_how, start, message) => {
+		const tokenUrl = await start();
+		logLines.splice(0);
+		try {
+			const credentials = await externalOAuth.credentials({ externalTokenUrl: tokenUrl.url });
+			const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1' }), credentials);
+			expect(result.error()?.message).toBe(message);
+			expect(result.error()?.description).toBe(TOKEN_URL_HINT);
+			expect(tokenUrl.hits()).toBe(1);
+			expect(apiRequests()).toEqual([]);
+			// One attempt, no retry: the same token URL would fail the same way again.
+			expect(logLines.filter((line) => line.message === 'Snowflake SQL API: request')).toHaveLength(1);
+			expect(logLines.filter((line) => line.message === 'Snowflake SQL API: retry')).toEqual([]);
+		} finally {
+			await tokenUrl.close();
+		}
 	});
 
 	it('Snowflake OAuth not connected yet: said so, nothing sent', async () => {

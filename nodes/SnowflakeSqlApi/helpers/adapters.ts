@@ -21,6 +21,7 @@ import {
 	boundText,
 	isBodyStream,
 	oauthTokenFailure,
+	oauthTokenUrlFailure,
 	readBoundedBody,
 	requestAuth,
 	SnowflakeClient,
@@ -205,20 +206,41 @@ export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions
 					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options));
 			return await toFullResponse(raw, request);
 		} catch (error) {
-			throw signsItself ? transportFailure(error, request.signal) : oauthFailure(error, request.signal);
+			throw signsItself ? transportFailure(error, request.signal) : oauthFailure(error, request.signal, () => auth.describe().baseUrl);
 		}
 	};
 }
 
 /**
- * A failed OAuth2 request: a system error (reset, refused, timeout, too large) is a transport failure the
- * exchange may retry; anything else came from n8n's OAuth2 machinery (no token, refresh or first
- * client-credentials token refused) and would fail the same on every attempt: said so, not retried.
+ * A failed OAuth2 request. n8n fetches the token before sending, so the failure may be the token URL's: an
+ * OAuth `error` (EAUTH) or n8n's refusal of the credential is said with the reconnect hint; a token URL that
+ * answered without one (ESTATUS: a page, a 5xx) or could not be reached is said as the token URL's failure.
+ * Neither would go differently on another attempt, and neither reached Snowflake: not retried. Only a system
+ * error on the request to Snowflake itself (reset, refused, timeout) is a transport failure the exchange retries.
  */
-function oauthFailure(error: unknown, signal: AbortSignal | undefined): unknown {
+function oauthFailure(error: unknown, signal: AbortSignal | undefined, baseUrl: () => string): unknown {
 	if (signal?.aborted) return signal.reason;
 	const code = (systemError(error) as { code?: unknown } | undefined)?.code;
-	return typeof code === 'string' && code !== 'EAUTH' ? transportFailure(error, signal) : oauthTokenFailure(error);
+	if (code === 'EAUTH' || typeof code !== 'string') return oauthTokenFailure(error);
+	if (isTokenRequestFailure(error, baseUrl)) return oauthTokenUrlFailure(error);
+	return transportFailure(error, signal);
+}
+
+/**
+ * Whether a failed request was n8n's token request rather than the one to Snowflake: n8n-core 2.x wraps a
+ * failed first token ("Failed to acquire OAuth2 access token"), n8n's OAuth client marks a token URL's
+ * unusable answer ESTATUS, and an HTTP library's error names its URL (not Snowflake's for the token URL).
+ */
+function isTokenRequestFailure(error: unknown, baseUrl: () => string): boolean {
+	let current = error;
+	for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+		if (current.message.startsWith('Failed to acquire OAuth2 access token') || (current as { code?: unknown }).code === 'ESTATUS') return true;
+		const config = (current as { config?: { url?: unknown; baseURL?: unknown } }).config;
+		const url = typeof config?.url === 'string' ? (/^https?:\/\//i.test(config.url) ? config.url : `${typeof config.baseURL === 'string' ? config.baseURL : ''}${config.url}`) : '';
+		if (/^https?:\/\//i.test(url) && !`${url}/`.startsWith(`${baseUrl().replace(/\/+$/, '')}/`)) return true;
+		current = current.cause;
+	}
+	return false;
 }
 
 /**
@@ -261,7 +283,7 @@ function createLegacyOAuth2Http(context: IExecuteFunctions | ILoadOptionsFunctio
 			const raw: unknown = await context.helpers.requestWithAuthentication.call(context, type, legacyOptions(request, shaped));
 			return await toFullResponse(raw, request);
 		} catch (error) {
-			throw oauthFailure(error, request.signal);
+			throw oauthFailure(error, request.signal, () => auth.describe().baseUrl);
 		}
 	};
 }

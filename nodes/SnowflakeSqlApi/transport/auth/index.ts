@@ -277,6 +277,19 @@ export function oauthTokenFailure(error: unknown): SnowflakeAuthError {
 	return new SnowflakeAuthError(`n8n could not get a new OAuth access token for Snowflake: ${boundText(reasonOf(error), 300)}`, { hint: OAUTH_RECONNECT_HINT });
 }
 
+/** What to check when the token request itself failed: nothing reached Snowflake, so nothing ran. */
+const TOKEN_URL_HINT =
+	"The token request failed before anything was sent to Snowflake, so no statement ran. External OAuth: check the credential's Token URL (your identity provider's token endpoint, reachable from n8n, answering JSON) and that the identity provider is up. Snowflake OAuth: check the credential's Account and Host.";
+
+/**
+ * The token URL failed (the identity provider answered with a page or a status without an OAuth `error`, or
+ * could not be reached): not Snowflake's failure, so neither retried as one nor reported as a statement that
+ * may have run. n8n's reason bounded and redacted, the error not kept (it carries the token request).
+ */
+export function oauthTokenUrlFailure(error: unknown): SnowflakeAuthError {
+	return new SnowflakeAuthError(`n8n could not get an OAuth access token for Snowflake from the Token URL: ${boundText(reasonOf(error), 300)}`, { hint: TOKEN_URL_HINT });
+}
+
 /**
  * OAuth: n8n's OAuth2 machinery (httpRequestWithAuthentication with the OAuth2 credential) sets Authorization;
  * this adds the base URL, token type OAUTH, Accept and User-Agent. With ignoreHttpStatusErrors n8n never
