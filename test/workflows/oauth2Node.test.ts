@@ -403,3 +403,30 @@ describe('a role outside the token', () => {
 		expectNoSecrets(everythingKept(result));
 	});
 });
+
+describe('a 401 the submit meets: refreshed only where Snowflake says the token expired or is invalid, once', () => {
+	const refreshes = () => env.emulator.oauth.stats.tokenRequests.refresh_token;
+	const submits = () => apiRequests().filter((request) => request.method === 'POST' && request.path === '/api/v2/statements');
+
+	it('390303 on every submit (the token invalid even after renewing): one refresh, two submits', async () => {
+		const credentials = await snowflakeOAuth.credentials();
+		const before = refreshes();
+		env.proxy.respond = (request) =>
+			request.method === 'POST' && request.path === '/api/v2/statements'
+				? { status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '390303', message: 'Invalid OAuth access token. ...emulator' }) }
+				: undefined;
+		const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1' }), credentials);
+		expect(result.error()?.message).toBe('Invalid OAuth access token. ...emulator (code 390303)');
+		expect(refreshes() - before).toBe(1);
+		expect(submits()).toHaveLength(2);
+	});
+
+	it('390317 (a role outside the token): no refresh, one submit', async () => {
+		const credentials = await snowflakeOAuth.credentials({ role: 'ANALYST' });
+		const before = refreshes();
+		const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1', options: { role: 'PUBLIC' } }), credentials);
+		expect(result.error()?.message).toMatch(/\(code 390317\)$/);
+		expect(refreshes() - before).toBe(0);
+		expect(submits()).toHaveLength(1);
+	});
+});

@@ -73,9 +73,9 @@ export async function loadCredential(context: IExecuteFunctions | ILoadOptionsFu
 
 /**
  * n8n's refresh of the credential's OAuth token, for the transport to call after Snowflake said the token
- * expired (with ignoreHttpStatusErrors n8n-core never refreshes by itself). Executions, trigger polls and list
- * searches all have it in n8n 1.x and 2.x (getRequestHelperFunctions); where a context has not, the transport
- * says to reconnect. n8n-core 2.x refreshes one credential once even when several requests ask at once.
+ * expired (n8n-core's request helpers are told never to refresh by themselves: NO_SELF_REFRESH). Executions,
+ * trigger polls and list searches all have it in n8n 1.x and 2.x (getRequestHelperFunctions); where a context
+ * has not, the transport says to reconnect. n8n-core 2.x refreshes one credential once even when several requests ask at once.
  */
 function oauthRefresh(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions, type: string): (() => Promise<unknown>) | undefined {
 	const helpers = context.helpers as Partial<Pick<IExecuteFunctions['helpers'], 'refreshOAuth2Token'>>;
@@ -203,7 +203,7 @@ export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions
 			const raw: unknown =
 				request.signal === undefined && forcesCancelSignal && signsItself
 					? await context.helpers.httpRequest(await auth.authenticateRequest(options))
-					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options));
+					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options), NO_SELF_REFRESH);
 			return await toFullResponse(raw, request);
 		} catch (error) {
 			throw signsItself ? transportFailure(error, request.signal) : oauthFailure(error, request.signal, () => auth.describe().baseUrl);
@@ -269,9 +269,17 @@ function legacyOptions(request: HttpRequest, shaped: { baseURL: string; headers:
 }
 
 /**
+ * n8n's legacy requestWithAuthentication refreshes on any 401 and retries by itself (with the full response
+ * and simple: false too); the exchange then refreshed again on 390318/390303, and a 390317 (a role outside
+ * the token) cost a needless refresh. Told that no status means "expired" (n8n 1.x and 2.x compare with ===;
+ * 2.x also reads skipTokenRefresh), it leaves renewing to the exchange, which refreshes once and only for those codes.
+ */
+const NO_SELF_REFRESH = { oauth2: { tokenExpiredStatusCode: -1, skipTokenRefresh: true } };
+
+/**
  * OAuth2 requests that must outlive the execution's cancel signal (the submit whose 202 reveals the handle,
  * the cancel sent after a stop): n8n-core's legacy requestWithAuthentication signs them with the credential's
- * token (fetching a first client-credentials token, refreshing after a 401 and retrying once by itself) and,
+ * token (fetching a first client-credentials token when it has none, never refreshing: NO_SELF_REFRESH) and,
  * unlike httpRequestWithAuthentication, adds no cancel signal. Redirects off and the body read bounded, as
  * everywhere else.
  */
@@ -280,7 +288,7 @@ function createLegacyOAuth2Http(context: IExecuteFunctions | ILoadOptionsFunctio
 	return async (request: HttpRequest) => {
 		try {
 			const shaped = await auth.authenticateRequest({ url: request.path, headers: { ...request.headers } });
-			const raw: unknown = await context.helpers.requestWithAuthentication.call(context, type, legacyOptions(request, shaped));
+			const raw: unknown = await context.helpers.requestWithAuthentication.call(context, type, legacyOptions(request, shaped), NO_SELF_REFRESH);
 			return await toFullResponse(raw, request);
 		} catch (error) {
 			throw oauthFailure(error, request.signal, () => auth.describe().baseUrl);

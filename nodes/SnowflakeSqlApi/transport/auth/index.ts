@@ -292,8 +292,9 @@ export function oauthTokenUrlFailure(error: unknown): SnowflakeAuthError {
 
 /**
  * OAuth: n8n's OAuth2 machinery (httpRequestWithAuthentication with the OAuth2 credential) sets Authorization;
- * this adds the base URL, token type OAUTH, Accept and User-Agent. With ignoreHttpStatusErrors n8n never
- * refreshes by itself, so an expired token is refreshed here through the injected `refresh`.
+ * this adds the base URL, token type OAUTH, Accept and User-Agent. The node tells n8n's helpers never to refresh
+ * by themselves (helpers/adapters.ts), so an expired or invalid token is refreshed here, once, through the
+ * injected `refresh`, when the exchange sees 390318 or 390303.
  */
 function oAuth2Auth(credentials: SnowflakeOAuth2Credentials, refresh: RefreshOAuth2 | undefined): RequestAuth {
 	const remember = (secrets: unknown[]) => {
