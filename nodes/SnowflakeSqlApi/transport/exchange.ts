@@ -8,7 +8,7 @@
  * refused at once (redirect.ts).
  */
 import { bodySize, MAX_STATUS_BYTES, RESPONSE_TOO_LARGE } from './bodyLimit';
-import { SnowflakeError } from './errors';
+import { SnowflakeAuthError, SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
 import { isRedirect, redirectRefused } from './redirect';
 import { isMarkup, parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODES } from './responses';
@@ -112,6 +112,40 @@ export class Exchanges {
 
 	async send(build: (attempt: number) => HttpRequest, options: SendOptions = {}): Promise<Sent> {
 		return await this.start(build, options).sent;
+	}
+
+	/**
+	 * Waits for the latest renewal, but no longer than the caller waits (an abort: the stop's cancel must still
+	 * go out) nor than one request's total deadline: n8n 1.x sends its token requests without a timeout, and a
+	 * token URL that never answers would otherwise hold the execution forever.
+	 */
+	private async awaitRenewal(signal: AbortSignal | undefined): Promise<void> {
+		const { requestDeadlineMs, deadlineSleep } = this.settings;
+		const stop = new AbortController();
+		const waits: Array<Promise<void>> = [this.renewal];
+		if (signal !== undefined) {
+			waits.push(
+				new Promise<never>((_resolve, reject) => {
+					if (signal.aborted) reject(signal.reason);
+					signal.addEventListener('abort', () => reject(signal.reason), { once: true, signal: stop.signal });
+				}),
+			);
+		}
+		if (deadlineSleep !== undefined) {
+			waits.push(
+				deadlineSleep(requestDeadlineMs, stop.signal).then(() => {
+					throw new SnowflakeAuthError(
+						`n8n's OAuth token refresh did not finish within ${Math.round(requestDeadlineMs / 1000)} s, so the request was stopped.`,
+						{ hint: "Check that the credential's token URL answers (the identity provider, or Snowflake's /oauth/token-request), then run again." },
+					);
+				}),
+			);
+		}
+		try {
+			await Promise.race(waits);
+		} finally {
+			stop.abort();
+		}
 	}
 
 	/**
@@ -225,10 +259,12 @@ export class Exchanges {
 							await onTokenExpired();
 							emit({ type: 'tokenRenewed' });
 						})();
+						// Waiters may stop waiting (abort, deadline); a late failure is then nobody's.
+						this.renewal.catch(() => undefined);
 					}
 					// Concurrent requests refused with the same token wait for the one renewal (an OAuth refresh
 					// takes a round trip), then retry; a failed renewal fails each of them with its error.
-					await this.renewal;
+					await this.awaitRenewal(options.signal);
 					continue;
 				}
 				if (options.runningOn429 && response.status === 429) {
