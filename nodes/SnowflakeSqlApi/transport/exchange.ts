@@ -25,7 +25,7 @@ export interface Sent {
 	 */
 	json?: unknown;
 	attempts: number;
-	/** The token was re-signed after a 390198 and the response still is a 401. */
+	/** The token was renewed (key pair re-signed after 390198, OAuth refreshed after 390318/390303) and the response still is a 401. */
 	expiredAfterRenewal: boolean;
 	/** An earlier attempt may have reached Snowflake without its answer reaching us. */
 	mayHaveReachedSnowflake: boolean;

@@ -102,7 +102,7 @@ export interface ErrorContext {
 	account?: string;
 	/** Attempts made for this request (1 = not retried). */
 	attempts: number;
-	/** True when a 390198 (expired token) came back even after re-signing. */
+	/** True when the 401 came back even after the token was renewed (key pair re-signed after 390198; OAuth refreshed after 390318/390303). */
 	expiredAfterRenewal?: boolean;
 }
 

@@ -50,7 +50,7 @@ interface SnowflakeOAuth2Credentials extends ContextDefaults {
 	grantType?: string;
 	/** Read only to be redacted wherever server text or an n8n error quotes one of them. */
 	secrets: string[];
-	/** The access token n8n holds (after Connect, or after its first client-credentials request). */
+	/** Whether n8n holds an access token (after Connect, or after its first client-credentials request). */
 	connected: boolean;
 }
 
@@ -364,7 +364,8 @@ function contextDefaults(data: Record<string, unknown>): ContextDefaults {
 /**
  * The credential of `kind` from n8n's decrypted credential data: its context defaults and its RequestAuth
  * (the key pair's signs with KeyPairAuth.shared; OAuth refreshes with `refreshOAuth2`, when given). Reading
- * never throws; using `auth` may.
+ * the fields never throws (bad values are refused when `auth` is used); only a `kind` that is none of the
+ * three does.
  */
 export function requestAuth(
 	kind: CredentialKind,
