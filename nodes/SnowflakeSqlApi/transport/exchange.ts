@@ -92,6 +92,8 @@ export class Exchanges {
 	private tokenGeneration = 0;
 	/** The latest renewal: requests refused with the token it replaces wait for it before their retry. */
 	private renewal: Promise<void> = Promise.resolve();
+	/** A renewal is under way: a new attempt would carry the token it replaces, so it waits first. */
+	private renewing = false;
 
 	constructor(private readonly settings: ExchangeSettings) {}
 
@@ -194,6 +196,10 @@ export class Exchanges {
 		let renewed = false;
 		let retries = 0;
 		for (let attempt = 0; ; attempt++) {
+			// Sent now, an attempt would carry the old token, meet 401 with the new generation and renew again.
+			// A request sent without the caller's signal (the cancel after a stop) goes at once instead: a refresh
+			// that hangs must not hold it.
+			if (this.renewing && options.signal !== undefined) await this.awaitRenewal(options.signal);
 			const request = build(attempt);
 			emit({ type: 'request', method: request.method, path: request.path, attempt: attempt + 1 });
 			const generation = this.tokenGeneration;
@@ -255,8 +261,13 @@ export class Exchanges {
 					renewed = true;
 					if (generation === this.tokenGeneration) {
 						this.tokenGeneration++;
+						this.renewing = true;
 						this.renewal = (async () => {
-							await onTokenExpired();
+							try {
+								await onTokenExpired();
+							} finally {
+								this.renewing = false;
+							}
 							emit({ type: 'tokenRenewed' });
 						})();
 						// Waiters may stop waiting (abort, deadline); a late failure is then nobody's.
