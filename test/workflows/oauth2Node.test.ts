@@ -11,7 +11,9 @@
  * never show up in what n8n keeps.
  */
 import { randomBytes } from 'node:crypto';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped: a token URL answering with a page
 import { createServer } from 'node:http';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped
 import type { AddressInfo } from 'node:net';
 
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
