@@ -3,14 +3,22 @@ import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 import { accountProperty, contextDefaultProperties, hostProperty } from './shared';
 
 /**
- * The account's base URL as an n8n expression over the form's values ($self): the Host override when set
- * (https:// assumed), else `https://<account host>`, the account identifier read the way the transport
- * reads it for the common forms (URL pasted, `org.account` → `org-account`, `_` → `-`, lower case).
- * n8n resolves hidden expressions before the Connect flow and before every token request. Accounts on
- * `.snowflakecomputing.cn` need the Host field. test/oauth/credential.test.ts compares this with the
- * transport's parser.
+ * The account's base URL as an n8n expression over the form's values ($self), or '' (n8n then refuses to start
+ * the sign-in or token request) for what the transport would refuse too: the client secret, the PKCE verifier
+ * and the refresh token go to this address. The Host override when set: a host name with an optional port
+ * (https:// assumed) or http:// on loopback only, no user name, path or stray character. Else
+ * `https://<account host>`, the account identifier read the way the transport's parseAccount reads it (URL
+ * pasted, `org.account` → `org-account`, `_` → `-`, lower case, `.snowflakecomputing.cn` kept), letters,
+ * digits, `_`, `-` and dots only. n8n resolves hidden expressions before the Connect flow and before every
+ * token request. test/oauth/credential.test.ts compares this with the transport's parsers. Regexes are linear
+ * and the input capped (300, 255 characters, the transport's limits).
  */
-const BASE_URL = String.raw`(($self.host || '').trim() ? (/^https?:\/\//i.test($self.host.trim()) ? '' : 'https://') + $self.host.trim().replace(/\/+$/, '') : 'https://' + ($self.account || '').trim().replace(/^https?:\/\//i, '').replace(/[\/?#].*$/, '').replace(/\.snowflakecomputing\.com$/i, '').replace(/^([A-Za-z0-9_]+)\.(?!(?:aws|gcp|azure|global|privatelink)(?:\.|$))([A-Za-z0-9_]+)((?:\.privatelink)?)$/i, '$1-$2$3').toLowerCase().replace(/_/g, '-') + '.snowflakecomputing.com')`;
+const HOST_URL = String.raw`[($self.host || '').trim()].map((h) => h.length > 300 || /\.\./.test(h) ? '' : /^(https:\/\/)?[A-Za-z0-9.-]+(:\d{1,5})?\/?$/i.test(h) ? 'https://' + h.replace(/^https:\/\//i, '').replace(/\/$/, '').toLowerCase() : /^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?\/?$/i.test(h) ? 'http://' + h.slice(7).replace(/\/$/, '').toLowerCase() : '')[0]`;
+const ACCOUNT_URL = String.raw`[($self.account || '').trim().replace(/^https?:\/\//i, '').replace(/[\/?#].*$/, '')].map((a) => a.length > 255 ? '' : [a.replace(/\.snowflakecomputing\.(com|cn)$/i, ''), /\.snowflakecomputing\.cn$/i.test(a) ? '.snowflakecomputing.cn' : '.snowflakecomputing.com']).map((parts) => parts && /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(parts[0]) ? 'https://' + parts[0].replace(/^([A-Za-z0-9_]+)\.(?!(?:aws|gcp|azure|global|privatelink)(?:\.|$))([A-Za-z0-9_]+)((?:\.privatelink)?)$/i, '$1-$2$3').toLowerCase().replace(/_/g, '-') + parts[1] : '')[0]`;
+const BASE_URL = String.raw`(($self.host || '').trim() ? ${HOST_URL} : ${ACCOUNT_URL})`;
+
+/** `path` on the base URL, or '' when the base URL is refused (never a bare path n8n would resolve elsewhere). */
+const onBaseUrl = (path: string) => `[${BASE_URL}].map((base) => base ? base + '${path}' : '')[0]`;
 
 /**
  * Snowflake OAuth scope: a refresh token, and the role when one is set (`session:role-encoded:` when the
@@ -84,13 +92,13 @@ export class SnowflakeOAuth2Api implements ICredentialType {
 			displayName: 'Authorization URL',
 			name: 'authUrl',
 			type: 'hidden',
-			default: `={{ $self.grantType === 'clientCredentials' ? '' : ${BASE_URL} + '/oauth/authorize' }}`,
+			default: `={{ $self.grantType === 'clientCredentials' ? '' : ${onBaseUrl('/oauth/authorize')} }}`,
 		},
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: `={{ $self.grantType === 'clientCredentials' ? ($self.externalTokenUrl || '').trim() : ${BASE_URL} + '/oauth/token-request' }}`,
+			default: `={{ $self.grantType === 'clientCredentials' ? ($self.externalTokenUrl || '').trim() : ${onBaseUrl('/oauth/token-request')} }}`,
 		},
 		{
 			displayName: 'Scope',

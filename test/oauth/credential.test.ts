@@ -55,10 +55,33 @@ describe('SnowflakeOAuth2Api', () => {
 		['myorg-myaccount', 'myorg-myaccount.privatelink.snowflakecomputing.com'],
 		['myorg-myaccount', 'http://127.0.0.1:8787'],
 		['myorg-myaccount', 'https://proxy.example.com/'],
+		['https://myorg-myaccount.snowflakecomputing.cn', ''],
+		['xy12345.cn-northwest-1.aws.snowflakecomputing.cn', ''],
+		['myorg-myaccount', 'HTTPS://Proxy.Example.com:8443'],
+		['myorg-myaccount', 'http://localhost:8787/'],
+		['myorg-myaccount', 'http://[::1]:8787'],
 	])('Snowflake OAuth: account %s, host "%s" → the transport\'s base URL + /oauth/authorize and /oauth/token-request', (account, host) => {
 		const { baseUrl } = KeyPairAuth.shared.describeCredentials({ account, host, user: 'U', privateKey: key });
 		expect(resolved('authUrl', { account, host })).toBe(`${baseUrl}/oauth/authorize`);
 		expect(resolved('accessTokenUrl', { account, host })).toBe(`${baseUrl}/oauth/token-request`);
+	});
+
+	it.each([
+		// The backslash ends the host for URL parsers: https://attacker.example\.snowflakecomputing.com goes to attacker.example.
+		['attacker.example\\', ''],
+		['myorg-myaccount@attacker.example', ''],
+		['my account', ''],
+		['myorg..myaccount', ''],
+		['myorg-myaccount', 'http://proxy.corp:8080'],
+		['myorg-myaccount', 'https://user:pw@evil.example/x'],
+		['myorg-myaccount', 'https://proxy.example.com/path'],
+		['myorg-myaccount', 'proxy.example.com\\'],
+		['myorg-myaccount', 'ftp://proxy.example.com'],
+		['myorg-myaccount', 'proxy..example.com'],
+	])('Snowflake OAuth: account %j, host %j, refused by the transport, gives no URL (the secrets go nowhere)', (account, host) => {
+		expect(() => KeyPairAuth.shared.describeCredentials({ account, host, user: 'U', privateKey: key })).toThrow(/^(Account|Host) /);
+		expect(resolved('authUrl', { account, host })).toBe('');
+		expect(resolved('accessTokenUrl', { account, host })).toBe('');
 	});
 
 	it.each([

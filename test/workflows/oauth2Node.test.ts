@@ -11,6 +11,10 @@
  * never show up in what n8n keeps.
  */
 import { randomBytes } from 'node:crypto';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped: a token URL answering with a page
+import { createServer } from 'node:http';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped
+import type { AddressInfo } from 'node:net';
 
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -293,6 +297,10 @@ const RECONNECT =
 const RECONNECT_HINT =
 	'Open the credential and reconnect it. Snowflake OAuth: click Connect my account and sign in again (the refresh token expired, after OAUTH_REFRESH_TOKEN_VALIDITY, 90 days unless set, or it was revoked, or the security integration was disabled or changed). External OAuth: check the Client ID, Client Secret, Token URL and Scope with your identity provider.';
 
+/** What to check when the token URL itself failed (nothing reached Snowflake). */
+const TOKEN_URL_HINT =
+	"The token request failed before anything was sent to Snowflake, so no statement ran. External OAuth: check the credential's Token URL (your identity provider's token endpoint, reachable from n8n, answering JSON) and that the identity provider is up. Snowflake OAuth: check the credential's Account and Host.";
+
 describe('a refresh that cannot succeed: the message names the fix', () => {
 	const refusedRefreshToken: Array<[string, (credentials: ICredentialDataDecryptedObject) => void]> = [
 		['revoked', (credentials) => env.emulator.oauth.revoke((credentials.oauthTokenData as IDataObject).refresh_token as string)],
@@ -332,6 +340,48 @@ describe('a refresh that cannot succeed: the message names the fix', () => {
 		expect(apiRequests()).toEqual([]);
 	});
 
+	/** The identity provider's token URL answers with a page, or nothing listens there. */
+	const brokenTokenUrls: Array<[string, () => Promise<{ url: string; hits: () => number; close: () => Promise<void> }>, string]> = [
+		[
+			'an HTML page',
+			async () => {
+				let hits = 0;
+				const server = createServer((_request, response) => {
+					hits++;
+					response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in to continue</body></html>');
+				});
+				await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+				const { port } = server.address() as AddressInfo;
+				return { url: `http://127.0.0.1:${port}/token`, hits: () => hits, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
+			},
+			'n8n could not get an OAuth access token for Snowflake from the Token URL: Failed to acquire OAuth2 access token: Expected JSON response from OAuth2 token endpoint (content-type: text/html) but received: <html><body>Sign in to continue</body></html>',
+		],
+		[
+			'a refused connection',
+			// Port 9 (discard): nothing listens there on a test machine.
+			async () => ({ url: 'http://127.0.0.1:9/token', hits: () => 1, close: async () => undefined }), // counted by the request log lines
+			'n8n could not get an OAuth access token for Snowflake from the Token URL: Failed to acquire OAuth2 access token: connect ECONNREFUSED 127.0.0.1:9',
+		],
+	];
+
+	it.each(brokenTokenUrls)('External OAuth, Token URL answering with %s: one token request, nothing sent to Snowflake, the Token URL named', async (_how, start, message) => {
+		const tokenUrl = await start();
+		logLines.splice(0);
+		try {
+			const credentials = await externalOAuth.credentials({ externalTokenUrl: tokenUrl.url });
+			const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1' }), credentials);
+			expect(result.error()?.message).toBe(message);
+			expect(result.error()?.description).toBe(TOKEN_URL_HINT);
+			expect(tokenUrl.hits()).toBe(1);
+			expect(apiRequests()).toEqual([]);
+			// One attempt, no retry: the same token URL would fail the same way again.
+			expect(logLines.filter((line) => line.message === 'Snowflake SQL API: request')).toHaveLength(1);
+			expect(logLines.filter((line) => line.message === 'Snowflake SQL API: retry')).toEqual([]);
+		} finally {
+			await tokenUrl.close();
+		}
+	});
+
 	it('Snowflake OAuth not connected yet: said so, nothing sent', async () => {
 		const credentials = env.sharedCredentials({ grantType: 'pkce', clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret });
 		const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1' }), credentials);
@@ -353,5 +403,32 @@ describe('a role outside the token', () => {
 		);
 		expect(result.error()?.description).toContain('Snowflake OAuth: the role is part of the scope asked for at sign-in (session:role:<ROLE>');
 		expectNoSecrets(everythingKept(result));
+	});
+});
+
+describe('a 401 the submit meets: refreshed only where Snowflake says the token expired or is invalid, once', () => {
+	const refreshes = () => env.emulator.oauth.stats.tokenRequests.refresh_token;
+	const submits = () => apiRequests().filter((request) => request.method === 'POST' && request.path === '/api/v2/statements');
+
+	it('390303 on every submit (the token invalid even after renewing): one refresh, two submits', async () => {
+		const credentials = await snowflakeOAuth.credentials();
+		const before = refreshes();
+		env.proxy.respond = (request) =>
+			request.method === 'POST' && request.path === '/api/v2/statements'
+				? { status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: '390303', message: 'Invalid OAuth access token. ...emulator' }) }
+				: undefined;
+		const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1' }), credentials);
+		expect(result.error()?.message).toBe('Invalid OAuth access token. ...emulator (code 390303)');
+		expect(refreshes() - before).toBe(1);
+		expect(submits()).toHaveLength(2);
+	});
+
+	it('390317 (a role outside the token): no refresh, one submit', async () => {
+		const credentials = await snowflakeOAuth.credentials({ role: 'ANALYST' });
+		const before = refreshes();
+		const result = await runWorkflow(oauthWorkflow({ operation: 'executeQuery', query: 'SELECT 1', options: { role: 'PUBLIC' } }), credentials);
+		expect(result.error()?.message).toMatch(/\(code 390317\)$/);
+		expect(refreshes() - before).toBe(0);
+		expect(submits()).toHaveLength(1);
 	});
 });

@@ -21,6 +21,7 @@ import {
 	boundText,
 	isBodyStream,
 	oauthTokenFailure,
+	oauthTokenUrlFailure,
 	readBoundedBody,
 	requestAuth,
 	SnowflakeClient,
@@ -72,9 +73,9 @@ export async function loadCredential(context: IExecuteFunctions | ILoadOptionsFu
 
 /**
  * n8n's refresh of the credential's OAuth token, for the transport to call after Snowflake said the token
- * expired (with ignoreHttpStatusErrors n8n-core never refreshes by itself). Executions, trigger polls and list
- * searches all have it in n8n 1.x and 2.x (getRequestHelperFunctions); where a context has not, the transport
- * says to reconnect. n8n-core 2.x refreshes one credential once even when several requests ask at once.
+ * expired (n8n-core's request helpers are told never to refresh by themselves: NO_SELF_REFRESH). Executions,
+ * trigger polls and list searches all have it in n8n 1.x and 2.x (getRequestHelperFunctions); where a context
+ * has not, the transport says to reconnect. n8n-core 2.x refreshes one credential once even when several requests ask at once.
  */
 function oauthRefresh(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions, type: string): (() => Promise<unknown>) | undefined {
 	const helpers = context.helpers as Partial<Pick<IExecuteFunctions['helpers'], 'refreshOAuth2Token'>>;
@@ -202,23 +203,44 @@ export function createN8nHttp(context: IExecuteFunctions | ILoadOptionsFunctions
 			const raw: unknown =
 				request.signal === undefined && forcesCancelSignal && signsItself
 					? await context.helpers.httpRequest(await auth.authenticateRequest(options))
-					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options));
+					: await context.helpers.httpRequestWithAuthentication.call(context, type, signsItself ? options : await auth.authenticateRequest(options), NO_SELF_REFRESH);
 			return await toFullResponse(raw, request);
 		} catch (error) {
-			throw signsItself ? transportFailure(error, request.signal) : oauthFailure(error, request.signal);
+			throw signsItself ? transportFailure(error, request.signal) : oauthFailure(error, request.signal, () => auth.describe().baseUrl);
 		}
 	};
 }
 
 /**
- * A failed OAuth2 request: a system error (reset, refused, timeout, too large) is a transport failure the
- * exchange may retry; anything else came from n8n's OAuth2 machinery (no token, refresh or first
- * client-credentials token refused) and would fail the same on every attempt: said so, not retried.
+ * A failed OAuth2 request. n8n fetches the token before sending, so the failure may be the token URL's: an
+ * OAuth `error` (EAUTH) or n8n's refusal of the credential is said with the reconnect hint; a token URL that
+ * answered without one (ESTATUS: a page, a 5xx) or could not be reached is said as the token URL's failure.
+ * Neither would go differently on another attempt, and neither reached Snowflake: not retried. Only a system
+ * error on the request to Snowflake itself (reset, refused, timeout) is a transport failure the exchange retries.
  */
-function oauthFailure(error: unknown, signal: AbortSignal | undefined): unknown {
+function oauthFailure(error: unknown, signal: AbortSignal | undefined, baseUrl: () => string): unknown {
 	if (signal?.aborted) return signal.reason;
 	const code = (systemError(error) as { code?: unknown } | undefined)?.code;
-	return typeof code === 'string' && code !== 'EAUTH' ? transportFailure(error, signal) : oauthTokenFailure(error);
+	if (code === 'EAUTH' || typeof code !== 'string') return oauthTokenFailure(error);
+	if (isTokenRequestFailure(error, baseUrl)) return oauthTokenUrlFailure(error);
+	return transportFailure(error, signal);
+}
+
+/**
+ * Whether a failed request was n8n's token request rather than the one to Snowflake: n8n-core 2.x wraps a
+ * failed first token ("Failed to acquire OAuth2 access token"), n8n's OAuth client marks a token URL's
+ * unusable answer ESTATUS, and an HTTP library's error names its URL (not Snowflake's for the token URL).
+ */
+function isTokenRequestFailure(error: unknown, baseUrl: () => string): boolean {
+	let current = error;
+	for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+		if (current.message.startsWith('Failed to acquire OAuth2 access token') || (current as { code?: unknown }).code === 'ESTATUS') return true;
+		const config = (current as { config?: { url?: unknown; baseURL?: unknown } }).config;
+		const url = typeof config?.url === 'string' ? (/^https?:\/\//i.test(config.url) ? config.url : `${typeof config.baseURL === 'string' ? config.baseURL : ''}${config.url}`) : '';
+		if (/^https?:\/\//i.test(url) && !`${url}/`.startsWith(`${baseUrl().replace(/\/+$/, '')}/`)) return true;
+		current = current.cause;
+	}
+	return false;
 }
 
 /**
@@ -247,9 +269,17 @@ function legacyOptions(request: HttpRequest, shaped: { baseURL: string; headers:
 }
 
 /**
+ * n8n's legacy requestWithAuthentication refreshes on any 401 and retries by itself (with the full response
+ * and simple: false too); the exchange then refreshed again on 390318/390303, and a 390317 (a role outside
+ * the token) cost a needless refresh. Told that no status means "expired" (n8n 1.x and 2.x compare with ===;
+ * 2.x also reads skipTokenRefresh), it leaves renewing to the exchange, which refreshes once and only for those codes.
+ */
+const NO_SELF_REFRESH = { oauth2: { tokenExpiredStatusCode: -1, skipTokenRefresh: true } };
+
+/**
  * OAuth2 requests that must outlive the execution's cancel signal (the submit whose 202 reveals the handle,
  * the cancel sent after a stop): n8n-core's legacy requestWithAuthentication signs them with the credential's
- * token (fetching a first client-credentials token, refreshing after a 401 and retrying once by itself) and,
+ * token (fetching a first client-credentials token when it has none, never refreshing: NO_SELF_REFRESH) and,
  * unlike httpRequestWithAuthentication, adds no cancel signal. Redirects off and the body read bounded, as
  * everywhere else.
  */
@@ -258,10 +288,10 @@ function createLegacyOAuth2Http(context: IExecuteFunctions | ILoadOptionsFunctio
 	return async (request: HttpRequest) => {
 		try {
 			const shaped = await auth.authenticateRequest({ url: request.path, headers: { ...request.headers } });
-			const raw: unknown = await context.helpers.requestWithAuthentication.call(context, type, legacyOptions(request, shaped));
+			const raw: unknown = await context.helpers.requestWithAuthentication.call(context, type, legacyOptions(request, shaped), NO_SELF_REFRESH);
 			return await toFullResponse(raw, request);
 		} catch (error) {
-			throw oauthFailure(error, request.signal);
+			throw oauthFailure(error, request.signal, () => auth.describe().baseUrl);
 		}
 	};
 }

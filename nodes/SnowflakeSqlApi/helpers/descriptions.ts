@@ -159,4 +159,3 @@ export const authenticationProperty: INodeProperties = {
 	],
 	default: 'keyPair',
 };
-

@@ -8,7 +8,7 @@
  * refused at once (redirect.ts).
  */
 import { bodySize, MAX_STATUS_BYTES, RESPONSE_TOO_LARGE } from './bodyLimit';
-import { SnowflakeError } from './errors';
+import { SnowflakeAuthError, SnowflakeError } from './errors';
 import { networkError, errorCode, retryReason } from './messages';
 import { isRedirect, redirectRefused } from './redirect';
 import { isMarkup, parseBody, protocolError, readBody, statusFields, TOKEN_EXPIRED_CODES } from './responses';
@@ -25,7 +25,7 @@ export interface Sent {
 	 */
 	json?: unknown;
 	attempts: number;
-	/** The token was re-signed after a 390198 and the response still is a 401. */
+	/** The token was renewed (key pair re-signed after 390198, OAuth refreshed after 390318/390303) and the response still is a 401. */
 	expiredAfterRenewal: boolean;
 	/** An earlier attempt may have reached Snowflake without its answer reaching us. */
 	mayHaveReachedSnowflake: boolean;
@@ -92,6 +92,8 @@ export class Exchanges {
 	private tokenGeneration = 0;
 	/** The latest renewal: requests refused with the token it replaces wait for it before their retry. */
 	private renewal: Promise<void> = Promise.resolve();
+	/** A renewal is under way: a new attempt would carry the token it replaces, so it waits first. */
+	private renewing = false;
 
 	constructor(private readonly settings: ExchangeSettings) {}
 
@@ -112,6 +114,40 @@ export class Exchanges {
 
 	async send(build: (attempt: number) => HttpRequest, options: SendOptions = {}): Promise<Sent> {
 		return await this.start(build, options).sent;
+	}
+
+	/**
+	 * Waits for the latest renewal, but no longer than the caller waits (an abort: the stop's cancel must still
+	 * go out) nor than one request's total deadline: n8n 1.x sends its token requests without a timeout, and a
+	 * token URL that never answers would otherwise hold the execution forever.
+	 */
+	private async awaitRenewal(signal: AbortSignal | undefined): Promise<void> {
+		const { requestDeadlineMs, deadlineSleep } = this.settings;
+		const stop = new AbortController();
+		const waits: Array<Promise<void>> = [this.renewal];
+		if (signal !== undefined) {
+			waits.push(
+				new Promise<never>((_resolve, reject) => {
+					if (signal.aborted) reject(signal.reason);
+					signal.addEventListener('abort', () => reject(signal.reason), { once: true, signal: stop.signal });
+				}),
+			);
+		}
+		if (deadlineSleep !== undefined) {
+			waits.push(
+				deadlineSleep(requestDeadlineMs, stop.signal).then(() => {
+					throw new SnowflakeAuthError(
+						`n8n's OAuth token refresh did not finish within ${Math.round(requestDeadlineMs / 1000)} s, so the request was stopped.`,
+						{ hint: "Check that the credential's token URL answers (the identity provider, or Snowflake's /oauth/token-request), then run again." },
+					);
+				}),
+			);
+		}
+		try {
+			await Promise.race(waits);
+		} finally {
+			stop.abort();
+		}
 	}
 
 	/**
@@ -160,6 +196,10 @@ export class Exchanges {
 		let renewed = false;
 		let retries = 0;
 		for (let attempt = 0; ; attempt++) {
+			// Sent now, an attempt would carry the old token, meet 401 with the new generation and renew again.
+			// A request sent without the caller's signal (the cancel after a stop) goes at once instead: a refresh
+			// that hangs must not hold it.
+			if (this.renewing && options.signal !== undefined) await this.awaitRenewal(options.signal);
 			const request = build(attempt);
 			emit({ type: 'request', method: request.method, path: request.path, attempt: attempt + 1 });
 			const generation = this.tokenGeneration;
@@ -221,14 +261,21 @@ export class Exchanges {
 					renewed = true;
 					if (generation === this.tokenGeneration) {
 						this.tokenGeneration++;
+						this.renewing = true;
 						this.renewal = (async () => {
-							await onTokenExpired();
+							try {
+								await onTokenExpired();
+							} finally {
+								this.renewing = false;
+							}
 							emit({ type: 'tokenRenewed' });
 						})();
+						// Waiters may stop waiting (abort, deadline); a late failure is then nobody's.
+						this.renewal.catch(() => undefined);
 					}
 					// Concurrent requests refused with the same token wait for the one renewal (an OAuth refresh
 					// takes a round trip), then retry; a failed renewal fails each of them with its error.
-					await this.renewal;
+					await this.awaitRenewal(options.signal);
 					continue;
 				}
 				if (options.runningOn429 && response.status === 429) {

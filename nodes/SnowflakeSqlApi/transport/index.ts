@@ -3,7 +3,7 @@ export { SnowflakeClient } from './client';
 export { SnowflakeError } from './errors';
 export { boundText } from './redact';
 export { isBodyStream, readBoundedBody } from './bodyLimit';
-export { KeyPairAuth, oauthTokenFailure, readCredentials, requestAuth } from './auth';
+export { KeyPairAuth, oauthTokenFailure, oauthTokenUrlFailure, readCredentials, requestAuth } from './auth';
 export type { ContextDefaults, CredentialKind, RequestAuth } from './auth';
 export type { DecodedRow, DecodeOptions, RowFormat, RowType } from '../decoder';
 export type {

@@ -24,30 +24,61 @@ const BEARER = /\b(Bearer\s+)\S*/gi;
 const JWT = /eyJ[\w-]*(?:\.[\w-]*){0,2}/g;
 
 /**
- * Secrets this process sent that have no shape of their own to be recognised by (programmatic access tokens):
- * redacted wherever server text quotes them whole. The latest ones only, so memory and the cost of a pass stay
- * bounded in a long-running n8n.
+ * Secrets this process sent that have no shape of their own to be recognised by (programmatic access tokens,
+ * OAuth client secrets and tokens): redacted wherever server text quotes them whole. One set for the process
+ * (boundText has no credential at hand), deduplicated and ordered by last use, so a credential's own repeated
+ * requests never push another's secrets out; the cap is large enough for hundreds of credentials in use at once
+ * (OAuth: 3 secrets each) and only bounds memory in a long-running n8n. A pass costs the same whatever the count:
+ * secrets are looked up by their first MIN_SECRET_LENGTH characters at each position of the (bounded) text.
  */
 const KNOWN_SECRETS = new Set<string>();
-const MAX_KNOWN_SECRETS = 64;
+const MAX_KNOWN_SECRETS = 1_024;
 /** Shorter values could be ordinary words of a message; no token Snowflake issues is this short. */
 const MIN_SECRET_LENGTH = 16;
+/** The known secrets by their first MIN_SECRET_LENGTH characters. */
+const BY_PREFIX = new Map<string, Set<string>>();
+
+function forget(secret: string): void {
+	KNOWN_SECRETS.delete(secret);
+	const prefix = secret.slice(0, MIN_SECRET_LENGTH);
+	const sharing = BY_PREFIX.get(prefix);
+	sharing?.delete(secret);
+	if (sharing?.size === 0) BY_PREFIX.delete(prefix);
+}
 
 /** Remembers a secret about to be sent, so that boundText redacts it from anything a server says. */
 export function rememberSecret(secret: string): void {
 	if (secret.length < MIN_SECRET_LENGTH) return;
-	KNOWN_SECRETS.delete(secret);
+	forget(secret);
 	KNOWN_SECRETS.add(secret);
-	if (KNOWN_SECRETS.size > MAX_KNOWN_SECRETS) KNOWN_SECRETS.delete(KNOWN_SECRETS.values().next().value as string);
+	const prefix = secret.slice(0, MIN_SECRET_LENGTH);
+	BY_PREFIX.set(prefix, (BY_PREFIX.get(prefix) ?? new Set<string>()).add(secret));
+	if (KNOWN_SECRETS.size > MAX_KNOWN_SECRETS) forget(KNOWN_SECRETS.values().next().value as string);
 }
 
-/** Each known secret replaced (split/join: linear, no pattern built from the secret), before the JWT pass could cut one apart; no space in the mark, so a `Bearer` in front still reads `Bearer [redacted]`. */
+/**
+ * Each known secret replaced, the longest where several start at one place, before the JWT pass could cut one
+ * apart; no space in the mark, so a `Bearer` in front still reads `Bearer [redacted]`. One look-up per position
+ * (no pattern built from a secret): linear in the text.
+ */
 function withoutKnownSecrets(text: string): string {
-	let clean = text;
-	for (const secret of KNOWN_SECRETS) {
-		if (clean.includes(secret)) clean = clean.split(secret).join('[redacted-token]');
+	if (BY_PREFIX.size === 0) return text;
+	let clean = '';
+	let copiedTo = 0;
+	for (let i = 0; i + MIN_SECRET_LENGTH <= text.length; ) {
+		let found = '';
+		for (const secret of BY_PREFIX.get(text.slice(i, i + MIN_SECRET_LENGTH)) ?? []) {
+			if (secret.length > found.length && text.startsWith(secret, i)) found = secret;
+		}
+		if (found === '') {
+			i++;
+			continue;
+		}
+		clean += `${text.slice(copiedTo, i)}[redacted-token]`;
+		i += found.length;
+		copiedTo = i;
 	}
-	return clean;
+	return clean + text.slice(copiedTo);
 }
 
 /** Control characters (except newline and tab) removed, JWTs and known secrets redacted, length bounded. */

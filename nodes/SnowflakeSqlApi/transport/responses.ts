@@ -102,7 +102,7 @@ export interface ErrorContext {
 	account?: string;
 	/** Attempts made for this request (1 = not retried). */
 	attempts: number;
-	/** True when a 390198 (expired token) came back even after re-signing. */
+	/** True when the 401 came back even after the token was renewed (key pair re-signed after 390198; OAuth refreshed after 390318/390303). */
 	expiredAfterRenewal?: boolean;
 }
 
@@ -195,7 +195,8 @@ function patHint(context: ErrorContext, code: string | undefined): string {
 /**
  * Snowflake's OAuth refusals (snowflake-connector-nodejs PR #1392: 390318 expired, 390303 invalid; the role and
  * user ones are the login messages drivers print, their codes unconfirmed for the SQL API: captures/README.md).
- * An expired or invalid token was refreshed once already when these come back.
+ * A 390318 or 390303 comes back here only after the exchange refreshed the token once (n8n's helpers never
+ * refresh by themselves); the other codes are not refreshed for.
  */
 function oauthHint(context: ErrorContext, code: string | undefined): string {
 	switch (code) {

@@ -243,4 +243,18 @@ describe('a programmatic access token is redacted by value', () => {
 		expect(boundText(`x${token}eyJ`)).toBe('x[redacted-token][redacted JWT]');
 		expect(boundText(`${token.slice(0, 10)}\u0001${token.slice(10)}`)).toBe('[redacted-token]');
 	});
+
+	it('still redacted after 100 other credentials sent their secrets (many OAuth and PAT credentials in use at once)', async () => {
+		const first = ['pat', 'first', '4c1f0e2a9b8d7c6e5f4a3b2c1d0e'].join('-');
+		await pat(first).authenticateRequest({ url: '/x' });
+		for (let i = 0; i < 100; i++) await pat(['pat', 'other', String(i).padStart(3, '0'), '9b8d7c6e5f4a3b2c'].join('-')).authenticateRequest({ url: '/x' });
+		expect(boundText(`Programmatic access token ${first} is invalid.`)).toBe('Programmatic access token [redacted-token] is invalid.');
+	});
+
+	it('of two secrets that start alike, the longer one quoted is redacted whole', async () => {
+		const short = ['pat', 'shared', 'prefix', '0123456789'].join('-');
+		await pat(short).authenticateRequest({ url: '/x' });
+		await pat(`${short}-longer-tail`).authenticateRequest({ url: '/x' });
+		expect(boundText(`a ${short}-longer-tail b ${short} c`)).toBe('a [redacted-token] b [redacted-token] c');
+	});
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import { oauthTokenFailure, type SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
-import { HANDLE, harness, json, later, networkError, partition, resultSet, running, snowflakeError, statementPath } from './fakeSnowflake';
+import { HANDLE, harness, json, later, networkError, nextTurn, partition, resultSet, running, snowflakeError, statementPath } from './fakeSnowflake';
 
 const SUBMIT = '/api/v2/statements';
 const FINGERPRINT = 'SHA256:3ZJxkzTYl0sR9n8fE0xg8Q0t1cS3cJ8m1pBq2rN0Jk4=';
@@ -416,6 +416,31 @@ describe('OAuth token renewal (390318 expired, 390303 invalid: refreshed once th
 		expect(onTokenExpired).toHaveBeenCalledTimes(1);
 		expect(fake.sent('GET', statementPath())).toHaveLength(8);
 		expect(events.filter((event) => event.type === 'tokenRenewed')).toHaveLength(1);
+	});
+
+	it('a partition fetch that starts while the refresh is under way waits for it, so the token is refreshed once', async () => {
+		let release: () => void = () => undefined;
+		let renewed = false;
+		const refreshed = new Promise<void>((resolve) => (release = resolve));
+		const onTokenExpired = vi.fn(async () => {
+			await refreshed;
+			renewed = true;
+		});
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired, partitionConcurrency: 2 });
+		const counts = [1, 1, 1, 1];
+		fake.on('POST', SUBMIT, [resultSet(counts)]);
+		// Snowflake refuses the old token and accepts the new one; partition 1 fetched just before the expiry.
+		const byToken = (i: number) => () => (renewed ? partition(counts, i) : oauthExpired);
+		fake.on('GET', statementPath(), [partition(counts, 1)], 1);
+		for (let i = 2; i < counts.length; i++) fake.on('GET', statementPath(), [byToken(i), byToken(i)], i);
+		const executing = client.execute({ statement: 'select n' });
+		await vi.waitFor(() => expect(onTokenExpired).toHaveBeenCalledTimes(1));
+		for (let turn = 0; turn < 5; turn++) await nextTurn();
+		release();
+		await expect(executing).resolves.toMatchObject({ numRows: 4 });
+		expect(onTokenExpired).toHaveBeenCalledTimes(1);
+		// Partition 2 met the old token once; partition 3 waited for the refresh instead of sending the old token.
+		expect(fake.sent('GET', statementPath())).toHaveLength(4);
 	});
 
 	it('an invalid token (390303) is refreshed once; refused again, the error says what to do, not retried further', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { HttpResponse, SnowflakeError } from '../../../nodes/SnowflakeSqlApi/transport';
 import { HANDLE, harness, json, nextTurn, partition, resultSet, running, snowflakeError, statementPath } from './fakeSnowflake';
@@ -104,6 +104,49 @@ describe('abort → cancel', () => {
 		answerSubmit(running());
 		await nextTurn();
 		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
+	});
+
+	const oauthExpired = json(401, { code: '390318', message: 'OAuth access token expired. [1234567]' });
+
+	it('an abort while an OAuth refresh hangs (n8n 1.x token requests have no timeout): the statement is still canceled', async () => {
+		const controller = new AbortController();
+		// The refresh never settles; the stop comes while the poll waits for it.
+		const onTokenExpired = async () => {
+			controller.abort(new Error('execution stopped'));
+			await new Promise<never>(() => undefined);
+		};
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired });
+		fake.on('POST', SUBMIT, [running()]);
+		fake.on('GET', statementPath(), [oauthExpired]);
+		fake.on('POST', CANCEL, [cancelled]);
+		const error = await client.execute({ statement: 'call slow()' }, { signal: controller.signal }).catch((e: unknown) => e);
+		expect(error).toEqual(snowflakeError('cancelled'));
+		expect(error).toMatchObject({ message: `Execution was canceled; Snowflake canceled statement ${HANDLE}.` });
+		expect(fake.sent('POST', CANCEL)).toHaveLength(1);
+	});
+
+	it('a refresh that never answers ends at the request deadline, saying the refresh did not finish', async () => {
+		let expireRefresh!: () => void;
+		let refreshing = false;
+		// The deadline timer: fires only for the wait on the refresh (each attempt's own deadline never does).
+		const deadlineSleep = async (_ms: number, signal?: AbortSignal) =>
+			await new Promise<void>((resolve, reject) => {
+				if (refreshing) expireRefresh = resolve;
+				signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+			});
+		const onTokenExpired = async () => {
+			refreshing = true;
+			await new Promise<never>(() => undefined);
+		};
+		const { fake, client } = harness({ credentialKind: 'oAuth2', onTokenExpired, deadlineSleep, requestDeadlineMs: 300_000 });
+		fake.on('POST', SUBMIT, [oauthExpired]);
+		const execution = client.execute({ statement: 'select 1' }).catch((e: unknown) => e);
+		await vi.waitFor(() => expect(expireRefresh).toBeDefined());
+		expireRefresh();
+		const error = (await execution) as SnowflakeError;
+		expect(error).toEqual(snowflakeError('auth'));
+		expect(error.message).toBe("n8n's OAuth token refresh did not finish within 300 s, so the request was stopped.");
+		expect(fake.sent('POST', SUBMIT)).toHaveLength(1);
 	});
 
 	it('an abort while the submit waits to retry after a 503: no further attempt, and the message says nothing runs', async () => {

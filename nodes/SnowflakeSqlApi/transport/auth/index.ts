@@ -50,7 +50,7 @@ interface SnowflakeOAuth2Credentials extends ContextDefaults {
 	grantType?: string;
 	/** Read only to be redacted wherever server text or an n8n error quotes one of them. */
 	secrets: string[];
-	/** The access token n8n holds (after Connect, or after its first client-credentials request). */
+	/** Whether n8n holds an access token (after Connect, or after its first client-credentials request). */
 	connected: boolean;
 }
 
@@ -277,10 +277,24 @@ export function oauthTokenFailure(error: unknown): SnowflakeAuthError {
 	return new SnowflakeAuthError(`n8n could not get a new OAuth access token for Snowflake: ${boundText(reasonOf(error), 300)}`, { hint: OAUTH_RECONNECT_HINT });
 }
 
+/** What to check when the token request itself failed: nothing reached Snowflake, so nothing ran. */
+const TOKEN_URL_HINT =
+	"The token request failed before anything was sent to Snowflake, so no statement ran. External OAuth: check the credential's Token URL (your identity provider's token endpoint, reachable from n8n, answering JSON) and that the identity provider is up. Snowflake OAuth: check the credential's Account and Host.";
+
+/**
+ * The token URL failed (the identity provider answered with a page or a status without an OAuth `error`, or
+ * could not be reached): not Snowflake's failure, so neither retried as one nor reported as a statement that
+ * may have run. n8n's reason bounded and redacted, the error not kept (it carries the token request).
+ */
+export function oauthTokenUrlFailure(error: unknown): SnowflakeAuthError {
+	return new SnowflakeAuthError(`n8n could not get an OAuth access token for Snowflake from the Token URL: ${boundText(reasonOf(error), 300)}`, { hint: TOKEN_URL_HINT });
+}
+
 /**
  * OAuth: n8n's OAuth2 machinery (httpRequestWithAuthentication with the OAuth2 credential) sets Authorization;
- * this adds the base URL, token type OAUTH, Accept and User-Agent. With ignoreHttpStatusErrors n8n never
- * refreshes by itself, so an expired token is refreshed here through the injected `refresh`.
+ * this adds the base URL, token type OAUTH, Accept and User-Agent. The node tells n8n's helpers never to refresh
+ * by themselves (helpers/adapters.ts), so an expired or invalid token is refreshed here, once, through the
+ * injected `refresh`, when the exchange sees 390318 or 390303.
  */
 function oAuth2Auth(credentials: SnowflakeOAuth2Credentials, refresh: RefreshOAuth2 | undefined): RequestAuth {
 	const remember = (secrets: unknown[]) => {
@@ -350,7 +364,8 @@ function contextDefaults(data: Record<string, unknown>): ContextDefaults {
 /**
  * The credential of `kind` from n8n's decrypted credential data: its context defaults and its RequestAuth
  * (the key pair's signs with KeyPairAuth.shared; OAuth refreshes with `refreshOAuth2`, when given). Reading
- * never throws; using `auth` may.
+ * the fields never throws (bad values are refused when `auth` is used); only a `kind` that is none of the
+ * three does.
  */
 export function requestAuth(
 	kind: CredentialKind,
