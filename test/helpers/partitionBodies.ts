@@ -125,7 +125,12 @@ export function partitionCases(seed: number): () => Case {
 			case 0:
 				return JSON.stringify(variantValue(0), null, 2); // pretty, as Snowflake prints objects
 			case 1:
-				return pick(['undefined', 'NaN', '[1, NaN, Infinity, -Infinity, undefined]', '{"a": undefined}', '12345678901234567890', '[9007199254740993]', '{"n":-12345678901234567}', '"text"', '1e400', '-0']);
+				return pick([
+					'undefined', 'NaN', '[1, NaN, Infinity, -Infinity, undefined]', '{"a": undefined}', '12345678901234567890', '[9007199254740993]', '{"n":-12345678901234567}', '"text"', '1e400', '-0',
+					// copied from the text only when that is JSON.stringify's text: repeated and digit keys, numbers JS prints otherwise
+					'{"a":1,"a":2}', '{"a":{"b":1},"b":{"b":2,"b":3}}', '{"b":1,"1":2}', '{"01":1,"-1":2}', '[1.50,2]', '[1e3]', '[-0]', '[0.0000001]', '[0.000001,-0.5]', '[0123]',
+					'{"id":17,"tags":["t3"],"ok":true}', '{\n  "id": 17,\n  "tags": [\n    "t3"\n  ]\n}', '[true,false,null,{},[]]', '[tru]', '{"a":1,}', '[1,]', '{"a" 1}', '[1]]', '[1] x', '{"a":"\\u00e9"}', '{"😀":"é€"}',
+				]);
 			case 2:
 				return randomText(16);
 			case 3:
