@@ -87,13 +87,15 @@ export function columnCodec(column: RowType, options: ConverterOptions): ColumnC
 		case 'date':
 			return dateCodec();
 		case 'time':
-			return fromLocator(timeLocator(), fractionDigits(scale));
+			return fromLocator(timeLocator(), fractionDigits(scale), false, '');
 		case 'timestamp_ntz':
-			return fromLocator(timestampLocator(''), fractionDigits(scale));
+			return fromLocator(timestampLocator(), fractionDigits(scale), true, '');
 		case 'timestamp_ltz':
-			return fromLocator(options.timeZone ? zonedTimestampLocator(new ZoneOffsets(options.timeZone)) : timestampLocator('Z'), fractionDigits(scale));
+			return options.timeZone
+				? fromLocator(zonedTimestampLocator(new ZoneOffsets(options.timeZone)), fractionDigits(scale), true, '')
+				: fromLocator(timestampLocator(), fractionDigits(scale), true, 'Z');
 		case 'timestamp_tz':
-			return fromLocator(timestampTzLocator(), fractionDigits(scale));
+			return fromLocator(timestampTzLocator, fractionDigits(scale), true, '');
 		case 'variant':
 		case 'object':
 		case 'array':
@@ -553,61 +555,112 @@ function parseSeconds(cell: string, start: number, end: number): boolean {
 }
 
 /**
- * Where a temporal cell lands, set by a TemporalLocator (module scope: nothing allocated per cell): the
- * minute's prefix, the second within it and the suffix (an offset, `Z` or nothing).
+ * Where a temporal cell lands, set by a TemporalLocator (module scope: nothing allocated per cell): its
+ * local seconds (since the epoch; TIME: of the day) and its offset in seconds, NaN when the column's
+ * suffix is fixed (`Z` or nothing).
  */
-let locatedPrefix = '';
-let locatedSecond = 0;
-let locatedSuffix = '';
+let locatedSeconds = 0;
+let locatedOffset = Number.NaN;
 
 /** Reads a TIME/TIMESTAMP cell into the located* and parsed* fields; false when it is not canonical. */
 type TemporalLocator = (text: string, start: number, end: number) => boolean;
 
-/** The reader (a flat string) and printer (bytes) of a temporal column, both the same text. */
-function fromLocator(locate: TemporalLocator, digits: number): ColumnCodec {
+/**
+ * The reader (a flat string) and printer (bytes) of a temporal column, both the same text: the date
+ * (TIMESTAMP), `T`, hours, minutes, seconds, the fraction's first `digits` and the suffix (`suffix`, or
+ * the located offset). The reader takes the minute's prefix from a cache (sorted timestamps repeat it);
+ * the printer writes every digit itself, so a cell makes no string at all.
+ */
+function fromLocator(locate: TemporalLocator, digits: number, dated: boolean, suffix: '' | 'Z'): ColumnCodec {
+	const days = dated ? new DayCache() : undefined;
+	const minutes = new MinuteCache(days);
 	return fromReader(
 		(text, start, end) => {
 			if (!locate(text, start, end)) return NOT_CANONICAL;
-			const n = temporalBytes(scratch, 0, text, digits);
-			return n < 0 ? slowTemporalText(text, digits) : scratch.toString('latin1', 0, n);
+			const seconds = locatedSeconds;
+			const prefix = minutes.get(seconds);
+			const second = seconds - Math.floor(seconds / 60) * 60;
+			const zone = locatedOffset === locatedOffset ? formatOffset(locatedOffset) : suffix;
+			const n = temporalBytes(scratch, 0, prefix, second, text, digits, zone);
+			return n < 0 ? slowTemporalText(prefix, second, text, digits, zone) : scratch.toString('latin1', 0, n);
 		},
-		(text, start, end, out, at) => (locate(text, start, end) ? temporalBytes(out, at, text, digits) : -1),
+		(text, start, end, out, at) => {
+			if (!locate(text, start, end)) return -1;
+			const seconds = locatedSeconds;
+			let n = at;
+			let ofDay = seconds;
+			if (days !== undefined) {
+				const day = Math.floor(seconds / 86400);
+				const date = days.get(day);
+				// Years beyond 4 digits (expanded, signed): written by the reader's way.
+				if (date.length !== 10) return -1;
+				for (let i = 0; i < 10; i++) out[n++] = date.charCodeAt(i);
+				out[n++] = 84; // T
+				ofDay = seconds - day * 86400;
+			}
+			const hours = Math.floor(ofDay / 3600);
+			const minute = Math.floor(ofDay / 60) - hours * 60;
+			const second = ofDay - Math.floor(ofDay / 60) * 60;
+			if (hours >= 24 || hours < 0) return -1;
+			n = twoDigits(out, n, hours);
+			out[n++] = 58;
+			n = twoDigits(out, n, minute);
+			out[n++] = 58;
+			n = fraction(out, twoDigits(out, n, second), text, digits);
+			const offset = locatedOffset;
+			if (offset !== offset) {
+				if (suffix === 'Z') out[n++] = 90;
+				return n;
+			}
+			const abs = offset < 0 ? -offset : offset;
+			// An offset with seconds (historical local mean time) or of 100 hours or more: by the reader's way.
+			if (abs % 60 !== 0 || abs >= 360_000) return -1;
+			out[n++] = offset < 0 ? 45 : 43;
+			n = twoDigits(out, n, Math.floor(abs / 3600));
+			out[n++] = 58;
+			return twoDigits(out, n, Math.floor(abs / 60) % 60);
+		},
 	);
 }
 
+function twoDigits(out: Uint8Array, n: number, value: number): number {
+	out[n] = 48 + Math.floor(value / 10);
+	out[n + 1] = 48 + (value % 10);
+	return n + 2;
+}
+
+/** `.` and the first `digits` of the parsed fraction at out[n] (nothing for scale 0); the end. */
+function fraction(out: Uint8Array, n: number, text: string, digits: number): number {
+	if (digits === 0) return n;
+	out[n++] = 46;
+	if (parsedDot !== -1 && parsedFractionDigits >= digits) {
+		// Taken from the cell itself when it carries that many fraction digits of a non-negative value.
+		for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) out[n++] = text.charCodeAt(i);
+	} else {
+		let place = 100_000_000;
+		for (let d = 0; d < digits; d++) {
+			out[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
+			place /= 10;
+		}
+	}
+	return n;
+}
+
 /**
- * Writes the located text into out[at...] and answers its end: the minute's prefix, the two digits of
- * the second, `.` and the first `digits` of the nanoseconds (none for scale 0), then the suffix. Taken
- * from the cell itself when it carries at least that many fraction digits of a non-negative value (no
- * number formatting). -1 for absurd values (beyond 2^53 seconds, an offset of millions of hours: a
- * text over PRINT_ROOM bytes or a second that is not 0..59), built the slow way.
+ * Writes the text into out[at...] and answers its end: the minute's prefix, the two digits of the
+ * second, the fraction, then the suffix. -1 for absurd values (beyond 2^53 seconds, an offset of
+ * millions of hours: a text over PRINT_ROOM bytes or a second that is not 0..59), built the slow way.
  *
  * The reader reads these bytes back as one flat string: `+` or a template literal of more than 12
  * characters leaves a rope of concatenations that costs several times the memory per cell, and
  * Array#join allocates an array and walks it for every cell (about twice the time). Every character
  * here is ASCII.
  */
-function temporalBytes(out: Uint8Array, at: number, text: string, digits: number): number {
-	const prefix = locatedPrefix;
-	const second = locatedSecond;
-	const suffix = locatedSuffix;
+function temporalBytes(out: Uint8Array, at: number, prefix: string, second: number, text: string, digits: number, suffix: string): number {
 	if (prefix.length + 3 + digits + suffix.length > PRINT_ROOM || TWO[second] === undefined || second >= 60) return -1;
 	let n = at;
 	for (let i = 0; i < prefix.length; i++) out[n++] = prefix.charCodeAt(i);
-	out[n++] = 48 + Math.floor(second / 10);
-	out[n++] = 48 + (second % 10);
-	if (digits > 0) {
-		out[n++] = 46;
-		if (parsedDot !== -1 && parsedFractionDigits >= digits) {
-			for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) out[n++] = text.charCodeAt(i);
-		} else {
-			let place = 100_000_000;
-			for (let d = 0; d < digits; d++) {
-				out[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
-				place /= 10;
-			}
-		}
-	}
+	n = fraction(out, twoDigits(out, n, second), text, digits);
 	for (let i = 0; i < suffix.length; i++) out[n++] = suffix.charCodeAt(i);
 	return n;
 }
@@ -615,7 +668,7 @@ function temporalBytes(out: Uint8Array, at: number, text: string, digits: number
 /** Scratch bytes of the temporal readers (one text at a time: converters never re-enter). */
 const scratch = Buffer.alloc(PRINT_ROOM);
 
-function slowTemporalText(text: string, digits: number): string {
+function slowTemporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
 	let fraction = '';
 	if (digits > 0) {
 		fraction =
@@ -623,65 +676,49 @@ function slowTemporalText(text: string, digits: number): string {
 				? text.substring(parsedDot, parsedDot + 1 + digits)
 				: `.${String(parsedNanos + 1_000_000_000).slice(1, 1 + digits)}`;
 	}
-	return [locatedPrefix, TWO[locatedSecond], fraction, locatedSuffix].join('');
+	return [prefix, TWO[second], fraction, suffix].join('');
 }
 
-function locate(prefix: string, second: number, suffix: string): true {
-	locatedPrefix = prefix;
-	locatedSecond = second;
-	locatedSuffix = suffix;
+function located(seconds: number, offset: number): true {
+	locatedSeconds = seconds;
+	locatedOffset = offset;
 	return true;
 }
 
 function timeLocator(): TemporalLocator {
-	const minutes = new MinuteCache(undefined);
-	return (text, start, end) => {
-		if (!parseSeconds(text, start, end) || parsedSeconds < 0 || parsedSeconds >= 86400) return false;
-		return locate(minutes.get(parsedSeconds), parsedSeconds % 60, '');
-	};
+	return (text, start, end) => parseSeconds(text, start, end) && parsedSeconds >= 0 && parsedSeconds < 86400 && located(parsedSeconds, Number.NaN);
 }
 
 /**
  * TIMESTAMP_NTZ (wall clock encoded as if UTC) → local ISO without offset (suffix '').
  * TIMESTAMP_LTZ (a true instant) → ISO in UTC (suffix 'Z').
  */
-function timestampLocator(suffix: '' | 'Z'): TemporalLocator {
-	const minutes = new MinuteCache(new DayCache());
-	return (text, start, end) => {
-		if (!parseSeconds(text, start, end)) return false;
-		const seconds = parsedSeconds;
-		return locate(minutes.get(seconds), seconds - Math.floor(seconds / 60) * 60, suffix);
-	};
+function timestampLocator(): TemporalLocator {
+	return (text, start, end) => parseSeconds(text, start, end) && located(parsedSeconds, Number.NaN);
 }
 
 /** TIMESTAMP_LTZ rendered in a zone: the zone's wall clock at that instant, with its offset. */
 function zonedTimestampLocator(zone: ZoneOffsets): TemporalLocator {
-	const minutes = new MinuteCache(new DayCache());
 	return (text, start, end) => {
 		if (!parseSeconds(text, start, end)) return false;
 		const offset = zone.at(parsedSeconds);
-		const local = parsedSeconds + offset;
-		return locate(minutes.get(local), local - Math.floor(local / 60) * 60, formatOffset(offset));
+		return located(parsedSeconds + offset, offset);
 	};
 }
 
 /** TIMESTAMP_TZ `<UTC seconds.fraction> <offset minutes + 1440>` → ISO with the value's own offset. */
-function timestampTzLocator(): TemporalLocator {
-	const minutes = new MinuteCache(new DayCache());
-	return (text, start, end) => {
-		let space = start;
-		while (space < end && text.charCodeAt(space) !== 32) space++;
-		if (space === end || space === end - 1 || !parseSeconds(text, start, space)) return false;
-		let encoded = 0;
-		for (let i = space + 1; i < end; i++) {
-			const d = text.charCodeAt(i) - 48;
-			if (d < 0 || d > 9) return false;
-			encoded = encoded * 10 + d;
-		}
-		const offset = (encoded - 1440) * 60;
-		const local = parsedSeconds + offset;
-		return locate(minutes.get(local), local - Math.floor(local / 60) * 60, formatOffset(offset));
-	};
+function timestampTzLocator(text: string, start: number, end: number): boolean {
+	let space = start;
+	while (space < end && text.charCodeAt(space) !== 32) space++;
+	if (space === end || space === end - 1 || !parseSeconds(text, start, space)) return false;
+	let encoded = 0;
+	for (let i = space + 1; i < end; i++) {
+		const d = text.charCodeAt(i) - 48;
+		if (d < 0 || d > 9) return false;
+		encoded = encoded * 10 + d;
+	}
+	const offset = (encoded - 1440) * 60;
+	return located(parsedSeconds + offset, offset);
 }
 
 let lastOffset = Number.NaN;
