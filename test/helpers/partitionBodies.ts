@@ -227,7 +227,17 @@ export function partitionCases(seed: number): () => Case {
 	/** Breaks the structure of a canonical body in one of the ways a server or a network could. */
 	function mutate(body: string): string {
 		const at = 1 + int(body.length - 1);
-		switch (int(10)) {
+		switch (int(12)) {
+			case 10:
+			case 11: {
+				// a control character (not JSON) or a broken escape inside some cell after the first
+				let k = 1 + int(40);
+				return body.replace(/"((?:[^"\\]|\\.)*)"/g, (whole: string, inner: string) => {
+					if (k-- !== 0) return whole;
+					const cut = int(inner.length + 1);
+					return `"${inner.slice(0, cut)}${pick(['\u0001', '\n', '\u001f', '\t', '\\x', '\\u12G4'])}${inner.slice(cut)}"`;
+				});
+			}
 			case 0:
 				return body.slice(0, at); // cut off in transit
 			case 1:

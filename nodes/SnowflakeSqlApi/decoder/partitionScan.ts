@@ -54,10 +54,11 @@ interface RowSink {
 	/** Whether print() may take cells (else it is never called). */
 	readonly printing: boolean;
 	/**
-	 * Takes the string cell text[start, end) (between its quotes; `escaped` when a backslash is among them)
-	 * as it is, without its value, when it can write exactly what cell() would; false when it did not.
+	 * Takes the string cell that starts at text[start] (after its opening quote) as it is, without its
+	 * value, when it can write exactly what cell() would: answers the index of the cell's closing quote,
+	 * or -1 when it wrote nothing (the scan then reads the cell itself).
 	 */
-	print(column: number, text: string, start: number, end: number, escaped: boolean): boolean;
+	print(column: number, text: string, start: number): number;
 	startRow(): void;
 	/** The value of column `column`: null for SQL NULL, else as the column's converter makes it. */
 	cell(column: number, value: unknown): void;
@@ -80,8 +81,8 @@ class ObjectRows implements RowSink {
 		this.row = { ...this.columns.template };
 	}
 
-	print(): boolean {
-		return false;
+	print(): number {
+		return -1;
 	}
 
 	cell(column: number, value: unknown): void {
@@ -134,11 +135,17 @@ class TextRows implements RowSink {
 		this.put(value === null ? format.nullText : format.text(value, column));
 	}
 
-	print(column: number, text: string, start: number, end: number, escaped: boolean): boolean {
+	print(column: number, text: string, start: number): number {
 		const kind = this.printKinds[column];
-		if (kind === undefined || (escaped && kind !== 'json')) return false;
+		if (kind === undefined) return -1;
+		// The closing quote, unless an escape comes first: then the cell's text is refused below (a
+		// backslash), as is a control character. A VARIANT finds its own end (its quotes are escaped)
+		// within its first MAX_COPIED_JSON characters.
+		let end = kind === 'json' ? Math.min(text.length, start + MAX_COPIED_JSON) : text.indexOf('"', start);
+		if (end < 0) return -1;
 		const before = this.format.before[column];
-		// Room for the whole cell, so nothing is flushed while it is written (a failed print is undone).
+		// Room for the whole cell (at most 3 bytes a character), so nothing is flushed while it is written
+		// (a failed print is undone).
 		this.reserve(3 * (before.length + end - start) + PRINT_ROOM + 2);
 		const mark = this.at;
 		this.put(before);
@@ -164,13 +171,14 @@ class TextRows implements RowSink {
 				break;
 			default:
 				n = copyCompactJson(text, start, end, chunk, at, delimiterCode);
+				end = copiedEnd;
 		}
 		if (n < 0) {
 			this.at = mark;
-			return false;
+			return -1;
 		}
 		this.at = n;
-		return true;
+		return end;
 	}
 
 	endRow(): void {
@@ -252,6 +260,7 @@ function copyJsonString(text: string, start: number, end: number, out: Uint8Arra
 	out[n++] = 34;
 	for (let i = start; i < end; i++) {
 		const c = text.charCodeAt(i);
+		if (c < 32 || c === 92) return -1; // an escape or a control character: the scan's
 		if (c < 128) {
 			out[n++] = c;
 		} else {
@@ -279,6 +288,7 @@ function copyCsvText(text: string, start: number, end: number, out: Uint8Array, 
 	let quote = false;
 	for (let i = start; i < end; i++) {
 		const c = text.charCodeAt(i);
+		if (c < 32 || c === 92) return -1; // an escape or a control character: the scan's
 		if (c === delimiterCode) quote = true;
 		if (c < 128) {
 			out[n++] = c;
@@ -303,6 +313,9 @@ function closeCsvCell(out: Uint8Array, at: number, n: number, quote: boolean): n
 	return n - 1;
 }
 
+/** The longest VARIANT cell copied (longer ones go through their value). */
+const MAX_COPIED_JSON = 4096;
+
 /** Deepest nesting and most keys per object a VARIANT is copied with (deeper or wider: through its value). */
 const MAX_COPY_DEPTH = 64;
 const MAX_COPY_KEYS = 32;
@@ -315,7 +328,8 @@ const OBJECT = 1;
 const ARRAY = 2;
 
 /**
- * A VARIANT object or array cell (its JSON in the cell's string, escaped: an inner quote is `\"`) as
+ * A VARIANT object or array cell from text[start] (its JSON in the cell's string, escaped: an inner
+ * quote is `\"`; the cell's closing quote, its index left in copiedEnd, must come before `end`) as
  * JSON.stringify of its parsed value writes it, without parsing it: the white space outside strings
  * (spaces, `\n`, `\r`, `\t`: Snowflake's pretty print) dropped, the rest copied. Only where the copy is
  * exactly that text: strings without escapes or lone surrogates, numbers as JS prints them (at most
@@ -456,7 +470,9 @@ function copyCompactJson(text: string, start: number, end: number, out: Uint8Arr
 		else if (c === 92 && isEscapedSpace(text.charCodeAt(i + 1))) i += 2;
 		else break;
 	}
-	if (i !== end) return -1;
+	// the cell's closing quote
+	if (i >= end || text.charCodeAt(i) !== 34) return -1;
+	copiedEnd = i;
 	return csv ? closeCsvCell(out, at, n, quote) : n;
 }
 
@@ -470,6 +486,9 @@ function sameText(text: string, a: number, b: number, length: number): boolean {
 function isEscapedSpace(c: number): boolean {
 	return c === 110 || c === 114 || c === 116;
 }
+
+/** Set by copyCompactJson: the index of the cell's closing quote. */
+let copiedEnd = 0;
 
 /** Set by copyInnerString: where the string's closing `\"` is, and whether CSV must quote the cell. */
 let innerEnd = 0;
@@ -487,6 +506,8 @@ function copyInnerString(text: string, from: number, end: number, out: Uint8Arra
 	let quote = csv;
 	for (let i = from; i < end; i++) {
 		const c = text.charCodeAt(i);
+		// a raw quote ends the cell inside the string; a control character is not JSON
+		if (c === 34 || c < 32) return -1;
 		if (c === 92) {
 			if (text.charCodeAt(i + 1) !== 34) return -1;
 			out[n++] = 34;
@@ -550,6 +571,8 @@ function scan(body: unknown, columns: ScanColumns, sink: RowSink, limit: number)
 	if (text.charCodeAt(i) !== 91) return undefined; // [
 	i = skipSpace(text, i + 1);
 	let rows = 0;
+	/** The closing quote of the cell being read. */
+	let end = 0;
 	if (text.charCodeAt(i) === 93) {
 		i++;
 	} else {
@@ -564,9 +587,11 @@ function scan(body: unknown, columns: ScanColumns, sink: RowSink, limit: number)
 					i = skipSpace(text, i);
 					ch = text.charCodeAt(i);
 				}
-				if (ch === 34) {
+				if (ch === 34 && printing && converting && (end = sink.print(c, text, i + 1)) >= 0) {
+					i = end + 1;
+				} else if (ch === 34) {
 					const start = i + 1;
-					let end = start;
+					end = start;
 					let escaped = false;
 					for (;;) {
 						const code = text.charCodeAt(end);
@@ -583,9 +608,7 @@ function scan(body: unknown, columns: ScanColumns, sink: RowSink, limit: number)
 						}
 					}
 					i = end + 1;
-					if (converting && !(printing && sink.print(c, text, start, end, escaped))) {
-						sink.cell(c, cellValue(text, start, end, escaped, readers[c], converters[c], keep));
-					}
+					if (converting) sink.cell(c, cellValue(text, start, end, escaped, readers[c], converters[c], keep));
 				} else if (ch === 110 && text.startsWith('null', i)) {
 					i += 4;
 					if (converting) sink.cell(c, null);

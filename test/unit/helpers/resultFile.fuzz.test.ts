@@ -192,6 +192,52 @@ describe('results written as files from the partitions\' bytes against rows deco
 		}
 	}, 300_000);
 
+	it('copies canonical VARIANT and TEXT cells from the text, and refuses exactly what JSON refuses (a control character in a cell, in a VARIANT\'s string or between its values)', async () => {
+		const rowType: Case['rowType'] = [
+			{ name: 'V', type: 'variant' },
+			{ name: 'T', type: 'text' },
+		];
+		// @ becomes a raw U+0001 in the body (JSON.stringify would escape it)
+		const body = (variant: string, text: string) => new TextEncoder().encode(JSON.stringify({ data: [[variant, text], [null, 'x']] }).replaceAll('@', '\u0001'));
+		const refused = [
+			['{"a":"x@y"}', 't'],
+			['{"a":1}', 'x@y'],
+			['[1,@2]', 't'],
+			['{"a@":1}', 't'],
+			['[1]@', 't'],
+		];
+		for (const [variant, text] of refused) {
+			const testCase: Case = { rowType, options: {}, body: body(variant, text), canonical: false, limit: Infinity, cells: 4 };
+			for (const [format, delimiter] of [['csv', ','], ['csv', ';'], ['jsonl', ',']] as const) {
+				const fast = await write(testCase, format, delimiter, true);
+				expect(fast.error, `${variant} ${text}`).toBe('Error: not JSON');
+				expect(fast).toEqual({ ...(await write(testCase, format, delimiter, false)), rendered: false });
+			}
+		}
+		const copied = [
+			[JSON.stringify({ a: [1.5, 'é😀', -0.25, true, null], b: {}, c: [] }, null, 2), 't,u'],
+			['{"a":"x\ny"}', 'é'],
+			['[{"a":1},{"a":2}]', ''],
+		];
+		const files: string[] = [];
+		for (const [index, [variant, text]] of copied.entries()) {
+			const testCase: Case = { rowType, options: {}, body: body(variant, text), canonical: true, limit: Infinity, cells: 4 };
+			for (const [format, delimiter] of [['csv', ','], ['csv', ';'], ['jsonl', ',']] as const) {
+				const fast = await write(testCase, format, delimiter, true);
+				const before = await write(testCase, format, delimiter, false);
+				expect(fast.file).toBe(before.file);
+				files.push(Buffer.from(fast.file ?? '', 'base64').toString());
+				// the escaped newline inside the VARIANT's string goes through the value; the rest is copied
+				expect(fast.textCalls, `${variant} ${format} ${delimiter}`).toEqual([index === 1 ? 1 : 0, 0]);
+			}
+		}
+		expect(files.slice(0, 3)).toEqual([
+			'V,T\r\n"{""a"":[1.5,""é😀"",-0.25,true,null],""b"":{},""c"":[]}","t,u"\r\n,x\r\n',
+			'V;T\r\n"{""a"":[1.5,""é😀"",-0.25,true,null],""b"":{},""c"":[]}";t,u\r\n;x\r\n',
+			'{"V":{"a":[1.5,"é😀",-0.25,true,null],"b":{},"c":[]},"T":"t,u"}\n{"V":null,"T":"x"}\n',
+		]);
+	});
+
 	it('writes rows whose keys JSON would reorder (a column named like an array index) from decoded rows, in the objects\' order', async () => {
 		const body = new TextEncoder().encode('{"data":[["x","1"],[null,"2"]]}');
 		const testCase: Case = { rowType: [{ name: 'B', type: 'text' }, { name: '1', type: 'fixed', scale: 0 }], options: {}, body, canonical: true, limit: Infinity, cells: 4 };
