@@ -115,6 +115,10 @@ class TextRows implements RowSink {
 	private readonly json: boolean;
 	/** CSV: the delimiter's code (a cell holding it is quoted); -1 for JSON. */
 	private readonly delimiterCode: number;
+	/** CSV: the delimiter may appear in a printer's text (a digit, a sign, `T`, a letter of true/false...): checked per cell. */
+	private readonly checkDelimiter: boolean;
+	/** Each column's `before` as bytes when it is ASCII (else undefined: written as text). */
+	private readonly beforeBytes: Array<Uint8Array | undefined>;
 
 	constructor(
 		private readonly format: RowFormat,
@@ -125,6 +129,8 @@ class TextRows implements RowSink {
 		this.json = format.syntax === 'json';
 		this.delimiterCode = format.syntax === 'csv' && format.delimiter?.length === 1 ? format.delimiter.charCodeAt(0) : -1;
 		this.printing = this.json || this.delimiterCode !== -1;
+		this.checkDelimiter = this.delimiterCode !== -1 && PRINTED_CHARACTERS.includes(String.fromCharCode(this.delimiterCode));
+		this.beforeBytes = format.before.map((text) => (/^[\x00-\x7f]*$/.test(text) ? Uint8Array.from(text, (ch) => ch.charCodeAt(0)) : undefined));
 	}
 
 	startRow(): void {}
@@ -148,9 +154,15 @@ class TextRows implements RowSink {
 		// (a failed print is undone).
 		this.reserve(3 * (before.length + end - start) + PRINT_ROOM + 2);
 		const mark = this.at;
-		this.put(before);
 		const { chunk, json, delimiterCode } = this;
-		const at = this.at;
+		const beforeBytes = this.beforeBytes[column];
+		let at = mark;
+		if (beforeBytes === undefined) {
+			this.put(before);
+			at = this.at;
+		} else {
+			for (let k = 0; k < beforeBytes.length; k++) chunk[at++] = beforeBytes[k];
+		}
 		let n: number;
 		switch (kind) {
 			case 'number':
@@ -161,7 +173,7 @@ class TextRows implements RowSink {
 				if (quoted) {
 					chunk[at] = 34;
 					chunk[n++] = 34;
-				} else if (delimiterCode !== -1 && csvQuoting(chunk, at, n, delimiterCode)) {
+				} else if (this.checkDelimiter && csvQuoting(chunk, at, n, delimiterCode)) {
 					n = -1;
 				}
 				break;
@@ -217,6 +229,9 @@ class TextRows implements RowSink {
 		this.at = 0;
 	}
 }
+
+/** Every character a CellPrinter writes (numbers, true/false, dates and times with `T`, `Z` and offsets). */
+const PRINTED_CHARACTERS = '0123456789.-+:TZtruefals';
 
 /** Whether the CSV writer quotes the ASCII cell out[from, to): it holds a quote, a line break or the delimiter. */
 function csvQuoting(out: Uint8Array, from: number, to: number, delimiterCode: number): boolean {
