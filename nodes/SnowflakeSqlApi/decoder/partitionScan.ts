@@ -130,7 +130,10 @@ class TextRows implements RowSink {
 		this.delimiterCode = format.syntax === 'csv' && format.delimiter?.length === 1 ? format.delimiter.charCodeAt(0) : -1;
 		this.printing = this.json || this.delimiterCode !== -1;
 		this.checkDelimiter = this.delimiterCode !== -1 && PRINTED_CHARACTERS.includes(String.fromCharCode(this.delimiterCode));
-		this.beforeBytes = format.before.map((text) => (/^[\x00-\x7f]*$/.test(text) ? Uint8Array.from(text, (ch) => ch.charCodeAt(0)) : undefined));
+		this.beforeBytes = format.before.map((text) => {
+			const bytes = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+			return bytes.every((byte, k) => byte === text.charCodeAt(k) && byte < 128) && bytes.length === text.length ? bytes : undefined;
+		});
 	}
 
 	startRow(): void {}
