@@ -245,11 +245,15 @@ function csvQuoting(out: Uint8Array, from: number, to: number, delimiterCode: nu
 	return false;
 }
 
+/** Set by putNonAscii: the index of the last character it wrote (the low half of a surrogate pair). */
+let lastPut = 0;
+
 /**
  * Writes the character text[i] (and its low surrogate) as UTF-8 at out[n]; the end, or -1 for a lone
  * surrogate (JSON.stringify escapes it, UTF-8 replaces it: the value's path decides).
  */
 function putNonAscii(text: string, i: number, end: number, c: number, out: Uint8Array, n: number): number {
+	lastPut = i;
 	if (c < 0x800) {
 		out[n++] = 0xc0 | (c >> 6);
 		out[n++] = 0x80 | (c & 63);
@@ -265,35 +269,27 @@ function putNonAscii(text: string, i: number, end: number, c: number, out: Uint8
 		out[n++] = 0x80 | ((point >> 12) & 63);
 		out[n++] = 0x80 | ((point >> 6) & 63);
 		out[n++] = 0x80 | (point & 63);
+		lastPut = i + 1;
 	}
 	return n;
 }
 
 /**
  * A TEXT cell (no escape: so no quote, backslash or control character) as JSON.stringify writes it:
- * quoted, as it is. -1 for a lone surrogate.
+ * quoted, as it is. -1 for a lone surrogate, an escape or a control character (the scan's).
  */
 function copyJsonString(text: string, start: number, end: number, out: Uint8Array, at: number): number {
-	let n = at;
-	out[n++] = 34;
-	for (let i = start; i < end; i++) {
-		const c = text.charCodeAt(i);
-		if (c < 32 || c === 92) return -1; // an escape or a control character: the scan's
-		if (c < 128) {
-			out[n++] = c;
-		} else {
-			n = putNonAscii(text, i, end, c, out, n);
-			if (n < 0) return -1;
-			if (c >= 0xd800 && c <= 0xdbff) i++; // a surrogate pair: both halves written
-		}
-	}
+	out[at] = 34;
+	let n = copyCharacters(text, start, end, out, at + 1, -1, false);
+	if (n < 0) return -1;
 	out[n++] = 34;
 	return n;
 }
 
 /**
  * A TEXT cell (no escape: no quote, CR or LF in it) as the CSV writer writes it: `""` when empty,
- * quoted when it holds the delimiter, else as it is. -1 for a lone surrogate.
+ * quoted when it holds the delimiter, else as it is. -1 for a lone surrogate, an escape or a control
+ * character (the scan's).
  */
 function copyCsvText(text: string, start: number, end: number, out: Uint8Array, at: number, delimiterCode: number): number {
 	if (start === end) {
@@ -302,22 +298,41 @@ function copyCsvText(text: string, start: number, end: number, out: Uint8Array, 
 		return at + 2;
 	}
 	// Written after a place for the opening quote, which is dropped when the cell needs none.
-	let n = at + 1;
-	let quote = false;
-	for (let i = start; i < end; i++) {
+	const n = copyCharacters(text, start, end, out, at + 1, delimiterCode, false);
+	return n < 0 ? -1 : closeCsvCell(out, at, n, copiedDelimiter);
+}
+
+/** Set by copyCharacters: whether it copied the delimiter (a code unit equal to it); where a VARIANT string's closing `\"` is. */
+let copiedDelimiter = false;
+let innerEnd = 0;
+
+/**
+ * Copies text[from, end) as UTF-8 to out[n] and answers the end; -1 for a control character, a raw
+ * quote, a lone surrogate or a backslash, but in a VARIANT's string (`inner`) the `\"` that closes
+ * it, where the copy stops (innerEnd); an inner string without it is -1 too.
+ */
+function copyCharacters(text: string, from: number, end: number, out: Uint8Array, n: number, delimiterCode: number, inner: boolean): number {
+	copiedDelimiter = false;
+	for (let i = from; i < end; i++) {
 		const c = text.charCodeAt(i);
-		if (c < 32 || c === 92) return -1; // an escape or a control character: the scan's
-		if (c === delimiterCode) quote = true;
+		if (c === 34 || c < 32) return -1;
+		if (c === 92) {
+			if (!inner || text.charCodeAt(i + 1) !== 34) return -1;
+			innerEnd = i;
+			return n;
+		}
 		if (c < 128) {
 			out[n++] = c;
 		} else {
-			if (c >= 0xd800 && c <= 0xdfff && i + 1 < end && text.charCodeAt(i + 1) === delimiterCode) quote = true;
 			n = putNonAscii(text, i, end, c, out, n);
 			if (n < 0) return -1;
-			if (c >= 0xd800 && c <= 0xdbff) i++;
+			// the high half here, the low half of a pair next: the CSV writer compares both
+			if (c === delimiterCode) copiedDelimiter = true;
+			i = lastPut;
 		}
+		if (text.charCodeAt(i) === delimiterCode) copiedDelimiter = true;
 	}
-	return closeCsvCell(out, at, n, quote);
+	return inner ? -1 : n;
 }
 
 /** Ends a CSV cell written from out[at + 1]: quoted (the quote at out[at]) or moved back one place. */
@@ -412,7 +427,8 @@ function copyCompactJson(text: string, start: number, end: number, out: Uint8Arr
 			const copied = copyInnerString(text, keyFrom, end, out, n, delimiterCode);
 			if (copied < 0) return -1;
 			const keyTo = innerEnd;
-			if (innerQuote) quote = true;
+			// CSV: the string's quotes quote the cell
+			if (csv) quote = true;
 			// A key of digits (an array index) is written first by an object; a repeated key once.
 			let digits = keyTo > keyFrom;
 			for (let k = keyFrom; k < keyTo && digits; k++) {
@@ -454,7 +470,7 @@ function copyCompactJson(text: string, start: number, end: number, out: Uint8Arr
 		if (c === 92 && text.charCodeAt(i + 1) === 34) {
 			const copied = copyInnerString(text, i + 2, end, out, n, delimiterCode);
 			if (copied < 0) return -1;
-			if (innerQuote) quote = true;
+			if (csv) quote = true;
 			n = copied;
 			i = innerEnd + 2;
 		} else if (c === 45 || (c >= 48 && c <= 57)) {
@@ -508,10 +524,6 @@ function isEscapedSpace(c: number): boolean {
 /** Set by copyCompactJson: the index of the cell's closing quote. */
 let copiedEnd = 0;
 
-/** Set by copyInnerString: where the string's closing `\"` is, and whether CSV must quote the cell. */
-let innerEnd = 0;
-let innerQuote = false;
-
 /**
  * A VARIANT string from text[from] (after its opening `\"`) to its closing `\"`, copied as
  * `"..."` (CSV: `""...""`) to out[n]; its end, or -1 for an escape in it (a backslash other than the
@@ -521,30 +533,11 @@ function copyInnerString(text: string, from: number, end: number, out: Uint8Arra
 	const csv = delimiterCode !== -1;
 	out[n++] = 34;
 	if (csv) out[n++] = 34;
-	let quote = csv;
-	for (let i = from; i < end; i++) {
-		const c = text.charCodeAt(i);
-		// a raw quote ends the cell inside the string; a control character is not JSON
-		if (c === 34 || c < 32) return -1;
-		if (c === 92) {
-			if (text.charCodeAt(i + 1) !== 34) return -1;
-			out[n++] = 34;
-			if (csv) out[n++] = 34;
-			innerEnd = i;
-			innerQuote = quote;
-			return n;
-		}
-		if (c === delimiterCode) quote = true;
-		if (c < 128) {
-			out[n++] = c;
-		} else {
-			if (c >= 0xd800 && c <= 0xdfff && i + 1 < end && text.charCodeAt(i + 1) === delimiterCode) quote = true;
-			n = putNonAscii(text, i, end, c, out, n);
-			if (n < 0) return -1;
-			if (c >= 0xd800 && c <= 0xdbff) i++;
-		}
-	}
-	return -1;
+	n = copyCharacters(text, from, end, out, n, delimiterCode, true);
+	if (n < 0) return -1;
+	out[n++] = 34;
+	if (csv) out[n++] = 34;
+	return n;
 }
 
 /**
