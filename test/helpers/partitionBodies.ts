@@ -125,7 +125,12 @@ export function partitionCases(seed: number): () => Case {
 			case 0:
 				return JSON.stringify(variantValue(0), null, 2); // pretty, as Snowflake prints objects
 			case 1:
-				return pick(['undefined', 'NaN', '[1, NaN, Infinity, -Infinity, undefined]', '{"a": undefined}', '12345678901234567890', '[9007199254740993]', '{"n":-12345678901234567}', '"text"', '1e400', '-0']);
+				return pick([
+					'undefined', 'NaN', '[1, NaN, Infinity, -Infinity, undefined]', '{"a": undefined}', '12345678901234567890', '[9007199254740993]', '{"n":-12345678901234567}', '"text"', '1e400', '-0',
+					// copied from the text only when that is JSON.stringify's text: repeated and digit keys, numbers JS prints otherwise
+					'{"a":1,"a":2}', '{"a":{"b":1},"b":{"b":2,"b":3}}', '{"b":1,"1":2}', '{"01":1,"-1":2}', '[1.50,2]', '[1e3]', '[-0]', '[0.0000001]', '[0.000001,-0.5]', '[0123]',
+					'{"id":17,"tags":["t3"],"ok":true}', '{\n  "id": 17,\n  "tags": [\n    "t3"\n  ]\n}', '[true,false,null,{},[]]', '[tru]', '{"a":1,}', '[1,]', '{"a" 1}', '[1]]', '[1] x', '{"a":"\\u00e9"}', '{"😀":"é€"}',
+				]);
 			case 2:
 				return randomText(16);
 			case 3:
@@ -222,7 +227,17 @@ export function partitionCases(seed: number): () => Case {
 	/** Breaks the structure of a canonical body in one of the ways a server or a network could. */
 	function mutate(body: string): string {
 		const at = 1 + int(body.length - 1);
-		switch (int(10)) {
+		switch (int(12)) {
+			case 10:
+			case 11: {
+				// a control character (not JSON) or a broken escape inside some cell after the first
+				let k = 1 + int(40);
+				return body.replace(/"((?:[^"\\]|\\.)*)"/g, (whole: string, inner: string) => {
+					if (k-- !== 0) return whole;
+					const cut = int(inner.length + 1);
+					return `"${inner.slice(0, cut)}${pick(['\u0001', '\n', '\u001f', '\t', '\\x', '\\u12G4'])}${inner.slice(cut)}"`;
+				});
+			}
 			case 0:
 				return body.slice(0, at); // cut off in transit
 			case 1:

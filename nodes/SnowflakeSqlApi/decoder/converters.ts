@@ -24,11 +24,31 @@ export type CellReader = (text: string, start: number, end: number) => unknown;
 /** What a CellReader answers for a cell outside its canonical form. */
 export const NOT_CANONICAL: unique symbol = Symbol('not canonical');
 
+/**
+ * Writes the text a file shows for the cell text[start, end) (no escape in it) as ASCII bytes into
+ * out[at...] without making its value: String(value) of what the reader makes. Answers the end of what
+ * it wrote, or -1 when the cell is outside the form it copies (the value is then made and printed).
+ * The caller leaves at least PRINT_ROOM + (end - start) bytes of room.
+ */
+export type CellPrinter = (text: string, start: number, end: number, out: Uint8Array, at: number) => number;
+
+/** Bytes a printer may write beyond the cell's length (a temporal text longer than this is not printed). */
+export const PRINT_ROOM = 64;
+
+/**
+ * How a column's cells are written to a file straight from the partition's text: 'number' (a printer's
+ * bare text, a JSON number or boolean), 'string' (a printer's text, a string value), 'text' (the cell's
+ * string itself) or 'json' (a VARIANT's JSON, made compact). Undefined: through the value.
+ */
+export type PrintKind = 'number' | 'string' | 'text' | 'json';
+
 /** A column's converter and, for the types with a canonical wire form, its reader of that form. */
 interface ColumnCodec {
 	convert: Converter;
 	/** Absent for the types whose value is (or is parsed from) the cell's string: text, VARIANT, BINARY, ... */
 	read?: CellReader;
+	print?: CellPrinter;
+	printKind?: PrintKind;
 }
 
 export interface ConverterOptions {
@@ -54,33 +74,35 @@ export function columnCodec(column: RowType, options: ConverterOptions): ColumnC
 	const scale = typeof column.scale === 'number' ? column.scale : undefined;
 	switch (type) {
 		case 'fixed':
-			if (options.numbersAsStrings) return { convert: identity };
-			return scale !== undefined && scale > 0 ? { convert: fixedWithScale, read: readShortDecimal } : { convert: fixedInteger, read: readShortInteger };
+			if (options.numbersAsStrings) return TEXT;
+			return scale !== undefined && scale > 0
+				? { convert: fixedWithScale, read: readShortDecimal, print: printShortDecimal, printKind: 'number' }
+				: { convert: fixedInteger, read: readShortInteger, print: printShortInteger, printKind: 'number' };
 		case 'decfloat':
-			return { convert: options.numbersAsStrings ? identity : decimal };
+			return options.numbersAsStrings ? TEXT : { convert: decimal };
 		case 'real':
-			return options.numbersAsStrings ? { convert: realAsString } : { convert: real, read: readShortDecimal };
+			return options.numbersAsStrings ? { convert: realAsString } : { convert: real, read: readShortDecimal, print: printShortDecimal, printKind: 'number' };
 		case 'boolean':
-			return { convert: boolean, read: readBoolean };
+			return { convert: boolean, read: readBoolean, print: printBoolean, printKind: 'number' };
 		case 'date':
-			return fromReader(dateReader());
+			return dateCodec();
 		case 'time':
-			return fromReader(timeReader(fractionDigits(scale)));
+			return fromLocator(timeLocator(), fractionDigits(scale), false, '');
 		case 'timestamp_ntz':
-			return fromReader(timestampReader(fractionDigits(scale), ''));
+			return fromLocator(timestampLocator(), fractionDigits(scale), true, '');
 		case 'timestamp_ltz':
-			return fromReader(
-				options.timeZone ? zonedTimestampReader(fractionDigits(scale), new ZoneOffsets(options.timeZone)) : timestampReader(fractionDigits(scale), 'Z'),
-			);
+			return options.timeZone
+				? fromLocator(zonedTimestampLocator(new ZoneOffsets(options.timeZone)), fractionDigits(scale), true, '')
+				: fromLocator(timestampLocator(), fractionDigits(scale), true, 'Z');
 		case 'timestamp_tz':
-			return fromReader(timestampTzReader(fractionDigits(scale)));
+			return fromLocator(timestampTzLocator, fractionDigits(scale), true, '');
 		case 'variant':
 		case 'object':
 		case 'array':
 		case 'map':
 		case 'vector':
 			// VECTOR(INT | FLOAT, n) is a JSON array of 32-bit numbers: always an array of JS numbers here.
-			return { convert: parseVariant };
+			return { convert: parseVariant, printKind: 'json' };
 		case 'binary':
 			return { convert: binary };
 		case 'geography':
@@ -88,18 +110,20 @@ export function columnCodec(column: RowType, options: ConverterOptions): ColumnC
 			return { convert: geo };
 		default:
 			// text, and types this package does not know (intervals, file, future ones): the wire string.
-			return { convert: identity };
+			return TEXT;
 	}
 }
 
 /** A converter that is its reader over the whole cell: a cell the reader does not know stays as it is. */
-function fromReader(read: CellReader): ColumnCodec {
+function fromReader(read: CellReader, print: CellPrinter): ColumnCodec {
 	return {
 		read,
 		convert: (cell) => {
 			const value = read(cell, 0, cell.length);
 			return value === NOT_CANONICAL ? cell : value;
 		},
+		print,
+		printKind: 'string',
 	};
 }
 
@@ -109,6 +133,9 @@ function fractionDigits(scale: number | undefined): number {
 }
 
 const identity: Converter = (cell) => cell;
+
+/** The wire string as it is (a file copies the cell). */
+const TEXT: ColumnCodec = { convert: identity, printKind: 'text' };
 
 // ---------------------------------------------------------------- numbers
 
@@ -193,6 +220,70 @@ function readBoolean(text: string, start: number, end: number): unknown {
 	if (length === 4 && text.startsWith('true', start)) return true;
 	if (length === 5 && text.startsWith('false', start)) return false;
 	return NOT_CANONICAL;
+}
+
+function printBoolean(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+	const length = end - start;
+	if (!((length === 4 && text.startsWith('true', start)) || (length === 5 && text.startsWith('false', start)))) return -1;
+	return copyAscii(text, start, end, out, at);
+}
+
+/** The cell's characters (ASCII by the caller's check) into out[at...]; the end. */
+function copyAscii(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+	for (let i = start; i < end; i++) out[at++] = text.charCodeAt(i);
+	return at;
+}
+
+/** FIXED scale 0: the digits themselves where readShortInteger makes the number they print as. */
+function printShortInteger(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+	const length = printedDecimalLength(text, start, end, false);
+	return length < 0 ? -1 : copyAscii(text, start, start + length, out, at);
+}
+
+/** FIXED with a scale, REAL: the decimal without its trailing fraction zeros, which is how the number prints. */
+function printShortDecimal(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+	const length = printedDecimalLength(text, start, end, true);
+	return length < 0 ? -1 : copyAscii(text, start, start + length, out, at);
+}
+
+/**
+ * For `-?digits[.digits]` of at most 15 characters, the length of its prefix that String(+cell) prints:
+ * a decimal of at most 15 significant digits is the shortest text of its double, so JS prints exactly
+ * its digits, without trailing fraction zeros. -1 where the print differs otherwise: leading zeros,
+ * `-0` (prints `0`), under 1e-6 (prints an exponent), or any other spelling. Also the number tokens of
+ * VARIANT (exported for that printer): there the whole token must be the print.
+ */
+export function printedDecimalLength(text: string, start: number, end: number, fraction: boolean): number {
+	if (end - start > 15) return -1;
+	let i = start;
+	if (text.charCodeAt(i) === 45) i++;
+	const intStart = i;
+	let nonZero = false;
+	for (; i < end; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 48 || c > 57) break;
+		if (c !== 48) nonZero = true;
+	}
+	const intLength = i - intStart;
+	if (intLength === 0 || (intLength > 1 && text.charCodeAt(intStart) === 48)) return -1;
+	if (i === end) return nonZero || intStart === start ? end - start : -1;
+	if (!fraction || text.charCodeAt(i) !== 46 || i + 1 === end) return -1;
+	const dot = i;
+	let last = dot; // the last non-zero fraction digit
+	let firstNonZero = -1;
+	for (i = dot + 1; i < end; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 48 || c > 57) return -1;
+		if (c !== 48) {
+			last = i;
+			if (firstNonZero === -1) firstNonZero = i;
+		}
+	}
+	if (!nonZero) {
+		if (firstNonZero === -1) return intStart === start ? dot - start : -1; // 0.00 prints 0, -0.00 prints 0
+		if (firstNonZero - dot > 6) return -1; // below 1e-6: an exponent
+	}
+	return (last === dot ? dot : last + 1) - start;
 }
 
 const MIN_NORMAL = 2.2250738585072014e-308;
@@ -390,9 +481,9 @@ class MinuteCache {
 	}
 }
 
-function dateReader(): CellReader {
+function dateCodec(): ColumnCodec {
 	const cache = new DayCache();
-	return (text, start, end) => {
+	const read: CellReader = (text, start, end) => {
 		// `+cell` for an integer of up to 15 digits (the only canonical form); other spellings go to +cell too.
 		const days = end - start <= 15 ? readShortInteger(text, start, end) : NOT_CANONICAL;
 		if (days !== NOT_CANONICAL) return cache.get(days as number);
@@ -400,6 +491,13 @@ function dateReader(): CellReader {
 		const n = +cell;
 		return Number.isInteger(n) && cell.length > 0 ? cache.get(n) : NOT_CANONICAL;
 	};
+	const print: CellPrinter = (text, start, end, out, at) => {
+		const days = readShortInteger(text, start, end);
+		if (days === NOT_CANONICAL) return -1;
+		const day = cache.get(days as number);
+		return copyAscii(day, 0, day.length, out, at);
+	};
+	return fromReader(read, print);
 }
 // Result of parseSeconds, kept in module scope so parsing allocates nothing per cell.
 let parsedSeconds = 0;
@@ -457,44 +555,118 @@ function parseSeconds(cell: string, start: number, end: number): boolean {
 }
 
 /**
- * The output text: the minute's prefix, the two digits of the second, `.` and the first `digits` of
- * the nanoseconds (none for scale 0), then the suffix. Taken from the cell itself when it carries at
- * least that many fraction digits of a non-negative value (no number formatting).
- *
- * Written as bytes into one scratch buffer and read back as one flat string: `+` or a template literal
- * of more than 12 characters leaves a rope of concatenations that costs several times the memory per
- * cell, and Array#join allocates an array and walks it for every cell (about twice the time). Every
- * character here is ASCII.
+ * Where a temporal cell lands, set by a TemporalLocator (module scope: nothing allocated per cell): its
+ * local seconds (since the epoch; TIME: of the day) and its offset in seconds, NaN when the column's
+ * suffix is fixed (`Z` or nothing).
  */
-function temporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
-	const bytes = scratch;
-	// Only absurd values (beyond 2^53 seconds, an offset of millions of hours) make a longer text or a
-	// second that is not 0..59: built the slow way, as before.
-	if (prefix.length + 3 + digits + suffix.length > bytes.length || TWO[second] === undefined || second >= 60) {
-		return slowTemporalText(prefix, second, text, digits, suffix);
-	}
-	let n = 0;
-	for (let i = 0; i < prefix.length; i++) bytes[n++] = prefix.charCodeAt(i);
-	bytes[n++] = 48 + Math.floor(second / 10);
-	bytes[n++] = 48 + (second % 10);
-	if (digits > 0) {
-		bytes[n++] = 46;
-		if (parsedDot !== -1 && parsedFractionDigits >= digits) {
-			for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) bytes[n++] = text.charCodeAt(i);
-		} else {
-			let place = 100_000_000;
-			for (let d = 0; d < digits; d++) {
-				bytes[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
-				place /= 10;
+let locatedSeconds = 0;
+let locatedOffset = Number.NaN;
+
+/** Reads a TIME/TIMESTAMP cell into the located* and parsed* fields; false when it is not canonical. */
+type TemporalLocator = (text: string, start: number, end: number) => boolean;
+
+/**
+ * The reader (a flat string) and printer (bytes) of a temporal column, both the same text: the date
+ * (TIMESTAMP), `T`, hours, minutes, seconds, the fraction's first `digits` and the suffix (`suffix`, or
+ * the located offset). The reader takes the minute's prefix from a cache (sorted timestamps repeat it);
+ * the printer writes every digit itself, so a cell makes no string at all.
+ */
+function fromLocator(locate: TemporalLocator, digits: number, dated: boolean, suffix: '' | 'Z'): ColumnCodec {
+	const days = dated ? new DayCache() : undefined;
+	const minutes = new MinuteCache(days);
+	return fromReader(
+		(text, start, end) => {
+			if (!locate(text, start, end)) return NOT_CANONICAL;
+			const seconds = locatedSeconds;
+			const prefix = minutes.get(seconds);
+			const second = seconds - Math.floor(seconds / 60) * 60;
+			const zone = locatedOffset === locatedOffset ? formatOffset(locatedOffset) : suffix;
+			const n = temporalBytes(scratch, 0, prefix, second, text, digits, zone);
+			return n < 0 ? slowTemporalText(prefix, second, text, digits, zone) : scratch.toString('latin1', 0, n);
+		},
+		(text, start, end, out, at) => {
+			if (!locate(text, start, end)) return -1;
+			const seconds = locatedSeconds;
+			let n = at;
+			let ofDay = seconds;
+			if (days !== undefined) {
+				const day = Math.floor(seconds / 86400);
+				const date = days.get(day);
+				// Years beyond 4 digits (expanded, signed): written by the reader's way.
+				if (date.length !== 10) return -1;
+				for (let i = 0; i < 10; i++) out[n++] = date.charCodeAt(i);
+				out[n++] = 84; // T
+				ofDay = seconds - day * 86400;
 			}
-		}
-	}
-	for (let i = 0; i < suffix.length; i++) bytes[n++] = suffix.charCodeAt(i);
-	return bytes.toString('latin1', 0, n);
+			const hours = Math.floor(ofDay / 3600);
+			const minute = Math.floor(ofDay / 60) - hours * 60;
+			const second = ofDay - Math.floor(ofDay / 60) * 60;
+			if (hours >= 24 || hours < 0) return -1;
+			n = twoDigits(out, n, hours);
+			out[n++] = 58;
+			n = twoDigits(out, n, minute);
+			out[n++] = 58;
+			n = fraction(out, twoDigits(out, n, second), text, digits);
+			const offset = locatedOffset;
+			if (offset !== offset) {
+				if (suffix === 'Z') out[n++] = 90;
+				return n;
+			}
+			const abs = offset < 0 ? -offset : offset;
+			// An offset with seconds (historical local mean time) or of 100 hours or more: by the reader's way.
+			if (abs % 60 !== 0 || abs >= 360_000) return -1;
+			out[n++] = offset < 0 ? 45 : 43;
+			n = twoDigits(out, n, Math.floor(abs / 3600));
+			out[n++] = 58;
+			return twoDigits(out, n, Math.floor(abs / 60) % 60);
+		},
+	);
 }
 
-/** Scratch bytes of temporalText (one text at a time: converters never re-enter). */
-const scratch = Buffer.alloc(64);
+function twoDigits(out: Uint8Array, n: number, value: number): number {
+	out[n] = 48 + Math.floor(value / 10);
+	out[n + 1] = 48 + (value % 10);
+	return n + 2;
+}
+
+/** `.` and the first `digits` of the parsed fraction at out[n] (nothing for scale 0); the end. */
+function fraction(out: Uint8Array, n: number, text: string, digits: number): number {
+	if (digits === 0) return n;
+	out[n++] = 46;
+	if (parsedDot !== -1 && parsedFractionDigits >= digits) {
+		// Taken from the cell itself when it carries that many fraction digits of a non-negative value.
+		for (let i = parsedDot + 1, last = parsedDot + digits; i <= last; i++) out[n++] = text.charCodeAt(i);
+	} else {
+		let place = 100_000_000;
+		for (let d = 0; d < digits; d++) {
+			out[n++] = 48 + (Math.floor(parsedNanos / place) % 10);
+			place /= 10;
+		}
+	}
+	return n;
+}
+
+/**
+ * Writes the text into out[at...] and answers its end: the minute's prefix, the two digits of the
+ * second, the fraction, then the suffix. -1 for absurd values (beyond 2^53 seconds, an offset of
+ * millions of hours: a text over PRINT_ROOM bytes or a second that is not 0..59), built the slow way.
+ *
+ * The reader reads these bytes back as one flat string: `+` or a template literal of more than 12
+ * characters leaves a rope of concatenations that costs several times the memory per cell, and
+ * Array#join allocates an array and walks it for every cell (about twice the time). Every character
+ * here is ASCII.
+ */
+function temporalBytes(out: Uint8Array, at: number, prefix: string, second: number, text: string, digits: number, suffix: string): number {
+	if (prefix.length + 3 + digits + suffix.length > PRINT_ROOM || TWO[second] === undefined || second >= 60) return -1;
+	let n = at;
+	for (let i = 0; i < prefix.length; i++) out[n++] = prefix.charCodeAt(i);
+	n = fraction(out, twoDigits(out, n, second), text, digits);
+	for (let i = 0; i < suffix.length; i++) out[n++] = suffix.charCodeAt(i);
+	return n;
+}
+
+/** Scratch bytes of the temporal readers (one text at a time: converters never re-enter). */
+const scratch = Buffer.alloc(PRINT_ROOM);
 
 function slowTemporalText(prefix: string, second: number, text: string, digits: number, suffix: string): string {
 	let fraction = '';
@@ -507,55 +679,46 @@ function slowTemporalText(prefix: string, second: number, text: string, digits: 
 	return [prefix, TWO[second], fraction, suffix].join('');
 }
 
-function timeReader(digits: number): CellReader {
-	const minutes = new MinuteCache(undefined);
-	return (text, start, end) => {
-		if (!parseSeconds(text, start, end) || parsedSeconds < 0 || parsedSeconds >= 86400) return NOT_CANONICAL;
-		return temporalText(minutes.get(parsedSeconds), parsedSeconds % 60, text, digits, '');
-	};
+function located(seconds: number, offset: number): true {
+	locatedSeconds = seconds;
+	locatedOffset = offset;
+	return true;
+}
+
+function timeLocator(): TemporalLocator {
+	return (text, start, end) => parseSeconds(text, start, end) && parsedSeconds >= 0 && parsedSeconds < 86400 && located(parsedSeconds, Number.NaN);
 }
 
 /**
  * TIMESTAMP_NTZ (wall clock encoded as if UTC) → local ISO without offset (suffix '').
  * TIMESTAMP_LTZ (a true instant) → ISO in UTC (suffix 'Z').
  */
-function timestampReader(digits: number, suffix: '' | 'Z'): CellReader {
-	const minutes = new MinuteCache(new DayCache());
-	return (text, start, end) => {
-		if (!parseSeconds(text, start, end)) return NOT_CANONICAL;
-		const seconds = parsedSeconds;
-		return temporalText(minutes.get(seconds), seconds - Math.floor(seconds / 60) * 60, text, digits, suffix);
-	};
+function timestampLocator(): TemporalLocator {
+	return (text, start, end) => parseSeconds(text, start, end) && located(parsedSeconds, Number.NaN);
 }
 
 /** TIMESTAMP_LTZ rendered in a zone: the zone's wall clock at that instant, with its offset. */
-function zonedTimestampReader(digits: number, zone: ZoneOffsets): CellReader {
-	const minutes = new MinuteCache(new DayCache());
+function zonedTimestampLocator(zone: ZoneOffsets): TemporalLocator {
 	return (text, start, end) => {
-		if (!parseSeconds(text, start, end)) return NOT_CANONICAL;
+		if (!parseSeconds(text, start, end)) return false;
 		const offset = zone.at(parsedSeconds);
-		const local = parsedSeconds + offset;
-		return temporalText(minutes.get(local), local - Math.floor(local / 60) * 60, text, digits, formatOffset(offset));
+		return located(parsedSeconds + offset, offset);
 	};
 }
 
 /** TIMESTAMP_TZ `<UTC seconds.fraction> <offset minutes + 1440>` → ISO with the value's own offset. */
-function timestampTzReader(digits: number): CellReader {
-	const minutes = new MinuteCache(new DayCache());
-	return (text, start, end) => {
-		let space = start;
-		while (space < end && text.charCodeAt(space) !== 32) space++;
-		if (space === end || space === end - 1 || !parseSeconds(text, start, space)) return NOT_CANONICAL;
-		let encoded = 0;
-		for (let i = space + 1; i < end; i++) {
-			const d = text.charCodeAt(i) - 48;
-			if (d < 0 || d > 9) return NOT_CANONICAL;
-			encoded = encoded * 10 + d;
-		}
-		const offset = (encoded - 1440) * 60;
-		const local = parsedSeconds + offset;
-		return temporalText(minutes.get(local), local - Math.floor(local / 60) * 60, text, digits, formatOffset(offset));
-	};
+function timestampTzLocator(text: string, start: number, end: number): boolean {
+	let space = start;
+	while (space < end && text.charCodeAt(space) !== 32) space++;
+	if (space === end || space === end - 1 || !parseSeconds(text, start, space)) return false;
+	let encoded = 0;
+	for (let i = space + 1; i < end; i++) {
+		const d = text.charCodeAt(i) - 48;
+		if (d < 0 || d > 9) return false;
+		encoded = encoded * 10 + d;
+	}
+	const offset = (encoded - 1440) * 60;
+	return located(parsedSeconds + offset, offset);
 }
 
 let lastOffset = Number.NaN;

@@ -89,7 +89,14 @@ export function createRowDecoder(rowType: readonly RowType[], options: DecodeOpt
 	if (safeKeys) for (const key of keys) template[key] = null;
 
 	// A column named __proto__ takes the slow path below (defineProperty per field): never scanned.
-	const scanColumns: ScanColumns | undefined = safeKeys ? { keys, converters, readers: codecs.map((codec) => codec.read), template } : undefined;
+	const scanColumns: ScanColumns | undefined = safeKeys ? {
+				keys,
+				converters,
+				readers: codecs.map((codec) => codec.read),
+				printers: codecs.map((codec) => codec.print),
+				printKinds: codecs.map((codec) => codec.printKind),
+				template,
+			} : undefined;
 
 	const decode = (
 		data: ReadonlyArray<ReadonlyArray<string | null> | undefined>,

@@ -18,7 +18,7 @@
  * above, goes to the file format's text for it and straight into UTF-8 chunks; the CSV and JSON Lines
  * bytes equal those of the decoded rows written by the writers (test/unit/helpers/resultFile.fuzz.test.ts).
  */
-import { NOT_CANONICAL, type CellReader, type Converter } from './converters';
+import { NOT_CANONICAL, PRINT_ROOM, printedDecimalLength, type CellPrinter, type CellReader, type Converter, type PrintKind } from './converters';
 import type { DecodedRow, RowFormat } from './types';
 
 
@@ -37,6 +37,9 @@ export interface ScanColumns {
 	converters: readonly Converter[];
 	/** The reader of each column's canonical form; undefined where the value is made from the cell's string. */
 	readers: ReadonlyArray<CellReader | undefined>;
+	/** How a file gets each column's cells straight from the text (converters.ts PrintKind); undefined: from the value. */
+	printers: ReadonlyArray<CellPrinter | undefined>;
+	printKinds: ReadonlyArray<PrintKind | undefined>;
 	/** A row with every key, null (a row starts as a copy of it, so a NULL cell costs nothing). */
 	template: DecodedRow;
 }
@@ -48,6 +51,14 @@ export interface ScanColumns {
 interface RowSink {
 	/** Whether the values are kept (a string value must then not be a view of the partition's text). */
 	readonly keep: boolean;
+	/** Whether print() may take cells (else it is never called). */
+	readonly printing: boolean;
+	/**
+	 * Takes the string cell that starts at text[start] (after its opening quote) as it is, without its
+	 * value, when it can write exactly what cell() would: answers the index of the cell's closing quote,
+	 * or -1 when it wrote nothing (the scan then reads the cell itself).
+	 */
+	print(column: number, text: string, start: number): number;
 	startRow(): void;
 	/** The value of column `column`: null for SQL NULL, else as the column's converter makes it. */
 	cell(column: number, value: unknown): void;
@@ -57,6 +68,7 @@ interface RowSink {
 /** Rows into out[offset], out[offset + 1], ... */
 class ObjectRows implements RowSink {
 	readonly keep = true;
+	readonly printing = false;
 	private row: DecodedRow = {};
 
 	constructor(
@@ -67,6 +79,10 @@ class ObjectRows implements RowSink {
 
 	startRow(): void {
 		this.row = { ...this.columns.template };
+	}
+
+	print(): number {
+		return -1;
 	}
 
 	cell(column: number, value: unknown): void {
@@ -93,13 +109,32 @@ const utf8Out = new TextEncoder();
  */
 class TextRows implements RowSink {
 	readonly keep = false;
+	readonly printing: boolean;
 	private chunk = new Uint8Array(CHUNK_BYTES);
 	private at = 0;
+	private readonly json: boolean;
+	/** CSV: the delimiter's code (a cell holding it is quoted); -1 for JSON. */
+	private readonly delimiterCode: number;
+	/** CSV: the delimiter may appear in a printer's text (a digit, a sign, `T`, a letter of true/false...): checked per cell. */
+	private readonly checkDelimiter: boolean;
+	/** Each column's `before` as bytes when it is ASCII (else undefined: written as text). */
+	private readonly beforeBytes: Array<Uint8Array | undefined>;
 
 	constructor(
 		private readonly format: RowFormat,
 		private readonly chunks: Uint8Array[],
-	) {}
+		private readonly printers: ScanColumns['printers'],
+		private readonly printKinds: ScanColumns['printKinds'],
+	) {
+		this.json = format.syntax === 'json';
+		this.delimiterCode = format.syntax === 'csv' && format.delimiter?.length === 1 ? format.delimiter.charCodeAt(0) : -1;
+		this.printing = this.json || this.delimiterCode !== -1;
+		this.checkDelimiter = this.delimiterCode !== -1 && PRINTED_CHARACTERS.includes(String.fromCharCode(this.delimiterCode));
+		this.beforeBytes = format.before.map((text) => {
+			const bytes = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+			return bytes.every((byte, k) => byte === text.charCodeAt(k) && byte < 128) && bytes.length === text.length ? bytes : undefined;
+		});
+	}
 
 	startRow(): void {}
 
@@ -109,18 +144,75 @@ class TextRows implements RowSink {
 		this.put(value === null ? format.nullText : format.text(value, column));
 	}
 
+	print(column: number, text: string, start: number): number {
+		const kind = this.printKinds[column];
+		if (kind === undefined) return -1;
+		// The closing quote, unless an escape comes first: then the cell's text is refused below (a
+		// backslash), as is a control character. A VARIANT finds its own end (its quotes are escaped)
+		// within its first MAX_COPIED_JSON characters.
+		let end = kind === 'json' ? Math.min(text.length, start + MAX_COPIED_JSON) : text.indexOf('"', start);
+		if (end < 0) return -1;
+		const before = this.format.before[column];
+		// Room for the whole cell (at most 3 bytes a character), so nothing is flushed while it is written
+		// (a failed print is undone).
+		this.reserve(3 * (before.length + end - start) + PRINT_ROOM + 2);
+		const mark = this.at;
+		const { chunk, json, delimiterCode } = this;
+		const beforeBytes = this.beforeBytes[column];
+		let at = mark;
+		if (beforeBytes === undefined) {
+			this.put(before);
+			at = this.at;
+		} else {
+			for (let k = 0; k < beforeBytes.length; k++) chunk[at++] = beforeBytes[k];
+		}
+		let n: number;
+		switch (kind) {
+			case 'number':
+			case 'string': {
+				const quoted = json && kind === 'string';
+				n = (this.printers[column] as CellPrinter)(text, start, end, chunk, quoted ? at + 1 : at);
+				if (n < 0) break;
+				if (quoted) {
+					chunk[at] = 34;
+					chunk[n++] = 34;
+				} else if (this.checkDelimiter && csvQuoting(chunk, at, n, delimiterCode)) {
+					n = -1;
+				}
+				break;
+			}
+			case 'text':
+				n = json ? copyJsonString(text, start, end, chunk, at) : copyCsvText(text, start, end, chunk, at, delimiterCode);
+				break;
+			default:
+				n = copyCompactJson(text, start, end, chunk, at, delimiterCode);
+				end = copiedEnd;
+		}
+		if (n < 0) {
+			this.at = mark;
+			return -1;
+		}
+		this.at = n;
+		return end;
+	}
+
 	endRow(): void {
 		this.put(this.format.rowEnd);
 		if (this.at >= CHUNK_BYTES) this.flush();
 	}
 
-	private put(text: string): void {
-		const length = text.length;
-		if (this.at + 3 * length > this.chunk.length) {
+	/** Makes room for `bytes` more bytes in the chunk. */
+	private reserve(bytes: number): void {
+		if (this.at + bytes > this.chunk.length) {
 			this.flush();
 			// A piece longer than a chunk gets a chunk of its own size.
-			if (3 * length > this.chunk.length) this.chunk = new Uint8Array(3 * length);
+			if (bytes > this.chunk.length) this.chunk = new Uint8Array(bytes);
 		}
+	}
+
+	private put(text: string): void {
+		const length = text.length;
+		this.reserve(3 * length);
 		const { chunk } = this;
 		let at = this.at;
 		for (let i = 0; i < length; i++) {
@@ -141,6 +233,313 @@ class TextRows implements RowSink {
 	}
 }
 
+/** Every character a CellPrinter writes (numbers, true/false, dates and times with `T`, `Z` and offsets). */
+const PRINTED_CHARACTERS = '0123456789.-+:TZtruefals';
+
+/** Whether the CSV writer quotes the ASCII cell out[from, to): it holds a quote, a line break or the delimiter. */
+function csvQuoting(out: Uint8Array, from: number, to: number, delimiterCode: number): boolean {
+	for (let i = from; i < to; i++) {
+		const c = out[i];
+		if (c === 34 || c === 10 || c === 13 || c === delimiterCode) return true;
+	}
+	return false;
+}
+
+/** Set by putNonAscii: the index of the last character it wrote (the low half of a surrogate pair). */
+let lastPut = 0;
+
+/**
+ * Writes the character text[i] (and its low surrogate) as UTF-8 at out[n]; the end, or -1 for a lone
+ * surrogate (JSON.stringify escapes it, UTF-8 replaces it: the value's path decides).
+ */
+function putNonAscii(text: string, i: number, end: number, c: number, out: Uint8Array, n: number): number {
+	lastPut = i;
+	if (c < 0x800) {
+		out[n++] = 0xc0 | (c >> 6);
+		out[n++] = 0x80 | (c & 63);
+	} else if (c < 0xd800 || c > 0xdfff) {
+		out[n++] = 0xe0 | (c >> 12);
+		out[n++] = 0x80 | ((c >> 6) & 63);
+		out[n++] = 0x80 | (c & 63);
+	} else {
+		const low = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+		if (c > 0xdbff || low < 0xdc00 || low > 0xdfff) return -1;
+		const point = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+		out[n++] = 0xf0 | (point >> 18);
+		out[n++] = 0x80 | ((point >> 12) & 63);
+		out[n++] = 0x80 | ((point >> 6) & 63);
+		out[n++] = 0x80 | (point & 63);
+		lastPut = i + 1;
+	}
+	return n;
+}
+
+/**
+ * A TEXT cell (no escape: so no quote, backslash or control character) as JSON.stringify writes it:
+ * quoted, as it is. -1 for a lone surrogate, an escape or a control character (the scan's).
+ */
+function copyJsonString(text: string, start: number, end: number, out: Uint8Array, at: number): number {
+	out[at] = 34;
+	let n = copyCharacters(text, start, end, out, at + 1, -1, false);
+	if (n < 0) return -1;
+	out[n++] = 34;
+	return n;
+}
+
+/**
+ * A TEXT cell (no escape: no quote, CR or LF in it) as the CSV writer writes it: `""` when empty,
+ * quoted when it holds the delimiter, else as it is. -1 for a lone surrogate, an escape or a control
+ * character (the scan's).
+ */
+function copyCsvText(text: string, start: number, end: number, out: Uint8Array, at: number, delimiterCode: number): number {
+	if (start === end) {
+		out[at] = 34;
+		out[at + 1] = 34;
+		return at + 2;
+	}
+	// Written after a place for the opening quote, which is dropped when the cell needs none.
+	const n = copyCharacters(text, start, end, out, at + 1, delimiterCode, false);
+	return n < 0 ? -1 : closeCsvCell(out, at, n, copiedDelimiter);
+}
+
+/** Set by copyCharacters: whether it copied the delimiter (a code unit equal to it); where a VARIANT string's closing `\"` is. */
+let copiedDelimiter = false;
+let innerEnd = 0;
+
+/**
+ * Copies text[from, end) as UTF-8 to out[n] and answers the end; -1 for a control character, a raw
+ * quote, a lone surrogate or a backslash, but in a VARIANT's string (`inner`) the `\"` that closes
+ * it, where the copy stops (innerEnd); an inner string without it is -1 too.
+ */
+function copyCharacters(text: string, from: number, end: number, out: Uint8Array, n: number, delimiterCode: number, inner: boolean): number {
+	copiedDelimiter = false;
+	for (let i = from; i < end; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 34 || c < 32) return -1;
+		if (c === 92) {
+			if (!inner || text.charCodeAt(i + 1) !== 34) return -1;
+			innerEnd = i;
+			return n;
+		}
+		if (c < 128) {
+			out[n++] = c;
+		} else {
+			n = putNonAscii(text, i, end, c, out, n);
+			if (n < 0) return -1;
+			// the high half here, the low half of a pair next: the CSV writer compares both
+			if (c === delimiterCode) copiedDelimiter = true;
+			i = lastPut;
+		}
+		if (text.charCodeAt(i) === delimiterCode) copiedDelimiter = true;
+	}
+	return inner ? -1 : n;
+}
+
+/** Ends a CSV cell written from out[at + 1]: quoted (the quote at out[at]) or moved back one place. */
+function closeCsvCell(out: Uint8Array, at: number, n: number, quote: boolean): number {
+	if (quote) {
+		out[at] = 34;
+		out[n] = 34;
+		return n + 1;
+	}
+	out.copyWithin(at, at + 1, n);
+	return n - 1;
+}
+
+/** The longest VARIANT cell copied (longer ones go through their value). */
+const MAX_COPIED_JSON = 4096;
+
+/** Deepest nesting and most keys per object a VARIANT is copied with (deeper or wider: through its value). */
+const MAX_COPY_DEPTH = 64;
+const MAX_COPY_KEYS = 32;
+const containers = new Uint8Array(MAX_COPY_DEPTH);
+const keyBase = new Int32Array(MAX_COPY_DEPTH);
+const keyStart = new Int32Array(MAX_COPY_DEPTH * MAX_COPY_KEYS);
+const keyEnd = new Int32Array(MAX_COPY_DEPTH * MAX_COPY_KEYS);
+
+const OBJECT = 1;
+const ARRAY = 2;
+
+/**
+ * A VARIANT object or array cell from text[start] (its JSON in the cell's string, escaped: an inner
+ * quote is `\"`; the cell's closing quote, its index left in copiedEnd, must come before `end`) as
+ * JSON.stringify of its parsed value writes it, without parsing it: the white space outside strings
+ * (spaces, `\n`, `\r`, `\t`: Snowflake's pretty print) dropped, the rest copied. Only where the copy is
+ * exactly that text: strings without escapes or lone surrogates, numbers as JS prints them (at most
+ * 15 significant digits, no exponent, no `-0`), only true/false/null, no duplicate key and no key of
+ * digits (an object puts those first), at most MAX_COPY_DEPTH levels; else -1. CSV (delimiterCode not
+ * -1): quoted as the CSV writer quotes, its quotes doubled.
+ */
+function copyCompactJson(text: string, start: number, end: number, out: Uint8Array, at: number, delimiterCode: number): number {
+	const csv = delimiterCode !== -1;
+	let n = csv ? at + 1 : at;
+	let quote = false;
+	let depth = 0;
+	let keyTop = 0;
+	let i = start;
+	/** 0: a value, 1: a key (or `}` right after `{`), 2: after a value, 3: `:` */
+	let expect = 0;
+	let first = true;
+	for (;;) {
+		// white space: a space, or \n \r \t (escaped in the cell)
+		let c = text.charCodeAt(i);
+		while (c === 32 || (c === 92 && isEscapedSpace(text.charCodeAt(i + 1)))) {
+			i += c === 32 ? 1 : 2;
+			c = text.charCodeAt(i);
+		}
+		if (i >= end) return -1;
+		if (expect === 2) {
+			const top = containers[depth - 1];
+			if (c === 44) {
+				out[n++] = 44;
+				if (delimiterCode === 44) quote = true;
+				i++;
+				expect = top === OBJECT ? 1 : 0;
+				first = false;
+				continue;
+			}
+			if ((c === 125 && top === OBJECT) || (c === 93 && top === ARRAY)) {
+				out[n++] = c;
+				if (c === delimiterCode) quote = true;
+				i++;
+				depth--;
+				if (top === OBJECT) keyTop = keyBase[depth];
+				if (depth === 0) break;
+				continue;
+			}
+			return -1;
+		}
+		if (expect === 3) {
+			if (c !== 58) return -1;
+			out[n++] = 58;
+			if (delimiterCode === 58) quote = true;
+			i++;
+			expect = 0;
+			continue;
+		}
+		if (expect === 1) {
+			if (c === 125 && first) {
+				expect = 2;
+				continue;
+			}
+			if (c !== 92 || text.charCodeAt(i + 1) !== 34) return -1;
+			const keyFrom = i + 2;
+			const copied = copyInnerString(text, keyFrom, end, out, n, delimiterCode);
+			if (copied < 0) return -1;
+			const keyTo = innerEnd;
+			// CSV: the string's quotes quote the cell
+			if (csv) quote = true;
+			// A key of digits (an array index) is written first by an object; a repeated key once.
+			let digits = keyTo > keyFrom;
+			for (let k = keyFrom; k < keyTo && digits; k++) {
+				const d = text.charCodeAt(k);
+				digits = d >= 48 && d <= 57;
+			}
+			if (digits) return -1;
+			const base = keyBase[depth - 1];
+			if (keyTop - base >= MAX_COPY_KEYS) return -1;
+			for (let k = base; k < keyTop; k++) {
+				if (keyEnd[k] - keyStart[k] === keyTo - keyFrom && sameText(text, keyStart[k], keyFrom, keyTo - keyFrom)) return -1;
+			}
+			keyStart[keyTop] = keyFrom;
+			keyEnd[keyTop] = keyTo;
+			keyTop++;
+			n = copied;
+			i = keyTo + 2;
+			expect = 3;
+			continue;
+		}
+		// a value
+		if (c === 123 || c === 91) {
+			if (depth === MAX_COPY_DEPTH) return -1;
+			containers[depth] = c === 123 ? OBJECT : ARRAY;
+			if (c === 123) keyBase[depth] = keyTop;
+			depth++;
+			out[n++] = c;
+			if (c === delimiterCode) quote = true;
+			i++;
+			expect = c === 123 ? 1 : 0;
+			first = true;
+			continue;
+		}
+		if (depth === 0) return -1; // a scalar VARIANT: through its value
+		if (c === 93 && first && containers[depth - 1] === ARRAY) {
+			expect = 2;
+			continue;
+		}
+		if (c === 92 && text.charCodeAt(i + 1) === 34) {
+			const copied = copyInnerString(text, i + 2, end, out, n, delimiterCode);
+			if (copied < 0) return -1;
+			if (csv) quote = true;
+			n = copied;
+			i = innerEnd + 2;
+		} else if (c === 45 || (c >= 48 && c <= 57)) {
+			let j = i + 1;
+			for (; j < end; j++) {
+				const d = text.charCodeAt(j);
+				if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
+			}
+			if (printedDecimalLength(text, i, j, true) !== j - i) return -1;
+			for (; i < j; i++) {
+				const d = text.charCodeAt(i);
+				if (d === delimiterCode) quote = true;
+				out[n++] = d;
+			}
+		} else {
+			const length = c === 116 && text.startsWith('true', i) ? 4 : c === 102 && text.startsWith('false', i) ? 5 : c === 110 && text.startsWith('null', i) ? 4 : 0;
+			if (length === 0 || i + length > end) return -1;
+			for (let k = 0; k < length; k++) {
+				const d = text.charCodeAt(i++);
+				if (d === delimiterCode) quote = true;
+				out[n++] = d;
+			}
+		}
+		expect = 2;
+		first = false;
+	}
+	// only white space after the value
+	for (;;) {
+		const c = text.charCodeAt(i);
+		if (c === 32) i++;
+		else if (c === 92 && isEscapedSpace(text.charCodeAt(i + 1))) i += 2;
+		else break;
+	}
+	// the cell's closing quote
+	if (i >= end || text.charCodeAt(i) !== 34) return -1;
+	copiedEnd = i;
+	return csv ? closeCsvCell(out, at, n, quote) : n;
+}
+
+/** Whether text[a, a + length) and text[b, b + length) are the same characters. */
+function sameText(text: string, a: number, b: number, length: number): boolean {
+	for (let k = 0; k < length; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+	return true;
+}
+
+/** \n, \r, \t after a backslash: JSON white space inside the cell. */
+function isEscapedSpace(c: number): boolean {
+	return c === 110 || c === 114 || c === 116;
+}
+
+/** Set by copyCompactJson: the index of the cell's closing quote. */
+let copiedEnd = 0;
+
+/**
+ * A VARIANT string from text[from] (after its opening `\"`) to its closing `\"`, copied as
+ * `"..."` (CSV: `""...""`) to out[n]; its end, or -1 for an escape in it (a backslash other than the
+ * closing one), a lone surrogate, or no end before `end`.
+ */
+function copyInnerString(text: string, from: number, end: number, out: Uint8Array, n: number, delimiterCode: number): number {
+	const csv = delimiterCode !== -1;
+	out[n++] = 34;
+	if (csv) out[n++] = 34;
+	n = copyCharacters(text, from, end, out, n, delimiterCode, true);
+	if (n < 0) return -1;
+	out[n++] = 34;
+	if (csv) out[n++] = 34;
+	return n;
+}
+
 /**
  * Decodes the partition `body` (bytes or text) into out[offset], out[offset + 1], ... for its first
  * `limit` rows (the others are read and counted, not converted). Returns how many rows the partition
@@ -157,7 +556,7 @@ export function scanPartition(body: unknown, columns: ScanColumns, out: DecodedR
  * (then `chunks` may hold part of the partition: the caller drops them and decodes the rows instead).
  */
 export function renderPartition(body: unknown, columns: ScanColumns, format: RowFormat, limit: number, chunks: Uint8Array[]): number | undefined {
-	const sink = new TextRows(format, chunks);
+	const sink = new TextRows(format, chunks, columns.printers, columns.printKinds);
 	const rows = scan(body, columns, sink, limit);
 	sink.flush();
 	return rows;
@@ -169,7 +568,7 @@ function scan(body: unknown, columns: ScanColumns, sink: RowSink, limit: number)
 	else if (typeof body === 'string') text = body;
 	else return undefined;
 	const { keys, converters, readers } = columns;
-	const { keep } = sink;
+	const { keep, printing } = sink;
 	const width = keys.length;
 	if (width === 0) return undefined;
 
@@ -183,6 +582,8 @@ function scan(body: unknown, columns: ScanColumns, sink: RowSink, limit: number)
 	if (text.charCodeAt(i) !== 91) return undefined; // [
 	i = skipSpace(text, i + 1);
 	let rows = 0;
+	/** The closing quote of the cell being read. */
+	let end = 0;
 	if (text.charCodeAt(i) === 93) {
 		i++;
 	} else {
@@ -197,9 +598,11 @@ function scan(body: unknown, columns: ScanColumns, sink: RowSink, limit: number)
 					i = skipSpace(text, i);
 					ch = text.charCodeAt(i);
 				}
-				if (ch === 34) {
+				if (ch === 34 && printing && converting && (end = sink.print(c, text, i + 1)) >= 0) {
+					i = end + 1;
+				} else if (ch === 34) {
 					const start = i + 1;
-					let end = start;
+					end = start;
 					let escaped = false;
 					for (;;) {
 						const code = text.charCodeAt(end);

@@ -44,6 +44,13 @@ export interface RowFormat {
 	readonly before: readonly string[];
 	readonly rowEnd: string;
 	readonly nullText: string;
+	/**
+	 * The file's syntax, for cells written straight from the partition's text without their value (numbers,
+	 * booleans, dates and times, text, VARIANT in canonical form): 'csv' quotes a cell as the CSV writer
+	 * does (with `delimiter`), 'json' writes JSON.stringify's text. Absent: every cell goes through text().
+	 */
+	readonly syntax?: 'csv' | 'json';
+	readonly delimiter?: string;
 	/** The text of a non-null value of column `column`, the value as decodePartition makes it. */
 	text(value: unknown, column: number): string;
 }

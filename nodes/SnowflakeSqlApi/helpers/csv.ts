@@ -67,6 +67,8 @@ export class CsvWriter implements RowWriter {
 			before: keys.map((_, index) => (index === 0 ? '' : delimiter)),
 			rowEnd: '\r\n',
 			nullText: '',
+			syntax: 'csv',
+			delimiter,
 			text: (value, column) => this.cell(cellText(value, this.json[column])),
 		};
 	}

@@ -22,6 +22,7 @@ export class JsonLinesWriter implements RowWriter {
 			before: keys.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`),
 			rowEnd: '}\n',
 			nullText: 'null',
+			syntax: 'json',
 			text: (value) => JSON.stringify(value),
 		};
 	}

@@ -49,18 +49,62 @@ interface Written {
 	error?: string;
 	/** The partition was written from its bytes (not handed back). */
 	rendered: boolean;
+	/** Per column, the cells written through the value (the format's text()); the others were copied from the text. */
+	textCalls?: number[];
+}
+
+/** Which of the partition decoder's shortcuts a column's cells take when written straight from the text. */
+function shortcut(column: Case['rowType'][number], options: Case['options']): string | undefined {
+	const type = column.extTypeName ? column.extTypeName.toLowerCase() : column.type;
+	if (options.numbersAsStrings && (type === 'fixed' || type === 'decfloat')) return 'text';
+	switch (type) {
+		case 'fixed':
+			return (column.scale ?? 0) > 0 ? 'fixed scaled' : 'fixed';
+		case 'real':
+			return options.numbersAsStrings ? undefined : 'real';
+		case 'text':
+		case 'interval_day_time':
+			return 'text';
+		case 'boolean':
+		case 'date':
+		case 'time':
+		case 'timestamp_ntz':
+		case 'timestamp_tz':
+			return type;
+		case 'timestamp_ltz':
+			return options.timezone ? 'timestamp_ltz zoned' : 'timestamp_ltz';
+		case 'variant':
+		case 'object':
+		case 'array':
+		case 'map':
+		case 'vector':
+			return 'variant';
+		default:
+			return undefined;
+	}
 }
 
 async function write(testCase: Case, format: 'csv' | 'jsonl', delimiter: string, fromBytes: boolean): Promise<Written> {
 	const decoder = createRowDecoder(testCase.rowType, testCase.options);
 	let rendered = false;
+	let textCalls: number[] | undefined;
 	const read = async (writer: PartitionWriter) => {
 		const rowWriter = writer.open(decoder.keys, testCase.rowType, testCase.body.length);
 		if (fromBytes && rowWriter.format !== undefined) {
 			const chunks: Uint8Array[] = [];
-			const count = decoder.renderPartition(testCase.body, rowWriter.format, testCase.limit, chunks);
+			const format = rowWriter.format;
+			const calls = testCase.rowType.map(() => 0);
+			const counting = {
+				...format,
+				text: (value: unknown, column: number) => {
+					calls[column]++;
+					return format.text(value, column);
+				},
+			};
+			const count = decoder.renderPartition(testCase.body, counting, testCase.limit, chunks);
 			if (count !== undefined) {
 				rendered = true;
+				textCalls = calls;
 				await writer.write(chunks, Math.min(count, testCase.limit), 1);
 				return success(testCase.rowType);
 			}
@@ -73,9 +117,9 @@ async function write(testCase: Case, format: 'csv' | 'jsonl', delimiter: string,
 	};
 	try {
 		const item = await resultFileItem(context, 0, { format, delimiter, gzip: false, binaryPropertyName: 'data', fileName: '' }, read);
-		return { file: item.binary?.data.data, numRows: item.json.numRows, rendered };
+		return { file: item.binary?.data.data, numRows: item.json.numRows, rendered, textCalls };
 	} catch (error) {
-		return { error: String(error), rendered };
+		return { error: String(error), rendered, textCalls };
 	}
 }
 
@@ -88,6 +132,9 @@ describe('results written as files from the partitions\' bytes against rows deco
 		let handedBack = 0;
 		const formats = { csv: 0, jsonl: 0 };
 		const mismatches: string[] = [];
+		/** Per format and shortcut: cells copied from the text, and cells written through their value. */
+		const copied: Record<string, number> = {};
+		const throughValue: Record<string, number> = {};
 		while (cells < CELLS) {
 			const testCase = randomCase();
 			const format = random() < 0.5 ? 'csv' : 'jsonl';
@@ -103,6 +150,17 @@ describe('results written as files from the partitions\' bytes against rows deco
 				renderedCells += testCase.cells;
 				formats[format]++;
 				if (before.error !== undefined) mismatches.push(`wrote a body the reference refuses (${before.error})`);
+				const expected = reference(testCase);
+				if ('rows' in expected && fast.textCalls !== undefined) {
+					testCase.rowType.forEach((column, c) => {
+						const kind = shortcut(column, testCase.options);
+						if (kind === undefined) return;
+						const key = `${format} ${kind}`;
+						const values = expected.rows.filter((row) => Object.values(row)[c] !== null).length;
+						copied[key] = (copied[key] ?? 0) + values - (fast.textCalls?.[c] ?? 0);
+						throughValue[key] = (throughValue[key] ?? 0) + (fast.textCalls?.[c] ?? 0);
+					});
+				}
 			}
 			if (fast.file !== before.file || fast.numRows !== before.numRows || fast.error !== before.error) {
 				const got = Buffer.from(fast.file ?? '', 'base64').toString('utf8');
@@ -124,7 +182,61 @@ describe('results written as files from the partitions\' bytes against rows deco
 		expect(formats.jsonl).toBeGreaterThan(1000);
 		expect(handedBack).toBeGreaterThan(0);
 		expect(bodies).toBeGreaterThan(2000);
+		// Every shortcut fired in both formats, and so did its way back to the value (cells it does not copy).
+		const kinds = ['fixed', 'fixed scaled', 'real', 'text', 'boolean', 'date', 'time', 'timestamp_ntz', 'timestamp_ltz', 'timestamp_ltz zoned', 'timestamp_tz', 'variant'];
+		for (const format of ['csv', 'jsonl']) {
+			for (const kind of kinds) {
+				expect.soft(copied[`${format} ${kind}`] ?? 0, `${format} ${kind} copied`).toBeGreaterThan(200);
+				expect.soft(throughValue[`${format} ${kind}`] ?? 0, `${format} ${kind} through the value`).toBeGreaterThan(20);
+			}
+		}
 	}, 300_000);
+
+	it('copies canonical VARIANT and TEXT cells from the text, and refuses exactly what JSON refuses (a control character in a cell, in a VARIANT\'s string or between its values)', async () => {
+		const rowType: Case['rowType'] = [
+			{ name: 'V', type: 'variant' },
+			{ name: 'T', type: 'text' },
+		];
+		// @ becomes a raw U+0001 in the body (JSON.stringify would escape it)
+		const body = (variant: string, text: string) => new TextEncoder().encode(JSON.stringify({ data: [[variant, text], [null, 'x']] }).replaceAll('@', '\u0001'));
+		const refused = [
+			['{"a":"x@y"}', 't'],
+			['{"a":1}', 'x@y'],
+			['[1,@2]', 't'],
+			['{"a@":1}', 't'],
+			['[1]@', 't'],
+		];
+		for (const [variant, text] of refused) {
+			const testCase: Case = { rowType, options: {}, body: body(variant, text), canonical: false, limit: Infinity, cells: 4 };
+			for (const [format, delimiter] of [['csv', ','], ['csv', ';'], ['jsonl', ',']] as const) {
+				const fast = await write(testCase, format, delimiter, true);
+				expect(fast.error, `${variant} ${text}`).toBe('Error: not JSON');
+				expect(fast).toEqual({ ...(await write(testCase, format, delimiter, false)), rendered: false });
+			}
+		}
+		const copied = [
+			[JSON.stringify({ a: [1.5, 'é😀', -0.25, true, null], b: {}, c: [] }, null, 2), 't,u'],
+			['{"a":"x\ny"}', 'é'],
+			['[{"a":1},{"a":2}]', ''],
+		];
+		const files: string[] = [];
+		for (const [index, [variant, text]] of copied.entries()) {
+			const testCase: Case = { rowType, options: {}, body: body(variant, text), canonical: true, limit: Infinity, cells: 4 };
+			for (const [format, delimiter] of [['csv', ','], ['csv', ';'], ['jsonl', ',']] as const) {
+				const fast = await write(testCase, format, delimiter, true);
+				const before = await write(testCase, format, delimiter, false);
+				expect(fast.file).toBe(before.file);
+				files.push(Buffer.from(fast.file ?? '', 'base64').toString());
+				// the escaped newline inside the VARIANT's string goes through the value; the rest is copied
+				expect(fast.textCalls, `${variant} ${format} ${delimiter}`).toEqual([index === 1 ? 1 : 0, 0]);
+			}
+		}
+		expect(files.slice(0, 3)).toEqual([
+			'V,T\r\n"{""a"":[1.5,""é😀"",-0.25,true,null],""b"":{},""c"":[]}","t,u"\r\n,x\r\n',
+			'V;T\r\n"{""a"":[1.5,""é😀"",-0.25,true,null],""b"":{},""c"":[]}";t,u\r\n;x\r\n',
+			'{"V":{"a":[1.5,"é😀",-0.25,true,null],"b":{},"c":[]},"T":"t,u"}\n{"V":null,"T":"x"}\n',
+		]);
+	});
 
 	it('writes rows whose keys JSON would reorder (a column named like an array index) from decoded rows, in the objects\' order', async () => {
 		const body = new TextEncoder().encode('{"data":[["x","1"],[null,"2"]]}');
