@@ -291,11 +291,14 @@ function cases(): Case[] {
 			},
 		},
 	);
-	// The scenarios that matter, again on the other credentials: the same workflows and checks, the nodes set to
-	// Authentication "Programmatic Access Token" or "OAuth2" (External OAuth: n8n fetches the token from the IdP).
+	// Every example (each operation) and the scenarios that matter, again on the other credentials: the same
+	// workflows and checks, the nodes set to Authentication "Programmatic Access Token" or "OAuth2" (External
+	// OAuth: n8n fetches the token from the IdP).
+	const examples = list.filter((testCase) => testCase.file.startsWith('examples/')).map((testCase) => testCase.file);
+	const scenarios = ['SQL error → error output', 'long statement: 202 → poll'];
 	const again: Array<[string, Authentication, CredentialRef, string[]]> = [
-		['PAT', 'programmaticAccessToken', CREDENTIALS.programmaticAccessToken, ['examples/execute-sql.json', 'examples/demo-insert-merge-select.json', 'SQL error → error output', 'long statement: 202 → poll']],
-		['External OAuth', 'oAuth2', EXTERNAL_OAUTH_CREDENTIAL, ['examples/demo-insert-merge-select.json', 'SQL error → error output', 'long statement: 202 → poll']],
+		['PAT', 'programmaticAccessToken', CREDENTIALS.programmaticAccessToken, [...examples, ...scenarios]],
+		['External OAuth', 'oAuth2', EXTERNAL_OAUTH_CREDENTIAL, [...examples, ...scenarios]],
 	];
 	for (const [label, authentication, credential, files] of again) {
 		for (const file of files) {
